@@ -1,0 +1,342 @@
+//! The command line: clap surface and the commands behind it. Every command is a thin layer over
+//! the library pipeline; output formats live here.
+
+use std::io::{IsTerminal, Write};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde_json::json;
+
+use crate::diff::{Change, RenameAnswers, RenameCandidate};
+use crate::error::{Error, Result};
+use crate::model::{Dialect, Schema};
+use crate::plan::{self, Plan};
+use crate::source::{self, SourceSpec};
+use crate::verify::{self, VerifyInput};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "migen",
+    version,
+    about = "Safe, reversible migrations from schema changes",
+    long_about = "migen reads a schema before and after a change (SQL DDL or a live database), \
+                  computes the changes and writes up and down migrations for PostgreSQL, \
+                  MySQL/MariaDB and SQLite."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the migration (up and down statements) between two schemas.
+    Plan(PlanArgs),
+    /// List the changes between two schemas, readably.
+    Diff(PairArgs),
+    /// Apply the migration up and down on a scratch database and check every step.
+    Verify(VerifyArgs),
+}
+
+/// Where the two schemas come from and how to read them.
+#[derive(Debug, Args, Clone)]
+pub struct PairArgs {
+    /// The schema before the change: a .sql file or directory, a database URL
+    /// (postgres://, mysql://, mariadb://, sqlite://), or `empty`.
+    #[arg(long)]
+    pub from: String,
+    /// The schema after the change (same forms as --from).
+    #[arg(long)]
+    pub to: String,
+    /// SQL dialect of the files: postgres, mysql (also mariadb) or sqlite. Taken from a database
+    /// URL when one side is a database; sqlite otherwise.
+    #[arg(long, value_parser = parse_dialect)]
+    pub dialect: Option<Dialect>,
+    /// Answer a rename question: `table.old=new` for a column, `old=new` for a table. Repeatable.
+    #[arg(long = "rename", value_name = "OLD=NEW")]
+    pub renames: Vec<String>,
+    /// Treat every likely rename that has no answer as a drop and an add.
+    #[arg(long)]
+    pub no_renames: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Json,
+    Sql,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Strategy {
+    /// One migration, applied as a whole.
+    Direct,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub pair: PairArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Sql)]
+    pub format: PlanFormat,
+    /// How risky changes are applied.
+    #[arg(long, value_enum, default_value_t = Strategy::Direct)]
+    pub strategy: Strategy,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub pair: PairArgs,
+    /// Server to create the scratch database on (PostgreSQL or MySQL URL). SQLite needs none.
+    #[arg(long)]
+    pub db: Option<String>,
+    /// SQL that inserts rows after the source schema is created, instead of migen's own rows.
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<std::path::PathBuf>,
+    /// Insert no rows before the up migration.
+    #[arg(long)]
+    pub no_seed: bool,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_dialect(text: &str) -> std::result::Result<Dialect, String> {
+    Dialect::parse(text)
+        .ok_or_else(|| format!("unknown dialect `{text}` (use postgres, mysql or sqlite)"))
+}
+
+/// Run a command; the returned number is the process exit code.
+pub fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Plan(args) => plan_command(&args),
+        Command::Diff(args) => diff_command(&args),
+        Command::Verify(args) => verify_command(&args),
+    }
+}
+
+struct Loaded {
+    from_spec: SourceSpec,
+    before: Schema,
+    after: Schema,
+    answers: RenameAnswers,
+}
+
+fn load_pair(pair: &PairArgs) -> Result<Loaded> {
+    let from_spec = SourceSpec::parse(&pair.from);
+    let to_spec = SourceSpec::parse(&pair.to);
+    let implied = from_spec.implied_dialect().or(to_spec.implied_dialect());
+    let dialect = match (pair.dialect, implied) {
+        (Some(given), Some(url)) if given != url => {
+            return Err(Error::Usage(format!(
+                "--dialect {given} does not match the {url} database given as a source"
+            )));
+        }
+        (Some(given), _) => given,
+        (None, Some(url)) => url,
+        (None, None) => Dialect::Sqlite,
+    };
+    let before = source::load(&from_spec, dialect)?;
+    let after = source::load(&to_spec, dialect)?;
+    let answers = RenameAnswers::parse(&pair.renames, pair.no_renames).map_err(Error::Usage)?;
+    Ok(Loaded {
+        from_spec,
+        before,
+        after,
+        answers,
+    })
+}
+
+/// Plan, asking rename questions on a terminal; without one, unanswered questions stop the run.
+fn plan_with_answers(loaded: &mut Loaded) -> Result<Plan> {
+    loop {
+        let plan = plan::plan(&loaded.before, &loaded.after, &loaded.answers);
+        if plan.questions.is_empty() {
+            return Ok(plan);
+        }
+        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+            return Err(Error::Question(question_text(&plan.questions)));
+        }
+        for question in &plan.questions {
+            let yes = inquire::Confirm::new(&question.question())
+                .with_default(true)
+                .with_help_message("yes: rename (keeps the data); no: drop and add")
+                .prompt()
+                .map_err(|e| Error::Usage(format!("no answer to a rename question: {e}")))?;
+            if yes {
+                let answer = question.answer();
+                let (old, new) = answer.split_once('=').expect("answers are old=new");
+                loaded
+                    .answers
+                    .renames
+                    .push((old.to_string(), new.to_string()));
+            }
+        }
+        if plan.questions.iter().all(|q| {
+            !loaded
+                .answers
+                .renames
+                .iter()
+                .any(|(o, _)| q.answer().starts_with(o.as_str()))
+        }) {
+            loaded.answers.assume_no = true;
+        }
+    }
+}
+
+fn question_text(questions: &[RenameCandidate]) -> String {
+    let mut text =
+        String::from("likely renames need an answer before a migration can be planned:\n");
+    for question in questions {
+        text.push_str(&format!(
+            "  {}\n    rename: --rename {}\n",
+            question.question(),
+            question.answer()
+        ));
+    }
+    text.push_str("  or pass --no-renames to drop and add instead (the dropped data is lost)");
+    text
+}
+
+fn plan_command(args: &PlanArgs) -> Result<i32> {
+    let mut loaded = load_pair(&args.pair)?;
+    let plan = plan_with_answers(&mut loaded)?;
+    let mut out = std::io::stdout().lock();
+    let text = match args.format {
+        PlanFormat::Json => {
+            let value = json!({
+                "dialect": plan.dialect,
+                "changes": plan.changes.iter().map(change_json).collect::<Vec<_>>(),
+                "findings": Vec::<serde_json::Value>::new(),
+                "up": plan.up,
+                "down": plan.down,
+            });
+            serde_json::to_string_pretty(&value).expect("plan serialises") + "\n"
+        }
+        PlanFormat::Sql => {
+            let mut text = format!(
+                "-- migen plan ({}): {} changes\n",
+                plan.dialect,
+                plan.changes.len()
+            );
+            text.push_str("-- up\n");
+            text.push_str(&plan::script(&plan.up));
+            text.push_str("\n-- down\n");
+            for line in plan::script(&plan.down).lines() {
+                text.push_str("-- ");
+                text.push_str(line);
+                text.push('\n');
+            }
+            text
+        }
+    };
+    let _ = out.write_all(text.as_bytes());
+    Ok(0)
+}
+
+fn change_json(change: &Change) -> serde_json::Value {
+    let mut value = serde_json::to_value(change).expect("changes serialise");
+    if let Some(object) = value.as_object_mut() {
+        object.insert("description".into(), json!(change.describe()));
+    }
+    value
+}
+
+/// Colour on a terminal unless NO_COLOR is set.
+fn use_color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn diff_command(args: &PairArgs) -> Result<i32> {
+    let mut loaded = load_pair(args)?;
+    let plan = plan_with_answers(&mut loaded)?;
+    let color = use_color();
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    };
+    let mut out = String::new();
+    if plan.changes.is_empty() {
+        out.push_str("No changes.\n");
+    } else {
+        out.push_str(&format!(
+            "{} changes ({}):\n",
+            plan.changes.len(),
+            plan.dialect
+        ));
+        for change in &plan.changes {
+            let description = change.describe();
+            let (sign, code) =
+                if description.starts_with("create") || description.starts_with("add") {
+                    ("+", "32")
+                } else if description.starts_with("drop") {
+                    ("-", "31")
+                } else {
+                    ("~", "33")
+                };
+            out.push_str(&format!("  {} {}\n", paint(code, sign), description));
+        }
+    }
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    Ok(0)
+}
+
+fn verify_command(args: &VerifyArgs) -> Result<i32> {
+    let mut loaded = load_pair(&args.pair)?;
+    // Questions are settled before any database work starts.
+    plan_with_answers(&mut loaded)?;
+    let before_sql = match &loaded.from_spec {
+        SourceSpec::SqlFile(path) if path.is_file() => {
+            Some(std::fs::read_to_string(path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?)
+        }
+        _ => None,
+    };
+    let seed_sql = match &args.seed {
+        Some(path) => Some(std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?),
+        None => None,
+    };
+    let server = args.db.clone().or_else(|| match &loaded.from_spec {
+        SourceSpec::Database(url) if loaded.after.dialect != Dialect::Sqlite => Some(url.clone()),
+        _ => None,
+    });
+    let result = verify::verify(&VerifyInput {
+        before: &loaded.before,
+        after: &loaded.after,
+        before_sql: before_sql.as_deref(),
+        seed_sql: seed_sql.as_deref(),
+        auto_seed: !args.no_seed,
+        answers: &loaded.answers,
+        server_url: server.as_deref(),
+    })?;
+    let mut out = String::new();
+    if args.json {
+        out = serde_json::to_string_pretty(&result).expect("verification serialises") + "\n";
+    } else {
+        let color = use_color();
+        for phase in &result.phases {
+            let mark = match (phase.ok, color) {
+                (true, true) => "\x1b[32mpass\x1b[0m",
+                (false, true) => "\x1b[31mFAIL\x1b[0m",
+                (true, false) => "pass",
+                (false, false) => "FAIL",
+            };
+            out.push_str(&format!("{mark}  {:<26} {}\n", phase.name, phase.detail));
+        }
+        out.push_str(if result.passed() {
+            "verified: up and down round-trip cleanly\n"
+        } else {
+            "verification failed\n"
+        });
+    }
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    Ok(if result.passed() { 0 } else { 1 })
+}

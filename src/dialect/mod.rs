@@ -1,0 +1,305 @@
+//! Changes → SQL text for one database: quoting, type spelling, DDL, and the statements each
+//! dialect needs for a change (or, in SQLite, a table rebuild in place of many changes).
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::diff::Change;
+use crate::model::*;
+use crate::normalize::{default_sql, quote_ident, quote_qname, quote_string, type_sql};
+
+/// One SQL statement of a migration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Statement {
+    pub sql: String,
+    /// False for statements that must run outside a transaction block
+    /// (`ALTER TYPE … ADD VALUE` in PostgreSQL, `PRAGMA foreign_keys` in SQLite).
+    pub transactional: bool,
+}
+
+impl Statement {
+    pub fn new(sql: impl Into<String>) -> Statement {
+        Statement {
+            sql: sql.into(),
+            transactional: true,
+        }
+    }
+
+    pub fn outside_transaction(sql: impl Into<String>) -> Statement {
+        Statement {
+            sql: sql.into(),
+            transactional: false,
+        }
+    }
+}
+
+/// Everything a dialect writer needs besides the change itself.
+pub struct Context<'a> {
+    pub dialect: Dialect,
+    pub from: &'a Schema,
+    pub to: &'a Schema,
+    /// Tables that exist at this point of the script (for inline foreign keys).
+    pub existing_tables: BTreeSet<QName>,
+    /// Statements that must wait until every table is created (foreign keys in a cycle,
+    /// sequence ownership).
+    pub deferred: Vec<Statement>,
+}
+
+/// The SQL that applies `changes` (computed from `from` → `to`) in order.
+pub fn statements(changes: &[Change], from: &Schema, to: &Schema) -> Vec<Statement> {
+    let dialect = to.dialect;
+    let mut ctx = Context {
+        dialect,
+        from,
+        to,
+        existing_tables: from.tables.keys().cloned().collect(),
+        deferred: Vec::new(),
+    };
+    let mut out = Vec::new();
+    let changes = match dialect {
+        Dialect::Sqlite => sqlite::plan_rebuilds(changes, from, to),
+        _ => changes.iter().cloned().map(sqlite::Step::Change).collect(),
+    };
+    for (i, step) in changes.iter().enumerate() {
+        match step {
+            sqlite::Step::Change(change) => {
+                if let Change::RenameTable { to: new, .. } = change {
+                    ctx.existing_tables.insert(new.clone());
+                }
+                let mut stmts = match dialect {
+                    Dialect::Postgres => postgres::change(&mut ctx, change),
+                    Dialect::Mysql => mysql::change(&mut ctx, change),
+                    Dialect::Sqlite => sqlite::change(&mut ctx, change),
+                };
+                if let Change::CreateTable { table } = change {
+                    ctx.existing_tables.insert(table.name.clone());
+                }
+                out.append(&mut stmts);
+            }
+            sqlite::Step::Rebuild { from: old, to: new } => {
+                out.extend(sqlite::rebuild(old, new, to))
+            }
+        }
+        // Foreign keys into a cycle of new tables wait until the last of them exists.
+        let is_create =
+            |s: &sqlite::Step| matches!(s, sqlite::Step::Change(Change::CreateTable { .. }));
+        if is_create(step) && !changes.get(i + 1).is_some_and(is_create) {
+            out.append(&mut ctx.deferred);
+        }
+    }
+    out.append(&mut ctx.deferred);
+    out
+}
+
+// ---------------------------------------------------------------------------
+// shared pieces
+
+pub(crate) fn q(dialect: Dialect, name: &str) -> String {
+    quote_ident(dialect, name)
+}
+
+pub(crate) fn qn(dialect: Dialect, name: &QName) -> String {
+    quote_qname(dialect, name)
+}
+
+pub(crate) fn column_list(dialect: Dialect, columns: &[String]) -> String {
+    columns
+        .iter()
+        .map(|c| q(dialect, c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A column definition as it appears in CREATE TABLE / ADD COLUMN.
+pub(crate) fn column_def(dialect: Dialect, table: &QName, column: &Column) -> String {
+    let mut parts = vec![q(dialect, &column.name)];
+    let serial = postgres::serial_type(table, column);
+    match serial {
+        Some(serial) => parts.push(serial.to_string()),
+        None => parts.push(type_sql(dialect, &column.ty)),
+    }
+    if let Some(collation) = &column.collation {
+        match dialect {
+            Dialect::Postgres => parts.push(format!(
+                "COLLATE {}",
+                quote_ident_always(dialect, collation)
+            )),
+            Dialect::Mysql => parts.push(format!("COLLATE {collation}")),
+            Dialect::Sqlite => parts.push(format!("COLLATE {collation}")),
+        }
+    }
+    if let Some(identity) = column.identity {
+        parts.push(match identity {
+            Identity::Always => "GENERATED ALWAYS AS IDENTITY".into(),
+            Identity::ByDefault => "GENERATED BY DEFAULT AS IDENTITY".into(),
+        });
+    }
+    if let Some(generated) = &column.generated {
+        let kind = if generated.stored {
+            "STORED"
+        } else {
+            "VIRTUAL"
+        };
+        parts.push(format!("GENERATED ALWAYS AS ({}) {kind}", generated.expr));
+    }
+    let mysql_generated = dialect == Dialect::Mysql && column.generated.is_some();
+    if !column.nullable && !mysql_generated {
+        parts.push("NOT NULL".into());
+    } else if dialect == Dialect::Mysql
+        && !mysql_generated
+        && column.default.is_none()
+        && matches!(column.ty, Type::Timestamp { .. })
+    {
+        parts.push("NULL".into());
+    }
+    if let Some(default) = &column.default {
+        if serial.is_none() && column.generated.is_none() {
+            parts.push(format!("DEFAULT {}", default_sql(dialect, default)));
+        }
+    }
+    if let Some(on_update) = &column.on_update {
+        if dialect == Dialect::Mysql {
+            parts.push(format!("ON UPDATE {on_update}"));
+        }
+    }
+    if column.auto_increment {
+        match dialect {
+            Dialect::Mysql => parts.push("AUTO_INCREMENT".into()),
+            // SQLite's AUTOINCREMENT sits on the primary key clause; see `sqlite::create_table`.
+            _ => {}
+        }
+    }
+    if dialect == Dialect::Mysql {
+        if let Some(comment) = &column.comment {
+            parts.push(format!("COMMENT {}", quote_string(dialect, comment)));
+        }
+    }
+    parts.join(" ")
+}
+
+/// Collation names in PostgreSQL are identifiers that keep their case (`"C"`, `"en_US"`).
+fn quote_ident_always(dialect: Dialect, name: &str) -> String {
+    if dialect == Dialect::Postgres {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    } else {
+        name.to_string()
+    }
+}
+
+pub(crate) fn fk_clause(dialect: Dialect, fk: &ForeignKey) -> String {
+    let mut sql = String::new();
+    if let Some(name) = &fk.name {
+        sql.push_str(&format!("CONSTRAINT {} ", q(dialect, name)));
+    }
+    sql.push_str(&format!(
+        "FOREIGN KEY ({}) REFERENCES {} ({})",
+        column_list(dialect, &fk.columns),
+        qn(dialect, &fk.ref_table),
+        column_list(dialect, &fk.ref_columns)
+    ));
+    if fk.on_delete != FkAction::NoAction {
+        sql.push_str(&format!(" ON DELETE {}", fk.on_delete.sql()));
+    }
+    if fk.on_update != FkAction::NoAction {
+        sql.push_str(&format!(" ON UPDATE {}", fk.on_update.sql()));
+    }
+    if fk.deferrable {
+        sql.push_str(" DEFERRABLE");
+        if fk.initially_deferred {
+            sql.push_str(" INITIALLY DEFERRED");
+        }
+    }
+    sql
+}
+
+pub(crate) fn unique_clause(dialect: Dialect, unique: &UniqueConstraint) -> String {
+    match &unique.name {
+        Some(name) => format!(
+            "CONSTRAINT {} UNIQUE ({})",
+            q(dialect, name),
+            column_list(dialect, &unique.columns)
+        ),
+        None => format!("UNIQUE ({})", column_list(dialect, &unique.columns)),
+    }
+}
+
+pub(crate) fn check_clause(dialect: Dialect, check: &CheckConstraint) -> String {
+    match &check.name {
+        Some(name) => format!("CONSTRAINT {} CHECK ({})", q(dialect, name), check.expr),
+        None => format!("CHECK ({})", check.expr),
+    }
+}
+
+pub(crate) fn pk_clause(dialect: Dialect, pk: &PrimaryKey) -> String {
+    match (&pk.name, dialect) {
+        (Some(name), Dialect::Postgres | Dialect::Sqlite) => {
+            format!(
+                "CONSTRAINT {} PRIMARY KEY ({})",
+                q(dialect, name),
+                column_list(dialect, &pk.columns)
+            )
+        }
+        _ => format!("PRIMARY KEY ({})", column_list(dialect, &pk.columns)),
+    }
+}
+
+/// The key list of an index: `(a, lower(b) DESC, c(10))`.
+pub(crate) fn index_keys(dialect: Dialect, index: &Index) -> String {
+    let keys: Vec<String> = index
+        .keys
+        .iter()
+        .map(|key| {
+            let mut text = match &key.part {
+                IndexPart::Column(c) => q(dialect, c),
+                IndexPart::Expr(e) => format!("({e})"),
+            };
+            if let Some(length) = key.length {
+                text.push_str(&format!("({length})"));
+            }
+            if let Some(opclass) = &key.opclass {
+                text.push(' ');
+                text.push_str(opclass);
+            }
+            if key.desc {
+                text.push_str(" DESC");
+            }
+            match key.nulls_first {
+                Some(true) => text.push_str(" NULLS FIRST"),
+                Some(false) => text.push_str(" NULLS LAST"),
+                None => {}
+            }
+            text
+        })
+        .collect();
+    format!("({})", keys.join(", "))
+}
+
+pub(crate) fn comment_literal(dialect: Dialect, comment: &Option<String>) -> String {
+    match comment {
+        Some(text) => quote_string(dialect, text),
+        None => "NULL".into(),
+    }
+}
+
+/// ` WITH CASCADED CHECK OPTION` for a view that has one.
+pub(crate) fn check_option_clause(view: &View) -> String {
+    match view.check_option.as_deref() {
+        Some(level) => format!(" WITH {} CHECK OPTION", level.to_ascii_uppercase()),
+        None => String::new(),
+    }
+}
+
+/// The script form of a list of statements: each ends with `;` on its own line.
+pub fn script(statements: &[Statement]) -> String {
+    let mut text = String::new();
+    for statement in statements {
+        text.push_str(statement.sql.trim_end());
+        text.push_str(";\n");
+    }
+    text
+}

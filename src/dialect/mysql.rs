@@ -1,0 +1,271 @@
+//! MySQL / MariaDB DDL. Written for MariaDB 10.5+ and MySQL 8.0+ (RENAME COLUMN, RENAME INDEX,
+//! CHECK constraints).
+
+use super::{
+    Context, Statement, check_clause, column_def, column_list, fk_clause, index_keys, pk_clause, q,
+    qn,
+};
+use crate::diff::Change;
+use crate::model::*;
+use crate::normalize::{default_sql, quote_string};
+
+const D: Dialect = Dialect::Mysql;
+
+fn alter(table: &QName, action: String) -> Statement {
+    Statement::new(format!("ALTER TABLE {} {action}", qn(D, table)))
+}
+
+fn index_kind(index: &Index) -> &'static str {
+    match (index.unique, index.method.as_deref()) {
+        (_, Some("fulltext")) => "FULLTEXT ",
+        (_, Some("spatial")) => "SPATIAL ",
+        (true, _) => "UNIQUE ",
+        _ => "",
+    }
+}
+
+/// MySQL wants a functional key part in its own parentheses: `((lower(x)))`.
+fn keys(index: &Index) -> String {
+    index_keys(D, index)
+}
+
+fn using(index: &Index) -> String {
+    match index.method.as_deref() {
+        Some("hash") => " USING HASH".into(),
+        _ => String::new(),
+    }
+}
+
+fn inline_index(index: &Index) -> String {
+    format!(
+        "{}KEY {} {}{}",
+        index_kind(index),
+        q(D, &index.name),
+        keys(index),
+        using(index)
+    )
+}
+
+fn table_options(table: &Table) -> String {
+    let mut options = Vec::new();
+    if let Some(engine) = &table.options.engine {
+        options.push(format!("ENGINE={engine}"));
+    }
+    if let Some(charset) = &table.options.charset {
+        options.push(format!("DEFAULT CHARSET={charset}"));
+    }
+    if let Some(collation) = &table.options.collation {
+        options.push(format!("COLLATE={collation}"));
+    }
+    if let Some(comment) = &table.comment {
+        options.push(format!("COMMENT={}", quote_string(D, comment)));
+    }
+    if options.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", options.join(" "))
+    }
+}
+
+fn create_table(ctx: &mut Context, table: &Table) -> Vec<Statement> {
+    let mut lines: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| column_def(D, &table.name, c))
+        .collect();
+    if let Some(pk) = &table.primary_key {
+        lines.push(pk_clause(D, pk));
+    }
+    // Indexes go inline: a foreign key added without its index would make InnoDB create one under the same name.
+    for index in &table.indexes {
+        lines.push(inline_index(index));
+    }
+    for check in &table.checks {
+        lines.push(check_clause(D, check));
+    }
+    for fk in &table.foreign_keys {
+        if fk.ref_table == table.name || ctx.existing_tables.contains(&fk.ref_table) {
+            lines.push(fk_clause(D, fk));
+        } else {
+            ctx.deferred
+                .push(alter(&table.name, format!("ADD {}", fk_clause(D, fk))));
+        }
+    }
+    vec![Statement::new(format!(
+        "CREATE TABLE {} (\n  {}\n){}",
+        qn(D, &table.name),
+        lines.join(",\n  "),
+        table_options(table)
+    ))]
+}
+
+fn alter_column(table: &QName, from: &Column, to: &Column) -> Vec<Statement> {
+    if from.generated.is_some() != to.generated.is_some()
+        || from.generated.as_ref().map(|g| g.stored) != to.generated.as_ref().map(|g| g.stored)
+    {
+        // MariaDB cannot switch a column between stored, virtual and plain in place.
+        return vec![
+            alter(table, format!("DROP COLUMN {}", q(D, &from.name))),
+            alter(table, format!("ADD COLUMN {}", column_def(D, table, to))),
+        ];
+    }
+    let mut only_default = from.clone();
+    only_default.default = to.default.clone();
+    if only_default == *to {
+        let action = match &to.default {
+            Some(default) => format!(
+                "ALTER COLUMN {} SET DEFAULT {}",
+                q(D, &to.name),
+                default_sql(D, default)
+            ),
+            None => format!("ALTER COLUMN {} DROP DEFAULT", q(D, &to.name)),
+        };
+        return vec![alter(table, action)];
+    }
+    vec![alter(
+        table,
+        format!("MODIFY COLUMN {}", column_def(D, table, to)),
+    )]
+}
+
+pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
+    let one = |sql: String| vec![Statement::new(sql)];
+    match change {
+        // Schemas, extensions, enum types and sequences do not exist in MySQL's model.
+        Change::CreateSchema { .. }
+        | Change::DropSchema { .. }
+        | Change::CreateExtension { .. }
+        | Change::DropExtension { .. }
+        | Change::CreateEnum { .. }
+        | Change::DropEnum { .. }
+        | Change::AddEnumValue { .. }
+        | Change::RecreateEnum { .. }
+        | Change::AlterEnumComment { .. }
+        | Change::CreateSequence { .. }
+        | Change::DropSequence { .. }
+        | Change::AlterSequence { .. } => Vec::new(),
+        Change::CreateTable { table } => create_table(ctx, table),
+        Change::DropTable { table } => one(format!("DROP TABLE {}", qn(D, &table.name))),
+        Change::RenameTable { from, to } => {
+            one(format!("RENAME TABLE {} TO {}", qn(D, from), qn(D, to)))
+        }
+        Change::AddColumn { table, column } => vec![alter(
+            table,
+            format!("ADD COLUMN {}", column_def(D, table, column)),
+        )],
+        Change::DropColumn { table, column } => {
+            vec![alter(table, format!("DROP COLUMN {}", q(D, &column.name)))]
+        }
+        Change::RenameColumn { table, from, to } => {
+            vec![alter(
+                table,
+                format!("RENAME COLUMN {} TO {}", q(D, from), q(D, to)),
+            )]
+        }
+        Change::AlterColumn { table, from, to } => alter_column(table, from, to),
+        Change::AddPrimaryKey { table, primary_key } => {
+            vec![alter(table, format!("ADD {}", pk_clause(D, primary_key)))]
+        }
+        Change::DropPrimaryKey { table, .. } => vec![alter(table, "DROP PRIMARY KEY".into())],
+        Change::AddForeignKey { table, foreign_key } => {
+            vec![alter(table, format!("ADD {}", fk_clause(D, foreign_key)))]
+        }
+        Change::DropForeignKey { table, foreign_key } => match &foreign_key.name {
+            Some(name) => vec![alter(table, format!("DROP FOREIGN KEY {}", q(D, name)))],
+            None => Vec::new(),
+        },
+        Change::AddUnique { table, unique } => {
+            let name = unique
+                .name
+                .clone()
+                .unwrap_or_else(|| unique.columns[0].clone());
+            one(format!(
+                "CREATE UNIQUE INDEX {} ON {} ({})",
+                q(D, &name),
+                qn(D, table),
+                column_list(D, &unique.columns)
+            ))
+        }
+        Change::DropUnique { table, unique } => match &unique.name {
+            Some(name) => one(format!("DROP INDEX {} ON {}", q(D, name), qn(D, table))),
+            None => Vec::new(),
+        },
+        Change::AddCheck { table, check } => {
+            vec![alter(table, format!("ADD {}", check_clause(D, check)))]
+        }
+        Change::DropCheck { table, check } => match &check.name {
+            Some(name) => vec![alter(table, format!("DROP CONSTRAINT {}", q(D, name)))],
+            None => Vec::new(),
+        },
+        Change::RenameConstraint {
+            table, from, to, ..
+        } => {
+            vec![alter(
+                table,
+                format!("RENAME INDEX {} TO {}", q(D, from), q(D, to)),
+            )]
+        }
+        Change::AddIndex { table, index } => one(format!(
+            "CREATE {}INDEX {} ON {} {}{}",
+            index_kind(index),
+            q(D, &index.name),
+            qn(D, table),
+            keys(index),
+            using(index)
+        )),
+        Change::DropIndex { table, index } => one(format!(
+            "DROP INDEX {} ON {}",
+            q(D, &index.name),
+            qn(D, table)
+        )),
+        Change::RenameIndex { table, from, to } => vec![alter(
+            table,
+            format!("RENAME INDEX {} TO {}", q(D, from), q(D, to)),
+        )],
+        Change::AlterTableComment { table, to, .. } => vec![alter(
+            table,
+            format!("COMMENT = {}", quote_string(D, to.as_deref().unwrap_or(""))),
+        )],
+        Change::AlterTableOptions { table, from, to } => {
+            let mut actions = Vec::new();
+            if to.engine.is_some() && from.engine != to.engine {
+                actions.push(format!(
+                    "ENGINE = {}",
+                    to.engine.as_deref().unwrap_or("InnoDB")
+                ));
+            }
+            if (to.charset.is_some() && from.charset != to.charset)
+                || (to.collation.is_some() && from.collation != to.collation)
+            {
+                let mut action = String::from("DEFAULT");
+                if let Some(charset) = &to.charset {
+                    action.push_str(&format!(" CHARACTER SET {charset}"));
+                }
+                if let Some(collation) = &to.collation {
+                    action.push_str(&format!(" COLLATE {collation}"));
+                }
+                actions.push(action);
+            }
+            if actions.is_empty() {
+                Vec::new()
+            } else {
+                vec![alter(table, actions.join(", "))]
+            }
+        }
+        Change::CreateView { view } => {
+            let columns = if view.columns.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", column_list(D, &view.columns))
+            };
+            one(format!(
+                "CREATE VIEW {}{columns} AS {}{}",
+                qn(D, &view.name),
+                view.definition,
+                super::check_option_clause(view)
+            ))
+        }
+        Change::DropView { view } => one(format!("DROP VIEW {}", qn(D, &view.name))),
+        Change::AlterViewComment { .. } => Vec::new(),
+    }
+}

@@ -1,0 +1,644 @@
+//! PostgreSQL DDL.
+
+use super::{
+    Context, Statement, check_clause, column_def, column_list, comment_literal, fk_clause,
+    index_keys, pk_clause, q, qn, unique_clause,
+};
+use crate::diff::{Change, ConstraintKind, enum_columns};
+use crate::model::*;
+use crate::normalize::{default_sql, quote_string, type_sql};
+use crate::source::sql::make_object_name;
+
+const D: Dialect = Dialect::Postgres;
+
+/// `serial`/`bigserial`/`smallserial` when the column draws from the sequence `serial` would
+/// create for it; any other sequence default is written out in full.
+pub(crate) fn serial_type(table: &QName, column: &Column) -> Option<&'static str> {
+    let Some(DefaultValue::Sequence(seq)) = &column.default else {
+        return None;
+    };
+    if column.identity.is_some() || seq.schema != table.schema {
+        return None;
+    }
+    if seq.name != make_object_name(D, &table.name, Some(&column.name), "seq") {
+        return None;
+    }
+    match column.ty {
+        Type::Integer { bits: 16, .. } => Some("smallserial"),
+        Type::Integer { bits: 32, .. } => Some("serial"),
+        Type::Integer { bits: 64, .. } => Some("bigserial"),
+        _ => None,
+    }
+}
+
+/// A sequence default that `serial` would not create: the sequence is made explicitly.
+fn explicit_sequence(table: &QName, column: &Column) -> Option<QName> {
+    match &column.default {
+        Some(DefaultValue::Sequence(seq)) if serial_type(table, column).is_none() => {
+            Some(seq.clone())
+        }
+        _ => None,
+    }
+}
+
+fn create_owned_sequence(
+    ctx: &mut Context,
+    table: &QName,
+    column: &Column,
+    seq: &QName,
+) -> Vec<Statement> {
+    let as_type = match column.ty {
+        Type::Integer { bits: 16, .. } => " AS smallint",
+        Type::Integer { bits: 32, .. } => " AS integer",
+        _ => "",
+    };
+    ctx.deferred.push(Statement::new(format!(
+        "ALTER SEQUENCE {} OWNED BY {}.{}",
+        qn(D, seq),
+        qn(D, table),
+        q(D, &column.name)
+    )));
+    vec![Statement::new(format!(
+        "CREATE SEQUENCE {}{as_type}",
+        qn(D, seq)
+    ))]
+}
+
+pub(crate) fn create_table(ctx: &mut Context, table: &Table) -> Vec<Statement> {
+    let mut before = Vec::new();
+    let mut lines: Vec<String> = Vec::new();
+    for column in &table.columns {
+        if let Some(seq) = explicit_sequence(&table.name, column) {
+            before.extend(create_owned_sequence(ctx, &table.name, column, &seq));
+        }
+        lines.push(column_def(D, &table.name, column));
+    }
+    if let Some(pk) = &table.primary_key {
+        lines.push(pk_clause(D, pk));
+    }
+    for unique in &table.uniques {
+        lines.push(unique_clause(D, unique));
+    }
+    for check in &table.checks {
+        lines.push(check_clause(D, check));
+    }
+    for fk in &table.foreign_keys {
+        if fk.ref_table == table.name || ctx.existing_tables.contains(&fk.ref_table) {
+            lines.push(fk_clause(D, fk));
+        } else {
+            ctx.deferred.push(add_fk(&table.name, fk));
+        }
+    }
+    let mut out = before;
+    out.push(Statement::new(format!(
+        "CREATE TABLE {} (\n  {}\n)",
+        qn(D, &table.name),
+        lines.join(",\n  ")
+    )));
+    for index in &table.indexes {
+        out.push(create_index(&table.name, index));
+    }
+    if table.comment.is_some() {
+        out.push(table_comment(&table.name, &table.comment));
+    }
+    for column in &table.columns {
+        if column.comment.is_some() {
+            out.push(column_comment(&table.name, column));
+        }
+    }
+    out
+}
+
+fn add_fk(table: &QName, fk: &ForeignKey) -> Statement {
+    Statement::new(format!(
+        "ALTER TABLE {} ADD {}",
+        qn(D, table),
+        fk_clause(D, fk)
+    ))
+}
+
+fn create_index(table: &QName, index: &Index) -> Statement {
+    let mut sql = format!(
+        "CREATE {}INDEX {} ON {}",
+        if index.unique { "UNIQUE " } else { "" },
+        q(D, &index.name),
+        qn(D, table)
+    );
+    if let Some(method) = &index.method {
+        sql.push_str(&format!(" USING {method}"));
+    }
+    sql.push(' ');
+    sql.push_str(&index_keys(D, index));
+    if !index.include.is_empty() {
+        sql.push_str(&format!(" INCLUDE ({})", column_list(D, &index.include)));
+    }
+    if let Some(predicate) = &index.predicate {
+        sql.push_str(&format!(" WHERE {predicate}"));
+    }
+    Statement::new(sql)
+}
+
+fn index_name_in_schema(table: &QName, name: &str) -> String {
+    qn(D, &QName::qualified(table.schema.clone(), name))
+}
+
+fn table_comment(table: &QName, comment: &Option<String>) -> Statement {
+    Statement::new(format!(
+        "COMMENT ON TABLE {} IS {}",
+        qn(D, table),
+        comment_literal(D, comment)
+    ))
+}
+
+fn column_comment(table: &QName, column: &Column) -> Statement {
+    Statement::new(format!(
+        "COMMENT ON COLUMN {}.{} IS {}",
+        qn(D, table),
+        q(D, &column.name),
+        comment_literal(D, &column.comment)
+    ))
+}
+
+fn alter(table: &QName, action: String) -> Statement {
+    Statement::new(format!("ALTER TABLE {} {action}", qn(D, table)))
+}
+
+/// Whether a value of `from` converts to `to` without an explicit USING clause.
+fn casts_implicitly(from: &Type, to: &Type) -> bool {
+    let text = |t: &Type| t.is_textual();
+    (from.is_numeric() && to.is_numeric())
+        || (text(from) && text(to))
+        || matches!(
+            (from, to),
+            (Type::Timestamp { .. }, Type::Timestamp { .. })
+                | (Type::Time { .. }, Type::Time { .. })
+        )
+        || matches!((from, to), (Type::Date, Type::Timestamp { .. }))
+        || matches!(
+            (from, to),
+            (Type::Json, Type::Jsonb) | (Type::Jsonb, Type::Json)
+        )
+}
+
+fn alter_column(ctx: &mut Context, table: &QName, from: &Column, to: &Column) -> Vec<Statement> {
+    let mut out = Vec::new();
+    let col = q(D, &to.name);
+    if from.generated != to.generated && (from.generated.is_some() || to.generated.is_some()) {
+        // A generation expression cannot be altered in place: the column is re-created (its values are derived).
+        out.push(alter(table, format!("DROP COLUMN {col}")));
+        out.push(alter(
+            table,
+            format!("ADD COLUMN {}", column_def(D, table, to)),
+        ));
+        if to.comment.is_some() {
+            out.push(column_comment(table, to));
+        }
+        return out;
+    }
+    let type_changes = from.ty != to.ty || from.collation != to.collation;
+    let default_changes = from.default != to.default;
+    // Sequence defaults: a serial's sequence follows its column's renames.
+    let mut drop_sequence = None;
+    match (&from.default, &to.default) {
+        (Some(DefaultValue::Sequence(a)), Some(DefaultValue::Sequence(b))) if a != b => {
+            out.push(Statement::new(format!(
+                "ALTER SEQUENCE {} RENAME TO {}",
+                qn(D, a),
+                q(D, &b.name)
+            )));
+        }
+        (Some(DefaultValue::Sequence(a)), _) if default_changes => drop_sequence = Some(a.clone()),
+        _ => {}
+    }
+    let sequence_renamed_only = matches!(
+        (&from.default, &to.default),
+        (
+            Some(DefaultValue::Sequence(_)),
+            Some(DefaultValue::Sequence(_))
+        )
+    );
+    if from.default.is_some() && ((default_changes && !sequence_renamed_only) || type_changes) {
+        out.push(alter(table, format!("ALTER COLUMN {col} DROP DEFAULT")));
+    }
+    if from.identity.is_some() && to.identity.is_none() {
+        out.push(alter(table, format!("ALTER COLUMN {col} DROP IDENTITY")));
+    }
+    if let Some(seq) = drop_sequence {
+        out.push(Statement::new(format!("DROP SEQUENCE {}", qn(D, &seq))));
+    }
+    if type_changes {
+        let new_type = type_sql(D, &to.ty);
+        let mut action = format!("ALTER COLUMN {col} TYPE {new_type}");
+        if let Some(collation) = &to.collation {
+            action.push_str(&format!(" COLLATE \"{}\"", collation.replace('"', "\"\"")));
+        }
+        if from.ty != to.ty && !casts_implicitly(&from.ty, &to.ty) {
+            let via_text = matches!(to.ty, Type::Enum { .. })
+                || matches!(from.ty, Type::Enum { .. })
+                || from.ty == Type::Boolean;
+            if via_text {
+                action.push_str(&format!(" USING {col}::text::{new_type}"));
+            } else {
+                action.push_str(&format!(" USING {col}::{new_type}"));
+            }
+        }
+        out.push(alter(table, action));
+    }
+    if let Some(default) = &to.default {
+        if (default_changes || type_changes) && !sequence_renamed_only {
+            if let DefaultValue::Sequence(seq) = default {
+                out.extend(create_owned_sequence(ctx, table, to, seq));
+                out.append(&mut ctx.deferred);
+                out.push(alter(
+                    table,
+                    format!("ALTER COLUMN {col} SET DEFAULT {}", default_sql(D, default)),
+                ));
+                out.push(Statement::new(format!(
+                    "SELECT setval({}, COALESCE((SELECT max({col}) FROM {}), 0) + 1, false)",
+                    quote_string(D, &qn(D, seq)),
+                    qn(D, table)
+                )));
+            } else {
+                out.push(alter(
+                    table,
+                    format!("ALTER COLUMN {col} SET DEFAULT {}", default_sql(D, default)),
+                ));
+            }
+        }
+    }
+    if from.nullable != to.nullable && !(to.identity.is_some() && from.identity.is_none()) {
+        out.push(alter(
+            table,
+            format!(
+                "ALTER COLUMN {col} {} NOT NULL",
+                if to.nullable { "DROP" } else { "SET" }
+            ),
+        ));
+    }
+    match (from.identity, to.identity) {
+        (None, Some(identity)) => {
+            if from.nullable {
+                out.push(alter(table, format!("ALTER COLUMN {col} SET NOT NULL")));
+            }
+            let kind = if identity == Identity::Always {
+                "ALWAYS"
+            } else {
+                "BY DEFAULT"
+            };
+            out.push(alter(
+                table,
+                format!("ALTER COLUMN {col} ADD GENERATED {kind} AS IDENTITY"),
+            ));
+            out.push(Statement::new(format!(
+                "SELECT setval(pg_get_serial_sequence({}, {}), COALESCE((SELECT max({col}) FROM {}), 0) + 1, false)",
+                quote_string(D, &qn(D, table)),
+                quote_string(D, &to.name),
+                qn(D, table)
+            )));
+        }
+        (Some(a), Some(b)) if a != b => {
+            let kind = if b == Identity::Always {
+                "ALWAYS"
+            } else {
+                "BY DEFAULT"
+            };
+            out.push(alter(
+                table,
+                format!("ALTER COLUMN {col} SET GENERATED {kind}"),
+            ));
+        }
+        _ => {}
+    }
+    if from.comment != to.comment {
+        out.push(column_comment(table, to));
+    }
+    out
+}
+
+fn sequence_options(sequence: &Sequence) -> String {
+    let as_type = match sequence.data_type {
+        Type::Integer { bits: 16, .. } => "smallint",
+        Type::Integer { bits: 32, .. } => "integer",
+        _ => "bigint",
+    };
+    format!(
+        "AS {as_type} INCREMENT BY {} MINVALUE {} MAXVALUE {} START WITH {} CACHE {} {}",
+        sequence.increment,
+        sequence.min_value,
+        sequence.max_value,
+        sequence.start,
+        sequence.cache,
+        if sequence.cycle { "CYCLE" } else { "NO CYCLE" }
+    )
+}
+
+fn enum_values(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|v| quote_string(D, v))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn create_view(view: &View) -> Statement {
+    let columns = if view.columns.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", column_list(D, &view.columns))
+    };
+    Statement::new(
+        format!(
+            "CREATE {}VIEW {}{columns} AS {}",
+            if view.materialized {
+                "MATERIALIZED "
+            } else {
+                ""
+            },
+            qn(D, &view.name),
+            view.definition,
+        ) + &super::check_option_clause(view),
+    )
+}
+
+pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
+    let one = |sql: String| vec![Statement::new(sql)];
+    match change {
+        Change::CreateSchema { name } => one(format!("CREATE SCHEMA {}", q(D, name))),
+        Change::DropSchema { name } => one(format!("DROP SCHEMA {}", q(D, name))),
+        Change::CreateExtension { extension } => {
+            let schema = extension
+                .schema
+                .as_ref()
+                .map(|s| format!(" SCHEMA {}", q(D, s)))
+                .unwrap_or_default();
+            one(format!(
+                "CREATE EXTENSION IF NOT EXISTS {}{schema}",
+                q(D, &extension.name)
+            ))
+        }
+        Change::DropExtension { extension } => {
+            one(format!("DROP EXTENSION {}", q(D, &extension.name)))
+        }
+        Change::CreateEnum { enum_type } => {
+            let mut out = one(format!(
+                "CREATE TYPE {} AS ENUM ({})",
+                qn(D, &enum_type.name),
+                enum_values(&enum_type.values)
+            ));
+            if enum_type.comment.is_some() {
+                out.push(Statement::new(format!(
+                    "COMMENT ON TYPE {} IS {}",
+                    qn(D, &enum_type.name),
+                    comment_literal(D, &enum_type.comment)
+                )));
+            }
+            out
+        }
+        Change::DropEnum { enum_type } => one(format!("DROP TYPE {}", qn(D, &enum_type.name))),
+        Change::AddEnumValue {
+            name,
+            value,
+            before,
+        } => {
+            let position = before
+                .as_ref()
+                .map(|b| format!(" BEFORE {}", quote_string(D, b)))
+                .unwrap_or_default();
+            // A value added in a transaction cannot be used until that transaction commits.
+            vec![Statement::outside_transaction(format!(
+                "ALTER TYPE {} ADD VALUE {}{position}",
+                qn(D, name),
+                quote_string(D, value)
+            ))]
+        }
+        Change::RecreateEnum { from, to, columns } => {
+            let old = QName::qualified(
+                to.name.schema.clone(),
+                format!("{}__migen_old", to.name.name),
+            );
+            let mut out = one(format!(
+                "ALTER TYPE {} RENAME TO {}",
+                qn(D, &from.name),
+                q(D, &old.name)
+            ));
+            out.push(Statement::new(format!(
+                "CREATE TYPE {} AS ENUM ({})",
+                qn(D, &to.name),
+                enum_values(&to.values)
+            )));
+            let columns = if columns.is_empty() {
+                enum_columns(ctx.to, &to.name)
+            } else {
+                columns.clone()
+            };
+            for (table, column) in columns {
+                let Some(col) = ctx.to.tables.get(&table).and_then(|t| t.column(&column)) else {
+                    continue;
+                };
+                let had_default = ctx
+                    .from
+                    .tables
+                    .get(&table)
+                    .and_then(|t| t.column(&column))
+                    .is_some_and(|c| c.default.is_some());
+                if had_default {
+                    out.push(alter(
+                        &table,
+                        format!("ALTER COLUMN {} DROP DEFAULT", q(D, &column)),
+                    ));
+                }
+                let new_type = type_sql(D, &col.ty);
+                out.push(alter(
+                    &table,
+                    format!(
+                        "ALTER COLUMN {0} TYPE {new_type} USING {0}::text::{new_type}",
+                        q(D, &column)
+                    ),
+                ));
+                if let Some(default) = &col.default {
+                    out.push(alter(
+                        &table,
+                        format!(
+                            "ALTER COLUMN {} SET DEFAULT {}",
+                            q(D, &column),
+                            default_sql(D, default)
+                        ),
+                    ));
+                }
+            }
+            out.push(Statement::new(format!("DROP TYPE {}", qn(D, &old))));
+            out
+        }
+        Change::AlterEnumComment { name, comment } => one(format!(
+            "COMMENT ON TYPE {} IS {}",
+            qn(D, name),
+            comment_literal(D, comment)
+        )),
+        Change::CreateSequence { sequence } => {
+            if let Some((table, column)) = &sequence.owned_by {
+                ctx.deferred.push(Statement::new(format!(
+                    "ALTER SEQUENCE {} OWNED BY {}.{}",
+                    qn(D, &sequence.name),
+                    qn(D, table),
+                    q(D, column)
+                )));
+            }
+            one(format!(
+                "CREATE SEQUENCE {} {}",
+                qn(D, &sequence.name),
+                sequence_options(sequence)
+            ))
+        }
+        Change::DropSequence { sequence } => {
+            one(format!("DROP SEQUENCE {}", qn(D, &sequence.name)))
+        }
+        Change::AlterSequence { from, to } => {
+            let mut out = one(format!(
+                "ALTER SEQUENCE {} {}",
+                qn(D, &to.name),
+                sequence_options(to)
+            ));
+            if from.start != to.start {
+                out.push(Statement::new(format!(
+                    "ALTER SEQUENCE {} RESTART WITH {}",
+                    qn(D, &to.name),
+                    to.start
+                )));
+            }
+            if from.owned_by != to.owned_by {
+                let owner = match &to.owned_by {
+                    Some((table, column)) => format!("{}.{}", qn(D, table), q(D, column)),
+                    None => "NONE".into(),
+                };
+                ctx.deferred.push(Statement::new(format!(
+                    "ALTER SEQUENCE {} OWNED BY {owner}",
+                    qn(D, &to.name)
+                )));
+            }
+            out
+        }
+        Change::CreateTable { table } => create_table(ctx, table),
+        Change::DropTable { table } => one(format!("DROP TABLE {}", qn(D, &table.name))),
+        Change::RenameTable { from, to } => {
+            let mut out = Vec::new();
+            let mut current = from.clone();
+            if from.schema != to.schema {
+                let schema = to.schema.clone().unwrap_or_else(|| "public".into());
+                out.push(alter(&current, format!("SET SCHEMA {}", q(D, &schema))));
+                current.schema = to.schema.clone();
+            }
+            if current.name != to.name {
+                out.push(alter(&current, format!("RENAME TO {}", q(D, &to.name))));
+            }
+            out
+        }
+        Change::AddColumn { table, column } => {
+            let mut out = Vec::new();
+            if let Some(seq) = explicit_sequence(table, column) {
+                out.extend(create_owned_sequence(ctx, table, column, &seq));
+            }
+            out.push(alter(
+                table,
+                format!("ADD COLUMN {}", column_def(D, table, column)),
+            ));
+            out.append(&mut ctx.deferred);
+            if column.comment.is_some() {
+                out.push(column_comment(table, column));
+            }
+            out
+        }
+        Change::DropColumn { table, column } => one(format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            qn(D, table),
+            q(D, &column.name)
+        )),
+        Change::RenameColumn { table, from, to } => one(format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {}",
+            qn(D, table),
+            q(D, from),
+            q(D, to)
+        )),
+        Change::AlterColumn { table, from, to } => alter_column(ctx, table, from, to),
+        Change::AddPrimaryKey { table, primary_key } => {
+            vec![alter(table, format!("ADD {}", pk_clause(D, primary_key)))]
+        }
+        Change::DropPrimaryKey { table, primary_key } => {
+            let name = primary_key
+                .name
+                .clone()
+                .unwrap_or_else(|| make_object_name(D, &table.name, None, "pkey"));
+            vec![alter(table, format!("DROP CONSTRAINT {}", q(D, &name)))]
+        }
+        Change::AddForeignKey { table, foreign_key } => vec![add_fk(table, foreign_key)],
+        Change::DropForeignKey { table, foreign_key } => drop_named(table, &foreign_key.name),
+        Change::AddUnique { table, unique } => {
+            vec![alter(table, format!("ADD {}", unique_clause(D, unique)))]
+        }
+        Change::DropUnique { table, unique } => drop_named(table, &unique.name),
+        Change::AddCheck { table, check } => {
+            vec![alter(table, format!("ADD {}", check_clause(D, check)))]
+        }
+        Change::DropCheck { table, check } => drop_named(table, &check.name),
+        Change::RenameConstraint {
+            table,
+            constraint,
+            from,
+            to,
+        } => {
+            let _: ConstraintKind = *constraint;
+            vec![alter(
+                table,
+                format!("RENAME CONSTRAINT {} TO {}", q(D, from), q(D, to)),
+            )]
+        }
+        Change::AddIndex { table, index } => vec![create_index(table, index)],
+        Change::DropIndex { table, index } => one(format!(
+            "DROP INDEX {}",
+            index_name_in_schema(table, &index.name)
+        )),
+        Change::RenameIndex { table, from, to } => one(format!(
+            "ALTER INDEX {} RENAME TO {}",
+            index_name_in_schema(table, from),
+            q(D, to)
+        )),
+        Change::AlterTableComment { table, to, .. } => vec![table_comment(table, to)],
+        Change::AlterTableOptions { .. } => Vec::new(),
+        Change::CreateView { view } => {
+            let mut out = vec![create_view(view)];
+            if view.comment.is_some() {
+                out.push(view_comment(&view.name, view.materialized, &view.comment));
+            }
+            out
+        }
+        Change::DropView { view } => one(format!(
+            "DROP {}VIEW {}",
+            if view.materialized {
+                "MATERIALIZED "
+            } else {
+                ""
+            },
+            qn(D, &view.name)
+        )),
+        Change::AlterViewComment {
+            name,
+            materialized,
+            comment,
+        } => vec![view_comment(name, *materialized, comment)],
+    }
+}
+
+fn view_comment(name: &QName, materialized: bool, comment: &Option<String>) -> Statement {
+    Statement::new(format!(
+        "COMMENT ON {}VIEW {} IS {}",
+        if materialized { "MATERIALIZED " } else { "" },
+        qn(D, name),
+        comment_literal(D, comment)
+    ))
+}
+
+fn drop_named(table: &QName, name: &Option<String>) -> Vec<Statement> {
+    match name {
+        Some(name) => vec![alter(table, format!("DROP CONSTRAINT {}", q(D, name)))],
+        None => Vec::new(),
+    }
+}

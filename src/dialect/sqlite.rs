@@ -1,0 +1,381 @@
+//! SQLite DDL. ALTER TABLE in SQLite can only rename tables and columns, add a plain column
+//! and drop an unreferenced one; every other table change goes through the rebuild the SQLite
+//! manual describes (create the new shape, copy the rows, drop, rename, re-create indexes),
+//! with foreign key enforcement switched off around it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{
+    Context, Statement, check_clause, column_list, fk_clause, index_keys, q, qn, unique_clause,
+};
+use crate::diff::{Change, apply_column_rename};
+use crate::model::*;
+use crate::normalize::{default_sql, type_sql};
+
+const D: Dialect = Dialect::Sqlite;
+
+/// A change, or a table rebuild that stands for several.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Step {
+    Change(Change),
+    Rebuild { from: Table, to: Table },
+}
+
+fn column_mentioned(table: &Table, column: &str) -> bool {
+    let mentions = |text: &str| {
+        text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|token| token.eq_ignore_ascii_case(column))
+            || text.contains(&format!("\"{column}\""))
+    };
+    table
+        .primary_key
+        .as_ref()
+        .is_some_and(|pk| pk.columns.iter().any(|c| c == column))
+        || table
+            .uniques
+            .iter()
+            .any(|u| u.columns.iter().any(|c| c == column))
+        || table
+            .foreign_keys
+            .iter()
+            .any(|f| f.columns.iter().any(|c| c == column))
+        || table.checks.iter().any(|c| mentions(&c.expr))
+        || table.indexes.iter().any(|i| {
+            i.keys.iter().any(|k| match &k.part {
+                IndexPart::Column(c) => c == column,
+                IndexPart::Expr(e) => mentions(e),
+            }) || i.predicate.as_deref().is_some_and(mentions)
+        })
+        || table
+            .columns
+            .iter()
+            .any(|c| c.generated.as_ref().is_some_and(|g| mentions(&g.expr)))
+}
+
+/// What `ALTER TABLE … ADD COLUMN` accepts (see the SQLite manual on ALTER TABLE).
+fn can_add_column(table: &Table, column: &Column) -> bool {
+    let constant_default = match &column.default {
+        None | Some(DefaultValue::Null) => true,
+        Some(DefaultValue::Function(_) | DefaultValue::Expr(_) | DefaultValue::Sequence(_)) => {
+            false
+        }
+        Some(_) => true,
+    };
+    let has_non_null_default = !matches!(column.default, None | Some(DefaultValue::Null));
+    let in_fk = table
+        .foreign_keys
+        .iter()
+        .any(|f| f.columns.contains(&column.name));
+    constant_default
+        && (column.nullable || has_non_null_default)
+        && !column.generated.as_ref().is_some_and(|g| g.stored)
+        && !(in_fk && has_non_null_default)
+        && !table
+            .primary_key
+            .as_ref()
+            .is_some_and(|pk| pk.columns.contains(&column.name))
+        && !table
+            .uniques
+            .iter()
+            .any(|u| u.columns.contains(&column.name))
+}
+
+/// Replace the changes SQLite cannot make in place by one rebuild per table.
+pub(crate) fn plan_rebuilds(changes: &[Change], from: &Schema, to: &Schema) -> Vec<Step> {
+    let mut rebuild: BTreeSet<QName> = BTreeSet::new();
+    for change in changes {
+        let needs = match change {
+            Change::AlterColumn { .. }
+            | Change::AddPrimaryKey { .. }
+            | Change::DropPrimaryKey { .. }
+            | Change::AddForeignKey { .. }
+            | Change::DropForeignKey { .. }
+            | Change::AddUnique { .. }
+            | Change::DropUnique { .. }
+            | Change::AddCheck { .. }
+            | Change::DropCheck { .. }
+            | Change::RenameConstraint { .. }
+            | Change::AlterTableOptions { .. } => true,
+            Change::AddColumn { table, column } => to
+                .tables
+                .get(table)
+                .is_none_or(|t| !can_add_column(t, column)),
+            Change::DropColumn { table, column } => {
+                let before = before_table(changes, from, table);
+                before
+                    .as_ref()
+                    .is_none_or(|t| column_mentioned(t, &column.name))
+            }
+            _ => false,
+        };
+        if needs {
+            if let Some(table) = change.table() {
+                rebuild.insert(table.clone());
+            }
+        }
+    }
+    let mut steps = Vec::new();
+    let mut placed: BTreeMap<QName, ()> = BTreeMap::new();
+    for change in changes {
+        let absorbed = match change {
+            Change::CreateTable { .. }
+            | Change::DropTable { .. }
+            | Change::RenameTable { .. }
+            | Change::RenameColumn { .. } => false,
+            other => other.table().is_some_and(|t| rebuild.contains(t)),
+        };
+        if !absorbed {
+            steps.push(Step::Change(change.clone()));
+            continue;
+        }
+        let table = change
+            .table()
+            .expect("absorbed changes belong to a table")
+            .clone();
+        if placed.insert(table.clone(), ()).is_none() {
+            if let (Some(old), Some(new)) =
+                (before_table(changes, from, &table), to.tables.get(&table))
+            {
+                steps.push(Step::Rebuild {
+                    from: old,
+                    to: new.clone(),
+                });
+            }
+        }
+    }
+    // Index changes were absorbed where they appeared; a rebuild must come after every rename of
+    // its table, which rank ordering in the differ already guarantees.
+    steps
+}
+
+/// The table as it stands in the before-schema once this run's renames are applied.
+fn before_table(changes: &[Change], from: &Schema, name: &QName) -> Option<Table> {
+    let original = changes
+        .iter()
+        .find_map(|c| match c {
+            Change::RenameTable { from: old, to: new } if new == name => Some(old.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| name.clone());
+    let mut table = from.tables.get(&original)?.clone();
+    table.name = name.clone();
+    for change in changes {
+        if let Change::RenameColumn {
+            table: t,
+            from: old,
+            to: new,
+        } = change
+        {
+            if t == name {
+                apply_column_rename(&mut table, old, new);
+            }
+        }
+    }
+    Some(table)
+}
+
+fn column_def(table: &Table, column: &Column) -> String {
+    let mut parts = vec![q(D, &column.name)];
+    let ty = type_sql(D, &column.ty);
+    if !ty.is_empty() {
+        parts.push(ty);
+    }
+    let inline_pk = inline_pk_column(table) == Some(column.name.as_str());
+    if inline_pk {
+        parts.push("PRIMARY KEY AUTOINCREMENT".into());
+    }
+    if !column.nullable {
+        parts.push("NOT NULL".into());
+    }
+    if let Some(default) = &column.default {
+        if column.generated.is_none() {
+            parts.push(format!("DEFAULT {}", default_sql(D, default)));
+        }
+    }
+    if let Some(collation) = &column.collation {
+        parts.push(format!("COLLATE {collation}"));
+    }
+    if let Some(generated) = &column.generated {
+        let kind = if generated.stored {
+            "STORED"
+        } else {
+            "VIRTUAL"
+        };
+        parts.push(format!("GENERATED ALWAYS AS ({}) {kind}", generated.expr));
+    }
+    parts.join(" ")
+}
+
+/// AUTOINCREMENT is only allowed on a column-level `INTEGER PRIMARY KEY`.
+fn inline_pk_column(table: &Table) -> Option<&str> {
+    let pk = table.primary_key.as_ref()?;
+    match pk.columns.as_slice() {
+        [only] if pk.name.is_none() && table.column(only).is_some_and(|c| c.auto_increment) => {
+            Some(only.as_str())
+        }
+        _ => None,
+    }
+}
+
+fn table_body(table: &Table) -> String {
+    let mut lines: Vec<String> = table.columns.iter().map(|c| column_def(table, c)).collect();
+    if let Some(pk) = &table.primary_key {
+        if inline_pk_column(table).is_none() {
+            lines.push(super::pk_clause(D, pk));
+        }
+    }
+    for unique in &table.uniques {
+        lines.push(unique_clause(D, unique));
+    }
+    for check in &table.checks {
+        lines.push(check_clause(D, check));
+    }
+    for fk in &table.foreign_keys {
+        lines.push(fk_clause(D, fk));
+    }
+    let mut options = Vec::new();
+    if table.options.without_rowid {
+        options.push("WITHOUT ROWID");
+    }
+    if table.options.strict {
+        options.push("STRICT");
+    }
+    let suffix = if options.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", options.join(", "))
+    };
+    format!("(\n  {}\n){suffix}", lines.join(",\n  "))
+}
+
+fn create_index(table: &QName, index: &Index) -> Statement {
+    let mut sql = format!(
+        "CREATE {}INDEX {} ON {} {}",
+        if index.unique { "UNIQUE " } else { "" },
+        q(D, &index.name),
+        qn(D, table),
+        index_keys(D, index)
+    );
+    if let Some(predicate) = &index.predicate {
+        sql.push_str(&format!(" WHERE {predicate}"));
+    }
+    Statement::new(sql)
+}
+
+fn create_table(table: &Table) -> Vec<Statement> {
+    let mut out = vec![Statement::new(format!(
+        "CREATE TABLE {} {}",
+        qn(D, &table.name),
+        table_body(table)
+    ))];
+    out.extend(table.indexes.iter().map(|i| create_index(&table.name, i)));
+    out
+}
+
+/// The SQLite manual's twelve-step procedure, less the steps that concern triggers and views
+/// (views over the table are dropped before and re-created after by the differ).
+pub(crate) fn rebuild(from: &Table, to: &Table, _schema: &Schema) -> Vec<Statement> {
+    let scratch = QName::qualified(
+        to.name.schema.clone(),
+        format!("_migen_new_{}", to.name.name),
+    );
+    let mut scratch_table = to.clone();
+    scratch_table.name = scratch.clone();
+    let copied: Vec<String> = to
+        .columns
+        .iter()
+        .filter(|c| c.generated.is_none())
+        .filter(|c| {
+            from.column(&c.name)
+                .is_some_and(|old| old.generated.is_none())
+        })
+        .map(|c| c.name.clone())
+        .collect();
+    let mut out = vec![
+        Statement::outside_transaction("PRAGMA foreign_keys = OFF"),
+        Statement::new(format!(
+            "CREATE TABLE {} {}",
+            qn(D, &scratch),
+            table_body(to)
+        )),
+    ];
+    if !copied.is_empty() {
+        out.push(Statement::new(format!(
+            "INSERT INTO {} ({cols}) SELECT {cols} FROM {}",
+            qn(D, &scratch),
+            qn(D, &from.name),
+            cols = column_list(D, &copied)
+        )));
+    }
+    out.push(Statement::new(format!("DROP TABLE {}", qn(D, &from.name))));
+    out.push(Statement::new(format!(
+        "ALTER TABLE {} RENAME TO {}",
+        qn(D, &scratch),
+        q(D, &to.name.name)
+    )));
+    out.extend(to.indexes.iter().map(|i| create_index(&to.name, i)));
+    out.push(Statement::outside_transaction("PRAGMA foreign_keys = ON"));
+    out
+}
+
+pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
+    let one = |sql: String| vec![Statement::new(sql)];
+    match change {
+        Change::CreateTable { table } => create_table(table),
+        Change::DropTable { table } => one(format!("DROP TABLE {}", qn(D, &table.name))),
+        Change::RenameTable { from, to } => one(format!(
+            "ALTER TABLE {} RENAME TO {}",
+            qn(D, from),
+            q(D, &to.name)
+        )),
+        Change::AddColumn { table, column } => {
+            let def = ctx
+                .to
+                .tables
+                .get(table)
+                .map(|t| column_def(t, column))
+                .unwrap_or_else(|| q(D, &column.name));
+            one(format!("ALTER TABLE {} ADD COLUMN {def}", qn(D, table)))
+        }
+        Change::DropColumn { table, column } => one(format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            qn(D, table),
+            q(D, &column.name)
+        )),
+        Change::RenameColumn { table, from, to } => one(format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {}",
+            qn(D, table),
+            q(D, from),
+            q(D, to)
+        )),
+        Change::AddIndex { table, index } => vec![create_index(table, index)],
+        Change::DropIndex { index, .. } => one(format!("DROP INDEX {}", q(D, &index.name))),
+        Change::RenameIndex { table, from, to } => {
+            let mut out = one(format!("DROP INDEX {}", q(D, from)));
+            if let Some(index) = ctx
+                .to
+                .tables
+                .get(table)
+                .and_then(|t| t.indexes.iter().find(|i| i.name == *to))
+            {
+                out.push(create_index(table, index));
+            }
+            out
+        }
+        Change::CreateView { view } => {
+            let columns = if view.columns.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", column_list(D, &view.columns))
+            };
+            one(format!(
+                "CREATE VIEW {}{columns} AS {}",
+                qn(D, &view.name),
+                view.definition
+            ))
+        }
+        Change::DropView { view } => one(format!("DROP VIEW {}", qn(D, &view.name))),
+        // Everything else is either absorbed into a rebuild or has no SQLite counterpart.
+        _ => Vec::new(),
+    }
+}

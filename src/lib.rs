@@ -1,0 +1,14 @@
+//! migen: safe, reversible migrations from schema changes.
+//!
+//! The pipeline is a chain of plain functions over plain data:
+//! `source` → [`model::Schema`] → `diff` → `Vec<Change>` → `sql` → up/down statements → `verify`.
+
+pub mod cli;
+pub mod dialect;
+pub mod diff;
+pub mod error;
+pub mod model;
+pub mod normalize;
+pub mod plan;
+pub mod source;
+pub mod verify;

@@ -1,0 +1,421 @@
+//! Syntax sqlparser does not read, rewritten before it sees the text.
+//!
+//! Each rewrite works on tokens and splices the text, padding removed parts with spaces so that
+//! line and column numbers in later error messages still point into the user's file. What a
+//! rewrite removes is returned alongside, for the reader to put back into the model.
+//!
+//! - SQLite: `STRICT` and `WITHOUT ROWID` table options in any order and comma-separated, and
+//!   multi-word type names (`UNSIGNED BIG INT`, `VARYING CHARACTER(20)`).
+//! - MySQL: `ZEROFILL` (deprecated display attribute), `CREATE FULLTEXT|SPATIAL INDEX`.
+//! - MySQL and PostgreSQL: `WITH [CASCADED | LOCAL] CHECK OPTION` on views.
+
+use sqlparser::keywords::Keyword;
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
+
+use crate::model::Dialect;
+use crate::normalize::sql_dialect;
+
+/// SQLite table options found after a CREATE TABLE's column list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct SqliteTableOptions {
+    pub strict: bool,
+    pub without_rowid: bool,
+}
+
+pub(crate) struct Prepared {
+    pub text: String,
+    /// One entry per CREATE TABLE, in order.
+    pub table_options: Vec<SqliteTableOptions>,
+    /// One entry per CREATE VIEW, in order: `cascaded` or `local`.
+    pub view_check_options: Vec<Option<String>>,
+}
+
+struct Edit {
+    start: usize,
+    end: usize,
+    replacement: String,
+}
+
+pub(crate) fn prepare(dialect: Dialect, text: &str) -> Prepared {
+    let sql_dialect = sql_dialect(dialect);
+    let mut prepared = Prepared {
+        text: text.to_string(),
+        table_options: Vec::new(),
+        view_check_options: Vec::new(),
+    };
+    // A text that does not tokenize is left to sqlparser, which reports the error with its position.
+    let Ok(tokens) = Tokenizer::new(sql_dialect.as_ref(), text).tokenize_with_location() else {
+        return prepared;
+    };
+    let offsets = LineOffsets::new(text);
+    let significant: Vec<&TokenWithSpan> = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .collect();
+    let mut edits = Vec::new();
+    let mut start = 0;
+    while start < significant.len() {
+        let end = significant[start..]
+            .iter()
+            .position(|t| t.token == Token::SemiColon)
+            .map(|p| start + p)
+            .unwrap_or(significant.len());
+        statement(
+            dialect,
+            &significant[start..end],
+            &offsets,
+            text,
+            &mut edits,
+            &mut prepared,
+        );
+        start = end + 1;
+    }
+    if !edits.is_empty() {
+        edits.sort_by_key(|e| e.start);
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for edit in edits {
+            if edit.start < at {
+                continue;
+            }
+            out.push_str(&text[at..edit.start]);
+            out.push_str(&edit.replacement);
+            at = edit.end;
+        }
+        out.push_str(&text[at..]);
+        prepared.text = out;
+    }
+    prepared
+}
+
+fn keyword(token: &TokenWithSpan) -> Keyword {
+    match &token.token {
+        Token::Word(w) if w.quote_style.is_none() => w.keyword,
+        _ => Keyword::NoKeyword,
+    }
+}
+
+fn is_word(token: &TokenWithSpan, text: &str) -> bool {
+    matches!(&token.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(text))
+}
+
+fn statement(
+    dialect: Dialect,
+    tokens: &[&TokenWithSpan],
+    offsets: &LineOffsets,
+    text: &str,
+    edits: &mut Vec<Edit>,
+    prepared: &mut Prepared,
+) {
+    if tokens.first().map(|t| keyword(t)) != Some(Keyword::CREATE) {
+        if dialect == Dialect::Mysql {
+            blank_zerofill(tokens, offsets, edits);
+        }
+        return;
+    }
+    let head: Vec<Keyword> = tokens.iter().take(6).map(|t| keyword(t)).collect();
+    let is_table =
+        head.iter().take(4).any(|k| *k == Keyword::TABLE) && !head.contains(&Keyword::INDEX);
+    let is_view = head
+        .iter()
+        .take_while(|k| **k != Keyword::AS)
+        .any(|k| *k == Keyword::VIEW);
+    if is_table {
+        if dialect == Dialect::Sqlite {
+            prepared
+                .table_options
+                .push(sqlite_table(tokens, offsets, text, edits));
+        } else {
+            prepared.table_options.push(SqliteTableOptions::default());
+            if dialect == Dialect::Mysql {
+                blank_zerofill(tokens, offsets, edits);
+            }
+        }
+    } else if is_view {
+        prepared
+            .view_check_options
+            .push(view_check_option(dialect, tokens, offsets, edits));
+    } else if dialect == Dialect::Mysql
+        && matches!(head.get(1), Some(Keyword::FULLTEXT | Keyword::SPATIAL))
+    {
+        mysql_special_index(tokens, offsets, text, edits);
+    }
+}
+
+fn blank_zerofill(tokens: &[&TokenWithSpan], offsets: &LineOffsets, edits: &mut Vec<Edit>) {
+    for token in tokens {
+        if is_word(token, "ZEROFILL") {
+            edits.push(blank(offsets, token));
+        }
+    }
+}
+
+/// Replace a token by spaces of the same width.
+fn blank(offsets: &LineOffsets, token: &TokenWithSpan) -> Edit {
+    let (start, end) = offsets.range(token);
+    Edit {
+        start,
+        end,
+        replacement: " ".repeat(end - start),
+    }
+}
+
+fn sqlite_table(
+    tokens: &[&TokenWithSpan],
+    offsets: &LineOffsets,
+    text: &str,
+    edits: &mut Vec<Edit>,
+) -> SqliteTableOptions {
+    let mut options = SqliteTableOptions::default();
+    let Some(open) = tokens.iter().position(|t| t.token == Token::LParen) else {
+        return options;
+    };
+    let mut depth = 0;
+    let mut close = None;
+    let mut column_start = true;
+    let mut i = open;
+    while i < tokens.len() {
+        match tokens[i].token {
+            Token::LParen => {
+                depth += 1;
+                if depth == 1 {
+                    column_start = true;
+                    i += 1;
+                    continue;
+                }
+            }
+            Token::RParen => {
+                depth -= 1;
+                if depth == 0 {
+                    close = Some(i);
+                    break;
+                }
+            }
+            Token::Comma if depth == 1 => {
+                column_start = true;
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        if depth == 1 && column_start {
+            column_start = false;
+            let first = keyword(tokens[i]);
+            let table_constraint = matches!(
+                first,
+                Keyword::CONSTRAINT
+                    | Keyword::PRIMARY
+                    | Keyword::UNIQUE
+                    | Keyword::CHECK
+                    | Keyword::FOREIGN
+            );
+            if !table_constraint {
+                // tokens[i] is the column name; the type is the run of plain words after it.
+                let words: Vec<&TokenWithSpan> = tokens[i + 1..]
+                    .iter()
+                    .take_while(|t| {
+                        matches!(&t.token, Token::Word(w) if w.quote_style.is_none())
+                            && !matches!(
+                                keyword(t),
+                                Keyword::CONSTRAINT
+                                    | Keyword::PRIMARY
+                                    | Keyword::NOT
+                                    | Keyword::NULL
+                                    | Keyword::UNIQUE
+                                    | Keyword::CHECK
+                                    | Keyword::DEFAULT
+                                    | Keyword::COLLATE
+                                    | Keyword::REFERENCES
+                                    | Keyword::GENERATED
+                                    | Keyword::AS
+                                    | Keyword::ON
+                            )
+                    })
+                    .copied()
+                    .collect();
+                if words.len() >= 2 {
+                    let (start, _) = offsets.range(words[0]);
+                    let (_, end) = offsets.range(words[words.len() - 1]);
+                    let name = text[start..end]
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    edits.push(Edit {
+                        start,
+                        end,
+                        replacement: format!("\"{name}\""),
+                    });
+                }
+                i += words.len();
+            }
+        }
+        i += 1;
+    }
+    if let Some(close) = close {
+        for token in &tokens[close + 1..] {
+            match &token.token {
+                Token::Comma => edits.push(blank(offsets, token)),
+                _ if is_word(token, "STRICT") => {
+                    options.strict = true;
+                    edits.push(blank(offsets, token));
+                }
+                _ if is_word(token, "WITHOUT") => {
+                    options.without_rowid = true;
+                    edits.push(blank(offsets, token));
+                }
+                _ if is_word(token, "ROWID") => edits.push(blank(offsets, token)),
+                _ => break,
+            }
+        }
+    }
+    options
+}
+
+fn view_check_option(
+    dialect: Dialect,
+    tokens: &[&TokenWithSpan],
+    offsets: &LineOffsets,
+    edits: &mut Vec<Edit>,
+) -> Option<String> {
+    if dialect == Dialect::Sqlite || tokens.len() < 3 {
+        return None;
+    }
+    let n = tokens.len();
+    if !(is_word(tokens[n - 1], "OPTION") && is_word(tokens[n - 2], "CHECK")) {
+        return None;
+    }
+    let (level, with_at) =
+        if n >= 4 && (is_word(tokens[n - 3], "CASCADED") || is_word(tokens[n - 3], "LOCAL")) {
+            (tokens[n - 3].token.to_string().to_ascii_lowercase(), n - 4)
+        } else {
+            ("cascaded".to_string(), n - 3)
+        };
+    if !is_word(tokens[with_at], "WITH") {
+        return None;
+    }
+    for token in &tokens[with_at..] {
+        edits.push(blank(offsets, token));
+    }
+    Some(level)
+}
+
+/// `CREATE FULLTEXT INDEX n ON t (…)` → `ALTER TABLE t ADD FULLTEXT INDEX n (…)`.
+fn mysql_special_index(
+    tokens: &[&TokenWithSpan],
+    offsets: &LineOffsets,
+    text: &str,
+    edits: &mut Vec<Edit>,
+) {
+    let Some(on) = tokens.iter().position(|t| keyword(t) == Keyword::ON) else {
+        return;
+    };
+    let Some(open) = tokens.iter().position(|t| t.token == Token::LParen) else {
+        return;
+    };
+    if on < 4 || open <= on + 1 {
+        return;
+    }
+    let slice = |a: usize, b: usize| {
+        let (start, _) = offsets.range(tokens[a]);
+        let (_, end) = offsets.range(tokens[b]);
+        text[start..end].to_string()
+    };
+    let kind = tokens[1].token.to_string().to_ascii_uppercase();
+    let name = slice(3, on - 1);
+    let table = slice(on + 1, open - 1);
+    let (start, _) = offsets.range(tokens[0]);
+    let (end, _) = offsets.range(tokens[open]);
+    edits.push(Edit {
+        start,
+        end,
+        replacement: format!("ALTER TABLE {table} ADD {kind} INDEX {name} "),
+    });
+}
+
+/// Line/column (1-based, columns in characters) → byte offsets.
+struct LineOffsets<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineOffsets<'a> {
+    fn new(text: &'a str) -> LineOffsets<'a> {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineOffsets { text, starts }
+    }
+
+    fn offset(&self, line: u64, column: u64) -> usize {
+        let line_start = self
+            .starts
+            .get(line.saturating_sub(1) as usize)
+            .copied()
+            .unwrap_or(self.text.len());
+        let line_text = &self.text[line_start..];
+        let chars = column.saturating_sub(1) as usize;
+        line_start
+            + line_text
+                .char_indices()
+                .nth(chars)
+                .map(|(i, _)| i)
+                .unwrap_or(line_text.len())
+    }
+
+    fn range(&self, token: &TokenWithSpan) -> (usize, usize) {
+        let start = self.offset(token.span.start.line, token.span.start.column);
+        let end = self.offset(token.span.end.line, token.span.end.column);
+        (start, end.max(start))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_options_and_multi_word_types() {
+        let p = prepare(
+            Dialect::Sqlite,
+            "CREATE TABLE t (a UNSIGNED BIG INT NOT NULL, b VARYING CHARACTER(20)) STRICT, WITHOUT ROWID;",
+        );
+        assert_eq!(
+            p.table_options,
+            vec![SqliteTableOptions {
+                strict: true,
+                without_rowid: true
+            }]
+        );
+        assert!(
+            p.text.contains("a \"UNSIGNED BIG INT\" NOT NULL"),
+            "{}",
+            p.text
+        );
+        assert!(p.text.contains("b \"VARYING CHARACTER\"(20)"), "{}", p.text);
+        assert!(!p.text.contains("STRICT"));
+    }
+
+    #[test]
+    fn mysql_fulltext_and_zerofill() {
+        let p = prepare(
+            Dialect::Mysql,
+            "CREATE FULLTEXT INDEX ft ON posts (title, body); CREATE TABLE x (a INT ZEROFILL);",
+        );
+        assert!(
+            p.text
+                .starts_with("ALTER TABLE posts ADD FULLTEXT INDEX ft (title, body)"),
+            "{}",
+            p.text
+        );
+        assert!(!p.text.contains("ZEROFILL"));
+    }
+
+    #[test]
+    fn view_check_option_is_lifted() {
+        let p = prepare(
+            Dialect::Mysql,
+            "CREATE VIEW v AS SELECT a FROM t WHERE a > 0 WITH LOCAL CHECK OPTION;",
+        );
+        assert_eq!(p.view_check_options, vec![Some("local".to_string())]);
+        assert!(!p.text.contains("CHECK"));
+    }
+}

@@ -1,0 +1,361 @@
+//! The round trip on a scratch database: create the source schema, seed rows, apply up,
+//! compare with the target, check the rows are still there, apply down, compare with the
+//! source. The CLI's `verify`, the TUI and the test corpus all use this one function.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::dialect;
+use crate::diff::{self, Change, RenameAnswers};
+use crate::error::{Error, Result};
+use crate::model::*;
+use crate::normalize::{quote_qname, quote_string};
+use crate::plan::{self, Plan};
+use crate::source::live::{self, Database};
+
+/// What the round trip starts from and where it runs.
+pub struct VerifyInput<'a> {
+    pub before: &'a Schema,
+    pub after: &'a Schema,
+    /// DDL that creates the source state; when `None` it is generated from `before`.
+    pub before_sql: Option<&'a str>,
+    /// Rows to insert after the source state exists; when `None` and `auto_seed`, migen
+    /// inserts a few rows of its own into every table.
+    pub seed_sql: Option<&'a str>,
+    pub auto_seed: bool,
+    pub answers: &'a RenameAnswers,
+    /// A server URL for PostgreSQL or MySQL; SQLite uses a temporary file.
+    pub server_url: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PhaseResult {
+    pub name: &'static str,
+    pub ok: bool,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Verification {
+    pub dialect: Dialect,
+    pub phases: Vec<PhaseResult>,
+}
+
+impl Verification {
+    pub fn passed(&self) -> bool {
+        self.phases.iter().all(|p| p.ok)
+    }
+
+    fn pass(&mut self, name: &'static str, detail: impl Into<String>) {
+        self.phases.push(PhaseResult {
+            name,
+            ok: true,
+            detail: detail.into(),
+        });
+    }
+
+    fn fail(&mut self, name: &'static str, detail: impl Into<String>) {
+        self.phases.push(PhaseResult {
+            name,
+            ok: false,
+            detail: detail.into(),
+        });
+    }
+}
+
+/// Run the round trip. Returns `Err` only when the scratch database cannot be had; every
+/// check that fails is a failed phase in the result.
+pub fn verify(input: &VerifyInput) -> Result<Verification> {
+    let dialect = input.after.dialect;
+    let server = match (dialect, input.server_url) {
+        (Dialect::Sqlite, _) => "sqlite://".to_string(),
+        (_, Some(url)) => url.to_string(),
+        (_, None) => {
+            return Err(Error::Usage(format!(
+                "verifying {dialect} needs a server: pass --db with a URL migen may create a scratch database on"
+            )));
+        }
+    };
+    let scratch = live::create_scratch(&server)?;
+    let mut db = live::connect(&scratch.url)?;
+    let mut result = Verification {
+        dialect,
+        phases: Vec::new(),
+    };
+    run(input, db.as_mut(), &mut result)?;
+    drop(db);
+    drop(scratch);
+    Ok(result)
+}
+
+fn run(input: &VerifyInput, db: &mut dyn Database, result: &mut Verification) -> Result<()> {
+    let dialect = input.after.dialect;
+    // 1. the source state
+    let create_before = match input.before_sql {
+        Some(sql) if sql.trim().is_empty() => Ok("empty source".to_string()),
+        Some(sql) => db.execute(sql).map(|_| "from the source file".to_string()),
+        None => {
+            let empty = Schema::empty(dialect);
+            let changes = diff::diff(&empty, input.before, &RenameAnswers::default()).changes;
+            let statements = dialect::statements(&changes, &empty, input.before);
+            apply(db, statements.iter().map(|s| s.sql.as_str())).map(|n| format!("{n} statements"))
+        }
+    };
+    match create_before {
+        Ok(detail) => result.pass("apply source", detail),
+        Err(e) => {
+            result.fail("apply source", e.to_string());
+            return Ok(());
+        }
+    }
+    let introspected = db.introspect()?;
+    compare(
+        result,
+        "source reads back equal",
+        &introspected,
+        input.before,
+    );
+
+    // 2. rows
+    let seeded = match input.seed_sql {
+        Some(sql) if sql.trim().is_empty() => BTreeMap::new(),
+        Some(sql) => match db.execute(sql) {
+            Ok(()) => count_rows(db, input.before),
+            Err(e) => {
+                result.fail("seed rows", e.to_string());
+                return Ok(());
+            }
+        },
+        None if input.auto_seed => {
+            auto_seed(db, input.before);
+            count_rows(db, input.before)
+        }
+        None => BTreeMap::new(),
+    };
+    let total: u64 = seeded.values().sum();
+    result.pass(
+        "seed rows",
+        format!(
+            "{total} rows in {} tables",
+            seeded.values().filter(|n| **n > 0).count()
+        ),
+    );
+
+    // 3. up
+    let plan = plan::plan(input.before, input.after, input.answers);
+    if !plan.questions.is_empty() {
+        let questions: Vec<String> = plan.questions.iter().map(|q| q.question()).collect();
+        return Err(Error::Question(questions.join("\n")));
+    }
+    match apply(db, plan.up_statements()) {
+        Ok(n) => result.pass("up", format!("{n} statements")),
+        Err(e) => {
+            result.fail("up", e.to_string());
+            return Ok(());
+        }
+    }
+    let after_up = db.introspect()?;
+    compare(result, "target reached", &after_up, input.after);
+    check_rows(db, result, &plan, &seeded);
+    let rediff = diff::diff(
+        &after_up,
+        input.after,
+        &RenameAnswers {
+            renames: Vec::new(),
+            assume_no: true,
+        },
+    );
+    let rediff_sql = dialect::statements(&rediff.changes, &after_up, input.after);
+    if rediff_sql.is_empty() {
+        result.pass("re-diff empty", "no statements left to run");
+    } else {
+        result.fail("re-diff empty", dialect::script(&rediff_sql));
+    }
+
+    // 4. down
+    match apply(db, plan.down_statements()) {
+        Ok(n) => result.pass("down", format!("{n} statements")),
+        Err(e) => {
+            result.fail("down", e.to_string());
+            return Ok(());
+        }
+    }
+    let after_down = db.introspect()?;
+    compare(result, "source restored", &after_down, input.before);
+    Ok(())
+}
+
+fn apply<'a>(db: &mut dyn Database, statements: impl Iterator<Item = &'a str>) -> Result<usize> {
+    let mut count = 0;
+    for sql in statements {
+        db.execute(sql)?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// Compare a live schema with the expected one; the differences are listed as changes.
+fn compare(result: &mut Verification, name: &'static str, live: &Schema, expected: &Schema) {
+    let answers = RenameAnswers {
+        renames: Vec::new(),
+        assume_no: true,
+    };
+    let changes = diff::diff(live, expected, &answers).changes;
+    if changes.is_empty() {
+        result.pass(name, "equal");
+    } else {
+        let listed: Vec<String> = changes.iter().map(Change::describe).collect();
+        result.fail(name, format!("differs: {}", listed.join("; ")));
+    }
+}
+
+fn count_rows(db: &mut dyn Database, schema: &Schema) -> BTreeMap<QName, u64> {
+    schema
+        .tables
+        .keys()
+        .filter_map(|name| db.row_count(name).ok().map(|n| (name.clone(), n)))
+        .collect()
+}
+
+fn check_rows(
+    db: &mut dyn Database,
+    result: &mut Verification,
+    plan: &Plan,
+    seeded: &BTreeMap<QName, u64>,
+) {
+    let mut lost = Vec::new();
+    for (table, before) in seeded {
+        if *before == 0 {
+            continue;
+        }
+        if plan
+            .changes
+            .iter()
+            .any(|c| matches!(c, Change::DropTable { table: t } if t.name == *table))
+        {
+            continue;
+        }
+        let now_named = plan
+            .changes
+            .iter()
+            .find_map(|c| match c {
+                Change::RenameTable { from, to } if from == table => Some(to.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| table.clone());
+        match db.row_count(&now_named) {
+            Ok(after) if after == *before => {}
+            Ok(after) => lost.push(format!("{now_named}: {before} rows before, {after} after")),
+            Err(e) => lost.push(format!("{now_named}: {e}")),
+        }
+    }
+    if lost.is_empty() {
+        result.pass("rows kept", "every seeded row is still there");
+    } else {
+        result.fail("rows kept", lost.join("; "));
+    }
+}
+
+/// Insert three rows into every table, parents before children, with values chosen to survive
+/// common type changes (digits in text columns, so text → integer still converts). A row the
+/// table's constraints refuse is skipped: seeding is best effort, the checks count what went in.
+fn auto_seed(db: &mut dyn Database, schema: &Schema) {
+    let dialect = schema.dialect;
+    let mut order: Vec<&Table> = Vec::new();
+    let mut remaining: Vec<&Table> = schema.tables.values().collect();
+    while !remaining.is_empty() {
+        let before = remaining.len();
+        remaining.retain(|table| {
+            let ready = table.foreign_keys.iter().all(|fk| {
+                fk.ref_table == table.name || order.iter().any(|t| t.name == fk.ref_table)
+            });
+            if ready {
+                order.push(table);
+            }
+            !ready
+        });
+        if remaining.len() == before {
+            order.append(&mut remaining);
+        }
+    }
+    for table in order {
+        for i in 1..=3 {
+            let mut columns = Vec::new();
+            let mut values = Vec::new();
+            for column in &table.columns {
+                if column.generated.is_some()
+                    || column.identity == Some(Identity::Always)
+                    || column.auto_increment
+                    || matches!(column.default, Some(DefaultValue::Sequence(_)))
+                {
+                    continue;
+                }
+                if let Some(value) = seed_value(dialect, schema, &column.ty, i) {
+                    columns.push(crate::normalize::quote_ident(dialect, &column.name));
+                    values.push(value);
+                }
+            }
+            let sql = if columns.is_empty() {
+                match dialect {
+                    Dialect::Mysql => format!(
+                        "INSERT INTO {} () VALUES ()",
+                        quote_qname(dialect, &table.name)
+                    ),
+                    _ => format!(
+                        "INSERT INTO {} DEFAULT VALUES",
+                        quote_qname(dialect, &table.name)
+                    ),
+                }
+            } else {
+                format!(
+                    "INSERT INTO {} ({}) VALUES ({})",
+                    quote_qname(dialect, &table.name),
+                    columns.join(", "),
+                    values.join(", ")
+                )
+            };
+            let _ = db.execute(&sql);
+        }
+    }
+}
+
+fn seed_value(dialect: Dialect, schema: &Schema, ty: &Type, i: u32) -> Option<String> {
+    let text = |s: String| Some(quote_string(dialect, &s));
+    match ty {
+        Type::Boolean => Some(if i % 2 == 0 { "false" } else { "true" }.into()),
+        Type::Integer { .. } | Type::Decimal { .. } | Type::Float { .. } | Type::Year => {
+            Some(if matches!(ty, Type::Year) {
+                format!("{}", 2020 + i)
+            } else {
+                i.to_string()
+            })
+        }
+        Type::Char { .. } | Type::Varchar { .. } | Type::Text { .. } => text(i.to_string()),
+        Type::Binary { .. } | Type::Varbinary { .. } | Type::Blob { .. } => match dialect {
+            Dialect::Postgres => Some(format!("decode('0{i}', 'hex')")),
+            _ => Some(format!("X'0{i}'")),
+        },
+        Type::Date => text(format!("2024-01-0{i}")),
+        Type::Time { .. } => text(format!("00:00:0{i}")),
+        Type::Timestamp { .. } | Type::Datetime { .. } => text(format!("2024-01-0{i} 00:00:00")),
+        Type::Interval => text(format!("{i} days")),
+        Type::Json | Type::Jsonb => text(format!("{{\"n\": {i}}}")),
+        Type::Uuid => text(format!("00000000-0000-0000-0000-00000000000{i}")),
+        Type::Enum { name } => {
+            let values = &schema.enums.get(name)?.values;
+            text(values.get((i as usize - 1) % values.len().max(1))?.clone())
+        }
+        Type::InlineEnum { values } | Type::Set { values } => text(values.first()?.clone()),
+        Type::Array { .. } => Some("'{}'".into()),
+        Type::Custom { name } => {
+            if dialect == Dialect::Sqlite {
+                Some(i.to_string())
+            } else if name == "citext" {
+                text(i.to_string())
+            } else {
+                None
+            }
+        }
+    }
+}
