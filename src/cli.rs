@@ -122,10 +122,15 @@ struct Loaded {
     answers: RenameAnswers,
 }
 
-fn load_pair(pair: &PairArgs) -> Result<Loaded> {
+/// `server` is a further database URL the command was given (verify's `--db`), which also
+/// implies the dialect.
+fn load_pair(pair: &PairArgs, server: Option<&str>) -> Result<Loaded> {
     let from_spec = SourceSpec::parse(&pair.from);
     let to_spec = SourceSpec::parse(&pair.to);
-    let implied = from_spec.implied_dialect().or(to_spec.implied_dialect());
+    let implied = from_spec
+        .implied_dialect()
+        .or(to_spec.implied_dialect())
+        .or(server.and_then(crate::source::live::url_dialect));
     let dialect = match (pair.dialect, implied) {
         (Some(given), Some(url)) if given != url => {
             return Err(Error::Usage(format!(
@@ -136,8 +141,11 @@ fn load_pair(pair: &PairArgs) -> Result<Loaded> {
         (None, Some(url)) => url,
         (None, None) => Dialect::Sqlite,
     };
-    let before = source::load(&from_spec, dialect)?;
-    let after = source::load(&to_spec, dialect)?;
+    let (before, before_notes) = source::load_with_notes(&from_spec, dialect)?;
+    let (after, after_notes) = source::load_with_notes(&to_spec, dialect)?;
+    for note in before_notes.iter().chain(&after_notes) {
+        eprintln!("note: {note}");
+    }
     let answers = RenameAnswers::parse(&pair.renames, pair.no_renames).map_err(Error::Usage)?;
     Ok(Loaded {
         from_spec,
@@ -199,7 +207,7 @@ fn question_text(questions: &[RenameCandidate]) -> String {
 }
 
 fn plan_command(args: &PlanArgs) -> Result<i32> {
-    let mut loaded = load_pair(&args.pair)?;
+    let mut loaded = load_pair(&args.pair, None)?;
     let plan = plan_with_answers(&mut loaded)?;
     let mut out = std::io::stdout().lock();
     let text = match args.format {
@@ -248,7 +256,7 @@ fn use_color() -> bool {
 }
 
 fn diff_command(args: &PairArgs) -> Result<i32> {
-    let mut loaded = load_pair(args)?;
+    let mut loaded = load_pair(args, None)?;
     let plan = plan_with_answers(&mut loaded)?;
     let color = use_color();
     let paint = |code: &str, text: &str| {
@@ -285,7 +293,7 @@ fn diff_command(args: &PairArgs) -> Result<i32> {
 }
 
 fn verify_command(args: &VerifyArgs) -> Result<i32> {
-    let mut loaded = load_pair(&args.pair)?;
+    let mut loaded = load_pair(&args.pair, args.db.as_deref())?;
     // Questions are settled before any database work starts.
     plan_with_answers(&mut loaded)?;
     let before_sql = match &loaded.from_spec {

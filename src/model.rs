@@ -229,6 +229,9 @@ pub struct Column {
     pub default: Option<DefaultValue>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub identity: Option<Identity>,
+    /// An identity column's sequence start and increment, when not the defaults (1 and 1).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub identity_options: Option<IdentityOptions>,
     /// MySQL `AUTO_INCREMENT`; SQLite `AUTOINCREMENT` on an INTEGER PRIMARY KEY.
     #[serde(skip_serializing_if = "std::ops::Not::not", default)]
     pub auto_increment: bool,
@@ -251,6 +254,7 @@ impl Column {
             nullable: true,
             default: None,
             identity: None,
+            identity_options: None,
             auto_increment: false,
             generated: None,
             collation: None,
@@ -265,6 +269,22 @@ impl Column {
 pub enum Identity {
     Always,
     ByDefault,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityOptions {
+    pub start: i64,
+    pub increment: i64,
+}
+
+impl IdentityOptions {
+    /// `None` for PostgreSQL's defaults, so that spelled-out defaults compare equal to none.
+    pub fn non_default(start: Option<i64>, increment: Option<i64>) -> Option<IdentityOptions> {
+        let increment = increment.unwrap_or(1);
+        let start = start.unwrap_or(if increment > 0 { 1 } else { -1 });
+        let default_start = if increment > 0 { 1 } else { -1 };
+        (increment != 1 || start != default_start).then_some(IdentityOptions { start, increment })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

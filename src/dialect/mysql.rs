@@ -71,7 +71,7 @@ fn create_table(ctx: &mut Context, table: &Table) -> Vec<Statement> {
     let mut lines: Vec<String> = table
         .columns
         .iter()
-        .map(|c| column_def(D, &table.name, c))
+        .map(|c| column_def(D, &table.name, c, &Default::default()))
         .collect();
     if let Some(pk) = &table.primary_key {
         lines.push(pk_clause(D, pk));
@@ -106,7 +106,13 @@ fn alter_column(table: &QName, from: &Column, to: &Column) -> Vec<Statement> {
         // MariaDB cannot switch a column between stored, virtual and plain in place.
         return vec![
             alter(table, format!("DROP COLUMN {}", q(D, &from.name))),
-            alter(table, format!("ADD COLUMN {}", column_def(D, table, to))),
+            alter(
+                table,
+                format!(
+                    "ADD COLUMN {}",
+                    column_def(D, table, to, &Default::default())
+                ),
+            ),
         ];
     }
     let mut only_default = from.clone();
@@ -124,7 +130,10 @@ fn alter_column(table: &QName, from: &Column, to: &Column) -> Vec<Statement> {
     }
     vec![alter(
         table,
-        format!("MODIFY COLUMN {}", column_def(D, table, to)),
+        format!(
+            "MODIFY COLUMN {}",
+            column_def(D, table, to, &Default::default())
+        ),
     )]
 }
 
@@ -151,7 +160,10 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
         }
         Change::AddColumn { table, column } => vec![alter(
             table,
-            format!("ADD COLUMN {}", column_def(D, table, column)),
+            format!(
+                "ADD COLUMN {}",
+                column_def(D, table, column, &Default::default())
+            ),
         )],
         Change::DropColumn { table, column } => {
             vec![alter(table, format!("DROP COLUMN {}", q(D, &column.name)))]
@@ -168,7 +180,18 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
         }
         Change::DropPrimaryKey { table, .. } => vec![alter(table, "DROP PRIMARY KEY".into())],
         Change::AddForeignKey { table, foreign_key } => {
-            vec![alter(table, format!("ADD {}", fk_clause(D, foreign_key)))]
+            let add = alter(table, format!("ADD {}", fk_clause(D, foreign_key)));
+            if ctx.unchecked_fk_targets.contains(&foreign_key.ref_table) {
+                // MySQL has no NOT VALID: checks are switched off for this one statement.
+                vec![
+                    Statement::new("SET FOREIGN_KEY_CHECKS = 0")
+                        .with_note(super::UNCHECKED_FK_NOTE),
+                    add,
+                    Statement::new("SET FOREIGN_KEY_CHECKS = 1"),
+                ]
+            } else {
+                vec![add]
+            }
         }
         Change::DropForeignKey { table, foreign_key } => match &foreign_key.name {
             Some(name) => vec![alter(table, format!("DROP FOREIGN KEY {}", q(D, name)))],

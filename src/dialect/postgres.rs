@@ -4,7 +4,7 @@ use super::{
     Context, Statement, check_clause, column_def, column_list, comment_literal, fk_clause,
     index_keys, pk_clause, q, qn, unique_clause,
 };
-use crate::diff::{Change, ConstraintKind, enum_columns};
+use crate::diff::{Change, ConstraintKind};
 use crate::model::*;
 use crate::normalize::{default_sql, quote_string, type_sql};
 use crate::source::sql::make_object_name;
@@ -13,11 +13,15 @@ const D: Dialect = Dialect::Postgres;
 
 /// `serial`/`bigserial`/`smallserial` when the column draws from the sequence `serial` would
 /// create for it; any other sequence default is written out in full.
-pub(crate) fn serial_type(table: &QName, column: &Column) -> Option<&'static str> {
+pub(crate) fn serial_type(
+    table: &QName,
+    column: &Column,
+    sequences: &std::collections::BTreeMap<QName, Sequence>,
+) -> Option<&'static str> {
     let Some(DefaultValue::Sequence(seq)) = &column.default else {
         return None;
     };
-    if column.identity.is_some() || seq.schema != table.schema {
+    if column.identity.is_some() || seq.schema != table.schema || sequences.contains_key(seq) {
         return None;
     }
     if seq.name != make_object_name(D, &table.name, Some(&column.name), "seq") {
@@ -31,12 +35,24 @@ pub(crate) fn serial_type(table: &QName, column: &Column) -> Option<&'static str
     }
 }
 
-/// A sequence default that `serial` would not create: the sequence is made explicitly.
-fn explicit_sequence(table: &QName, column: &Column) -> Option<QName> {
+/// A column-owned sequence default that `serial` would not create under its name: the
+/// sequence is made explicitly. Defaults drawing from a standalone sequence need nothing.
+fn explicit_sequence(ctx: &Context, table: &QName, column: &Column) -> Option<QName> {
     match &column.default {
-        Some(DefaultValue::Sequence(seq)) if serial_type(table, column).is_none() => {
+        Some(DefaultValue::Sequence(seq))
+            if serial_type(table, column, &ctx.to.sequences).is_none()
+                && !ctx.to.sequences.contains_key(seq) =>
+        {
             Some(seq.clone())
         }
+        _ => None,
+    }
+}
+
+/// A sequence default whose sequence belongs to the column (serial-style, not listed on its own).
+fn owned_sequence<'a>(schema: &Schema, default: &'a Option<DefaultValue>) -> Option<&'a QName> {
+    match default {
+        Some(DefaultValue::Sequence(seq)) if !schema.sequences.contains_key(seq) => Some(seq),
         _ => None,
     }
 }
@@ -68,10 +84,10 @@ pub(crate) fn create_table(ctx: &mut Context, table: &Table) -> Vec<Statement> {
     let mut before = Vec::new();
     let mut lines: Vec<String> = Vec::new();
     for column in &table.columns {
-        if let Some(seq) = explicit_sequence(&table.name, column) {
+        if let Some(seq) = explicit_sequence(ctx, &table.name, column) {
             before.extend(create_owned_sequence(ctx, &table.name, column, &seq));
         }
-        lines.push(column_def(D, &table.name, column));
+        lines.push(column_def(D, &table.name, column, &ctx.to.sequences));
     }
     if let Some(pk) = &table.primary_key {
         lines.push(pk_clause(D, pk));
@@ -86,7 +102,7 @@ pub(crate) fn create_table(ctx: &mut Context, table: &Table) -> Vec<Statement> {
         if fk.ref_table == table.name || ctx.existing_tables.contains(&fk.ref_table) {
             lines.push(fk_clause(D, fk));
         } else {
-            ctx.deferred.push(add_fk(&table.name, fk));
+            ctx.deferred.push(add_fk(ctx, &table.name, fk));
         }
     }
     let mut out = before;
@@ -109,12 +125,21 @@ pub(crate) fn create_table(ctx: &mut Context, table: &Table) -> Vec<Statement> {
     out
 }
 
-fn add_fk(table: &QName, fk: &ForeignKey) -> Statement {
-    Statement::new(format!(
-        "ALTER TABLE {} ADD {}",
-        qn(D, table),
-        fk_clause(D, fk)
-    ))
+fn add_fk(ctx: &Context, table: &QName, fk: &ForeignKey) -> Statement {
+    if ctx.unchecked_fk_targets.contains(&fk.ref_table) {
+        Statement::new(format!(
+            "ALTER TABLE {} ADD {} NOT VALID",
+            qn(D, table),
+            fk_clause(D, fk)
+        ))
+        .with_note(super::UNCHECKED_FK_NOTE)
+    } else {
+        Statement::new(format!(
+            "ALTER TABLE {} ADD {}",
+            qn(D, table),
+            fk_clause(D, fk)
+        ))
+    }
 }
 
 fn create_index(table: &QName, index: &Index) -> Statement {
@@ -188,7 +213,7 @@ fn alter_column(ctx: &mut Context, table: &QName, from: &Column, to: &Column) ->
         out.push(alter(table, format!("DROP COLUMN {col}")));
         out.push(alter(
             table,
-            format!("ADD COLUMN {}", column_def(D, table, to)),
+            format!("ADD COLUMN {}", column_def(D, table, to, &ctx.to.sequences)),
         ));
         if to.comment.is_some() {
             out.push(column_comment(table, to));
@@ -197,27 +222,34 @@ fn alter_column(ctx: &mut Context, table: &QName, from: &Column, to: &Column) ->
     }
     let type_changes = from.ty != to.ty || from.collation != to.collation;
     let default_changes = from.default != to.default;
-    // Sequence defaults: a serial's sequence follows its column's renames.
-    let mut drop_sequence = None;
-    match (&from.default, &to.default) {
-        (Some(DefaultValue::Sequence(a)), Some(DefaultValue::Sequence(b))) if a != b => {
+    let from_owned = owned_sequence(ctx.from, &from.default).cloned();
+    let to_owned = owned_sequence(ctx.to, &to.default).cloned();
+    // A serial's own sequence follows its column (renames, type): the default itself stays.
+    let same_owned_sequence = from_owned.is_some() && to_owned.is_some();
+    if let (Some(a), Some(b)) = (&from_owned, &to_owned) {
+        if a != b {
             out.push(Statement::new(format!(
                 "ALTER SEQUENCE {} RENAME TO {}",
                 qn(D, a),
                 q(D, &b.name)
             )));
         }
-        (Some(DefaultValue::Sequence(a)), _) if default_changes => drop_sequence = Some(a.clone()),
-        _ => {}
+        if from.ty != to.ty {
+            if let Type::Integer { bits, .. } = to.ty {
+                let as_type = match bits {
+                    16 => "smallint",
+                    32 => "integer",
+                    _ => "bigint",
+                };
+                out.push(Statement::new(format!(
+                    "ALTER SEQUENCE {} AS {as_type}",
+                    qn(D, b)
+                )));
+            }
+        }
     }
-    let sequence_renamed_only = matches!(
-        (&from.default, &to.default),
-        (
-            Some(DefaultValue::Sequence(_)),
-            Some(DefaultValue::Sequence(_))
-        )
-    );
-    if from.default.is_some() && ((default_changes && !sequence_renamed_only) || type_changes) {
+    let drop_sequence = from_owned.filter(|_| !same_owned_sequence);
+    if from.default.is_some() && !same_owned_sequence && (default_changes || type_changes) {
         out.push(alter(table, format!("ALTER COLUMN {col} DROP DEFAULT")));
     }
     if from.identity.is_some() && to.identity.is_none() {
@@ -245,8 +277,8 @@ fn alter_column(ctx: &mut Context, table: &QName, from: &Column, to: &Column) ->
         out.push(alter(table, action));
     }
     if let Some(default) = &to.default {
-        if (default_changes || type_changes) && !sequence_renamed_only {
-            if let DefaultValue::Sequence(seq) = default {
+        if (default_changes || type_changes) && !same_owned_sequence {
+            if let Some(seq) = to_owned.as_ref() {
                 out.extend(create_owned_sequence(ctx, table, to, seq));
                 out.append(&mut ctx.deferred);
                 out.push(alter(
@@ -285,9 +317,13 @@ fn alter_column(ctx: &mut Context, table: &QName, from: &Column, to: &Column) ->
             } else {
                 "BY DEFAULT"
             };
+            let options = to
+                .identity_options
+                .map(|o| format!(" (START WITH {} INCREMENT BY {})", o.start, o.increment))
+                .unwrap_or_default();
             out.push(alter(
                 table,
-                format!("ALTER COLUMN {col} ADD GENERATED {kind} AS IDENTITY"),
+                format!("ALTER COLUMN {col} ADD GENERATED {kind} AS IDENTITY{options}"),
             ));
             out.push(Statement::new(format!(
                 "SELECT setval(pg_get_serial_sequence({}, {}), COALESCE((SELECT max({col}) FROM {}), 0) + 1, false)",
@@ -296,16 +332,31 @@ fn alter_column(ctx: &mut Context, table: &QName, from: &Column, to: &Column) ->
                 qn(D, table)
             )));
         }
-        (Some(a), Some(b)) if a != b => {
-            let kind = if b == Identity::Always {
-                "ALWAYS"
-            } else {
-                "BY DEFAULT"
-            };
-            out.push(alter(
-                table,
-                format!("ALTER COLUMN {col} SET GENERATED {kind}"),
-            ));
+        (Some(a), Some(b)) => {
+            if a != b {
+                let kind = if b == Identity::Always {
+                    "ALWAYS"
+                } else {
+                    "BY DEFAULT"
+                };
+                out.push(alter(
+                    table,
+                    format!("ALTER COLUMN {col} SET GENERATED {kind}"),
+                ));
+            }
+            if from.identity_options != to.identity_options {
+                let options = to.identity_options.unwrap_or(IdentityOptions {
+                    start: 1,
+                    increment: 1,
+                });
+                out.push(alter(
+                    table,
+                    format!(
+                        "ALTER COLUMN {col} SET START WITH {} SET INCREMENT BY {}",
+                        options.start, options.increment
+                    ),
+                ));
+            }
         }
         _ => {}
     }
@@ -426,12 +477,7 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
                 qn(D, &to.name),
                 enum_values(&to.values)
             )));
-            let columns = if columns.is_empty() {
-                enum_columns(ctx.to, &to.name)
-            } else {
-                columns.clone()
-            };
-            for (table, column) in columns {
+            for (table, column) in columns.clone() {
                 let Some(col) = ctx.to.tables.get(&table).and_then(|t| t.column(&column)) else {
                     continue;
                 };
@@ -466,7 +512,10 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
                     ));
                 }
             }
-            out.push(Statement::new(format!("DROP TYPE {}", qn(D, &old))));
+            // Columns on their way out (dropped, or retyped later in the script) still use the old
+            // type; it goes once nothing does.
+            ctx.last
+                .push(Statement::new(format!("DROP TYPE {}", qn(D, &old))));
             out
         }
         Change::AlterEnumComment { name, comment } => one(format!(
@@ -534,12 +583,15 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
         }
         Change::AddColumn { table, column } => {
             let mut out = Vec::new();
-            if let Some(seq) = explicit_sequence(table, column) {
+            if let Some(seq) = explicit_sequence(ctx, table, column) {
                 out.extend(create_owned_sequence(ctx, table, column, &seq));
             }
             out.push(alter(
                 table,
-                format!("ADD COLUMN {}", column_def(D, table, column)),
+                format!(
+                    "ADD COLUMN {}",
+                    column_def(D, table, column, &ctx.to.sequences)
+                ),
             ));
             out.append(&mut ctx.deferred);
             if column.comment.is_some() {
@@ -569,7 +621,7 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
                 .unwrap_or_else(|| make_object_name(D, &table.name, None, "pkey"));
             vec![alter(table, format!("DROP CONSTRAINT {}", q(D, &name)))]
         }
-        Change::AddForeignKey { table, foreign_key } => vec![add_fk(table, foreign_key)],
+        Change::AddForeignKey { table, foreign_key } => vec![add_fk(ctx, table, foreign_key)],
         Change::DropForeignKey { table, foreign_key } => drop_named(table, &foreign_key.name),
         Change::AddUnique { table, unique } => {
             vec![alter(table, format!("ADD {}", unique_clause(D, unique)))]

@@ -307,7 +307,7 @@ pub fn column_changes(from: &Column, to: &Column) -> Vec<&'static str> {
     if from.default != to.default {
         what.push("default");
     }
-    if from.identity != to.identity {
+    if from.identity != to.identity || from.identity_options != to.identity_options {
         what.push("identity");
     }
     if from.auto_increment != to.auto_increment {
@@ -417,12 +417,29 @@ pub fn diff(from: &Schema, to: &Schema, answers: &RenameAnswers) -> Diff {
             }
         }
     }
-    for (name, table) in &from.tables {
-        if !to.tables.contains_key(name) && !renamed_to.contains_key(name) {
-            raw.push(Change::DropTable {
-                table: table.clone(),
-            });
+    let dropped: BTreeSet<QName> = from
+        .tables
+        .keys()
+        .filter(|name| !to.tables.contains_key(*name) && !renamed_to.contains_key(*name))
+        .cloned()
+        .collect();
+    for name in &dropped {
+        let table = &from.tables[name];
+        // Foreign keys between tables dropped together go first, so a cycle cannot block the drops.
+        // SQLite does not check references when a table is dropped with its rows.
+        if dialect != Dialect::Sqlite {
+            for fk in &table.foreign_keys {
+                if fk.ref_table != *name && dropped.contains(&fk.ref_table) {
+                    raw.push(Change::DropForeignKey {
+                        table: name.clone(),
+                        foreign_key: fk.clone(),
+                    });
+                }
+            }
         }
+        raw.push(Change::DropTable {
+            table: table.clone(),
+        });
     }
 
     let view_changes = diff_views(from, to, &raw, &rename_table);
@@ -523,7 +540,17 @@ fn diff_enums(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
                             }
                         }
                     } else {
-                        let columns = enum_columns(to, name);
+                        // Only columns that exist before and keep the type are converted; others
+                        // come or go with their own changes.
+                        let columns = enum_columns(to, name)
+                            .into_iter()
+                            .filter(|(table, column)| {
+                                from.tables
+                                    .get(table)
+                                    .and_then(|t| t.column(column))
+                                    .is_some_and(|c| uses_enum(&c.ty, name))
+                            })
+                            .collect();
                         out.push(Change::RecreateEnum {
                             from: old.clone(),
                             to: new.clone(),
@@ -1022,14 +1049,14 @@ fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
             Change::DropPrimaryKey { .. } => 7,
             Change::CreateEnum { .. }
             | Change::AddEnumValue { .. }
-            | Change::AlterEnumComment { .. } => 8,
+            | Change::AlterEnumComment { .. }
+            | Change::RecreateEnum { .. } => 8,
             Change::CreateSequence { .. } | Change::AlterSequence { .. } => 9,
             Change::RenameTable { .. } => 10,
             Change::RenameColumn { .. } => 11,
             Change::RenameConstraint { .. } | Change::RenameIndex { .. } => 12,
             Change::CreateTable { .. } => 13,
             Change::AddColumn { .. } => 14,
-            Change::RecreateEnum { .. } => 15,
             Change::AlterColumn { .. } => 16,
             Change::AlterTableComment { .. } | Change::AlterTableOptions { .. } => 17,
             Change::DropColumn { .. } => 18,

@@ -56,9 +56,17 @@ pub fn plan(from: &Schema, to: &Schema, answers: &RenameAnswers) -> Plan {
     // The way back mirrors the way there; it never asks a question of its own.
     back_answers.assume_no = true;
     let backward = diff::diff(to, from, &back_answers);
+    let dropped_tables = forward
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropTable { table } => Some(table.name.clone()),
+            _ => None,
+        })
+        .collect();
     let up = annotate(dialect::statements(&forward.changes, from, to), &[]);
     let down = annotate(
-        dialect::statements(&backward.changes, to, from),
+        dialect::statements_with(&backward.changes, to, from, &dropped_tables),
         &forward.changes,
     );
     Plan {
@@ -85,9 +93,11 @@ fn annotate(statements: Vec<Statement>, forward: &[Change]) -> Vec<PlannedStatem
         .map(|statement| {
             let upper = statement.sql.to_ascii_uppercase();
             let recreates = upper.starts_with("CREATE TABLE") || upper.contains(" ADD COLUMN ");
-            let note = (recreates && !dropped.is_empty())
-                .then(|| "re-creates the structure only: rows and values removed by the up migration are not restored".to_string())
-                .filter(|_| dropped.iter().any(|d| statement.sql.contains(d.rsplit(['.', ' ']).next().unwrap_or(""))));
+            let note = statement.note.clone().or_else(|| {
+                (recreates && !dropped.is_empty())
+                    .then(|| "re-creates the structure only: rows and values removed by the up migration are not restored".to_string())
+                    .filter(|_| dropped.iter().any(|d| statement.sql.contains(d.rsplit(['.', ' ']).next().unwrap_or(""))))
+            });
             PlannedStatement {
                 sql: statement.sql,
                 transactional: statement.transactional,

@@ -28,6 +28,13 @@ pub(crate) struct Prepared {
     pub table_options: Vec<SqliteTableOptions>,
     /// One entry per CREATE VIEW, in order: `cascaded` or `local`.
     pub view_check_options: Vec<Option<String>>,
+    /// `ALTER SEQUENCE s OWNED BY t.c` (sqlparser has no ALTER SEQUENCE): (sequence, owner) as written.
+    pub sequence_owners: Vec<(String, String)>,
+    /// One entry per `AS IDENTITY`, in order: the (start, increment) of a parenthesised option list.
+    pub identity_options: Vec<(Option<i64>, Option<i64>)>,
+    /// Statements outside the schema model (functions, triggers, policies, grants…), blanked out:
+    /// (line, first words).
+    pub ignored: Vec<(u64, String)>,
 }
 
 struct Edit {
@@ -38,10 +45,33 @@ struct Edit {
 
 pub(crate) fn prepare(dialect: Dialect, text: &str) -> Prepared {
     let sql_dialect = sql_dialect(dialect);
+    // psql meta-commands (`\connect`, `\restrict` in pg_dump output) are not SQL.
+    let owned;
+    let text =
+        if dialect == Dialect::Postgres && text.lines().any(|l| l.trim_start().starts_with('\\')) {
+            owned = text
+                .split_inclusive('\n')
+                .map(|line| {
+                    if line.trim_start().starts_with('\\') {
+                        line.chars()
+                            .map(|c| if c == '\n' { c } else { ' ' })
+                            .collect()
+                    } else {
+                        line.to_string()
+                    }
+                })
+                .collect::<String>();
+            owned.as_str()
+        } else {
+            text
+        };
     let mut prepared = Prepared {
         text: text.to_string(),
         table_options: Vec::new(),
         view_check_options: Vec::new(),
+        sequence_owners: Vec::new(),
+        identity_options: Vec::new(),
+        ignored: Vec::new(),
     };
     // A text that does not tokenize is left to sqlparser, which reports the error with its position.
     let Ok(tokens) = Tokenizer::new(sql_dialect.as_ref(), text).tokenize_with_location() else {
@@ -99,6 +129,71 @@ fn is_word(token: &TokenWithSpan, text: &str) -> bool {
     matches!(&token.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(text))
 }
 
+/// Statement kinds migen does not model; they are left for the user's own tooling.
+fn outside_model(tokens: &[&TokenWithSpan]) -> bool {
+    let words: Vec<String> = tokens
+        .iter()
+        .take(6)
+        .map(|t| t.token.to_string().to_ascii_uppercase())
+        .collect();
+    let first = words.first().map(String::as_str).unwrap_or("");
+    let rest: Vec<&str> = words
+        .iter()
+        .skip(1)
+        .map(String::as_str)
+        .filter(|w| !matches!(*w, "OR" | "REPLACE" | "CONSTRAINT" | "DEFINER"))
+        .collect();
+    match first {
+        "CREATE" => matches!(
+            rest.first().copied(),
+            Some(
+                "FUNCTION"
+                    | "PROCEDURE"
+                    | "TRIGGER"
+                    | "POLICY"
+                    | "RULE"
+                    | "AGGREGATE"
+                    | "OPERATOR"
+                    | "CAST"
+                    | "PUBLICATION"
+                    | "SUBSCRIPTION"
+                    | "EVENT"
+                    | "ROLE"
+                    | "USER"
+                    | "TEXT"
+                    | "LANGUAGE"
+                    | "SERVER"
+                    | "FOREIGN"
+                    | "STATISTICS"
+            )
+        ),
+        "ALTER" => {
+            matches!(
+                rest.first().copied(),
+                Some(
+                    "FUNCTION"
+                        | "PROCEDURE"
+                        | "TRIGGER"
+                        | "POLICY"
+                        | "ROLE"
+                        | "DEFAULT"
+                        | "EXTENSION"
+                        | "PUBLICATION"
+                        | "DATABASE"
+                        | "SCHEMA"
+                        | "TYPE"
+                        | "VIEW"
+                        | "MATERIALIZED"
+                        | "INDEX"
+                )
+            ) && !(rest.first() == Some(&"TYPE") && words.iter().any(|w| w == "VALUE"))
+        }
+        "GRANT" | "REVOKE" | "LOCK" | "UNLOCK" | "DELIMITER" | "REFRESH" | "ANALYZE" | "VACUUM"
+        | "CLUSTER" | "SECURITY" | "REINDEX" => true,
+        _ => false,
+    }
+}
+
 fn statement(
     dialect: Dialect,
     tokens: &[&TokenWithSpan],
@@ -107,6 +202,60 @@ fn statement(
     edits: &mut Vec<Edit>,
     prepared: &mut Prepared,
 ) {
+    if tokens.is_empty() {
+        return;
+    }
+    if outside_model(tokens) {
+        let (start, _) = offsets.range(tokens[0]);
+        let (_, end) = offsets.range(tokens[tokens.len() - 1]);
+        let words = tokens
+            .iter()
+            .take(3)
+            .map(|t| t.token.to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        prepared.ignored.push((tokens[0].span.start.line, words));
+        edits.push(Edit {
+            start,
+            end: end + usize::from(text[end..].starts_with(';')),
+            replacement: blank_keeping_lines(
+                &text[start..end + usize::from(text[end..].starts_with(';'))],
+            ),
+        });
+        return;
+    }
+    // `ALTER SEQUENCE s OWNED BY t.c` (pg_dump writes one per serial column).
+    if keyword(tokens[0]) == Keyword::ALTER
+        && tokens
+            .get(1)
+            .is_some_and(|t| keyword(t) == Keyword::SEQUENCE)
+    {
+        let owned = tokens.iter().position(|t| keyword(t) == Keyword::OWNED);
+        if let Some(owned) = owned {
+            let slice = |a: usize, b: usize| {
+                let (start, _) = offsets.range(tokens[a]);
+                let (_, end) = offsets.range(tokens[b]);
+                text[start..end].to_string()
+            };
+            if owned + 2 < tokens.len() && owned > 2 {
+                prepared
+                    .sequence_owners
+                    .push((slice(2, owned - 1), slice(owned + 2, tokens.len() - 1)));
+            }
+        }
+        let (start, _) = offsets.range(tokens[0]);
+        let (_, end) = offsets.range(tokens[tokens.len() - 1]);
+        let end = end + usize::from(text[end..].starts_with(';'));
+        edits.push(Edit {
+            start,
+            end,
+            replacement: blank_keeping_lines(&text[start..end]),
+        });
+        return;
+    }
+    if dialect == Dialect::Postgres {
+        identity_options(tokens, offsets, text, edits, prepared);
+    }
     if tokens.first().map(|t| keyword(t)) != Some(Keyword::CREATE) {
         if dialect == Dialect::Mysql {
             blank_zerofill(tokens, offsets, edits);
@@ -131,6 +280,20 @@ fn statement(
                 blank_zerofill(tokens, offsets, edits);
             }
         }
+    } else if dialect == Dialect::Postgres && head.get(1) == Some(&Keyword::EXTENSION) {
+        // `CREATE EXTENSION x SCHEMA s`: sqlparser reads only the `WITH SCHEMA` spelling.
+        if let Some(at) = tokens.iter().position(|t| keyword(t) == Keyword::SCHEMA) {
+            if at > 0 && keyword(tokens[at - 1]) != Keyword::WITH {
+                let (start, _) = offsets.range(tokens[at]);
+                edits.push(Edit {
+                    start,
+                    end: start,
+                    replacement: "WITH ".into(),
+                });
+            }
+        }
+    } else if dialect == Dialect::Postgres && head.iter().take(3).any(|k| *k == Keyword::SEQUENCE) {
+        reorder_sequence_options(tokens, offsets, text, edits);
     } else if is_view {
         prepared
             .view_check_options
@@ -142,12 +305,147 @@ fn statement(
     }
 }
 
+/// `AS IDENTITY (START WITH 10 INCREMENT BY 5 …)`: the options are lifted out, start and increment kept.
+fn identity_options(
+    tokens: &[&TokenWithSpan],
+    offsets: &LineOffsets,
+    text: &str,
+    edits: &mut Vec<Edit>,
+    prepared: &mut Prepared,
+) {
+    for (i, token) in tokens.iter().enumerate() {
+        if !(is_word(token, "IDENTITY") && i > 0 && keyword(tokens[i - 1]) == Keyword::AS) {
+            continue;
+        }
+        let mut options = (None, None);
+        if tokens.get(i + 1).is_some_and(|t| t.token == Token::LParen) {
+            let Some(close) = tokens[i + 1..]
+                .iter()
+                .position(|t| t.token == Token::RParen)
+                .map(|p| i + 1 + p)
+            else {
+                continue;
+            };
+            let inner = &tokens[i + 2..close];
+            let number_after = |word: &str| {
+                let at = inner.iter().position(|t| is_word(t, word))?;
+                let mut j = at + 1;
+                if inner
+                    .get(j)
+                    .is_some_and(|t| is_word(t, "WITH") || is_word(t, "BY"))
+                {
+                    j += 1;
+                }
+                let negative = inner.get(j).is_some_and(|t| t.token == Token::Minus);
+                if negative {
+                    j += 1;
+                }
+                match &inner.get(j)?.token {
+                    Token::Number(n, _) => {
+                        n.parse::<i64>().ok().map(|n| if negative { -n } else { n })
+                    }
+                    _ => None,
+                }
+            };
+            options = (number_after("START"), number_after("INCREMENT"));
+            let (start, _) = offsets.range(tokens[i + 1]);
+            let (_, end) = offsets.range(tokens[close]);
+            edits.push(Edit {
+                start,
+                end,
+                replacement: blank_keeping_lines(&text[start..end]),
+            });
+        }
+        prepared.identity_options.push(options);
+    }
+}
+
+/// sqlparser reads CREATE SEQUENCE options only in one order (INCREMENT, MINVALUE, MAXVALUE,
+/// START, CACHE, CYCLE); pg_dump writes START first. Put the clauses in the order it reads.
+fn reorder_sequence_options(
+    tokens: &[&TokenWithSpan],
+    offsets: &LineOffsets,
+    text: &str,
+    edits: &mut Vec<Edit>,
+) {
+    let rank = |i: usize| -> Option<usize> {
+        let word = |j: usize| {
+            tokens
+                .get(j)
+                .map(|t| t.token.to_string().to_ascii_uppercase())
+                .unwrap_or_default()
+        };
+        let w = word(i);
+        let w = if w == "NO" { word(i + 1) } else { w };
+        [
+            "INCREMENT",
+            "MINVALUE",
+            "MAXVALUE",
+            "START",
+            "CACHE",
+            "CYCLE",
+            "OWNED",
+        ]
+        .iter()
+        .position(|k| *k == w)
+    };
+    let Some(first) = (3..tokens.len()).find(|&i| rank(i).is_some()) else {
+        return;
+    };
+    let mut clauses: Vec<(usize, usize, usize)> = Vec::new(); // (rank, first token, last token)
+    let mut i = first;
+    while i < tokens.len() {
+        let Some(r) = rank(i) else {
+            return; // something unexpected: leave it to sqlparser to report
+        };
+        let mut j = i + if tokens[i].token.to_string().eq_ignore_ascii_case("NO") {
+            2
+        } else {
+            1
+        };
+        while j < tokens.len() && rank(j).is_none() {
+            j += 1;
+        }
+        clauses.push((r, i, j - 1));
+        i = j;
+    }
+    let mut sorted = clauses.clone();
+    sorted.sort_by_key(|c| c.0);
+    if sorted == clauses {
+        return;
+    }
+    let slice = |a: usize, b: usize| {
+        let (start, _) = offsets.range(tokens[a]);
+        let (_, end) = offsets.range(tokens[b]);
+        text[start..end].to_string()
+    };
+    let rewritten = sorted
+        .iter()
+        .map(|(_, a, b)| slice(*a, *b))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let (start, _) = offsets.range(tokens[first]);
+    let (_, end) = offsets.range(tokens[tokens.len() - 1]);
+    edits.push(Edit {
+        start,
+        end,
+        replacement: rewritten,
+    });
+}
+
 fn blank_zerofill(tokens: &[&TokenWithSpan], offsets: &LineOffsets, edits: &mut Vec<Edit>) {
     for token in tokens {
         if is_word(token, "ZEROFILL") {
             edits.push(blank(offsets, token));
         }
     }
+}
+
+/// Spaces in place of a text, keeping its line breaks so later positions stay right.
+fn blank_keeping_lines(text: &str) -> String {
+    text.chars()
+        .map(|c| if c == '\n' { '\n' } else { ' ' })
+        .collect()
 }
 
 /// Replace a token by spaces of the same width.

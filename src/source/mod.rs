@@ -42,9 +42,21 @@ impl SourceSpec {
 
 /// Load a schema. `dialect` is required for files; a database URL must agree with it.
 pub fn load(spec: &SourceSpec, dialect: Dialect) -> Result<Schema> {
+    load_with_notes(spec, dialect).map(|(schema, _)| schema)
+}
+
+/// Like `load`, also returning notes on what a file holds that the model leaves out.
+pub fn load_with_notes(spec: &SourceSpec, dialect: Dialect) -> Result<(Schema, Vec<String>)> {
+    match spec {
+        SourceSpec::SqlFile(path) => load_sql_path(path, dialect),
+        other => load_schema(other, dialect).map(|schema| (schema, Vec::new())),
+    }
+}
+
+fn load_schema(spec: &SourceSpec, dialect: Dialect) -> Result<Schema> {
     match spec {
         SourceSpec::Empty => Ok(Schema::empty(dialect)),
-        SourceSpec::SqlFile(path) => load_sql_path(path, dialect),
+        SourceSpec::SqlFile(path) => load_sql_path(path, dialect).map(|(schema, _)| schema),
         SourceSpec::Database(url) => {
             let mut db = live::connect(url)?;
             if db.dialect() != dialect {
@@ -59,7 +71,7 @@ pub fn load(spec: &SourceSpec, dialect: Dialect) -> Result<Schema> {
     }
 }
 
-fn load_sql_path(path: &Path, dialect: Dialect) -> Result<Schema> {
+fn load_sql_path(path: &Path, dialect: Dialect) -> Result<(Schema, Vec<String>)> {
     if path.is_dir() {
         let mut files: Vec<PathBuf> = std::fs::read_dir(path)
             .map_err(|source| Error::Io {
@@ -78,10 +90,10 @@ fn load_sql_path(path: &Path, dialect: Dialect) -> Result<Schema> {
             text.push_str(&content);
             text.push_str(";\n");
         }
-        return sql::parse(dialect, &text, &path.display().to_string());
+        return sql::parse_with_notes(dialect, &text, &path.display().to_string());
     }
     let text = read(path)?;
-    sql::parse(dialect, &text, &path.display().to_string())
+    sql::parse_with_notes(dialect, &text, &path.display().to_string())
 }
 
 fn read(path: &Path) -> Result<String> {

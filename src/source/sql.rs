@@ -23,6 +23,12 @@ use crate::normalize::{self, ident_name, object_qname};
 
 /// Parse a DDL script into a schema. `file` names the input in error messages.
 pub fn parse(dialect: Dialect, text: &str, file: &str) -> Result<Schema> {
+    parse_with_notes(dialect, text, file).map(|(schema, _)| schema)
+}
+
+/// Like `parse`, also returning notes about statements left out of the model
+/// (functions, triggers, grants…), as `file:line: what`.
+pub fn parse_with_notes(dialect: Dialect, text: &str, file: &str) -> Result<(Schema, Vec<String>)> {
     let sql_dialect = normalize::sql_dialect(dialect);
     let prepared = compat::prepare(dialect, text);
     let statements = Parser::new(sql_dialect.as_ref())
@@ -32,10 +38,32 @@ pub fn parse(dialect: Dialect, text: &str, file: &str) -> Result<Schema> {
     let mut builder = Builder::new(dialect, file);
     builder.table_options = prepared.table_options.into_iter();
     builder.view_check_options = prepared.view_check_options.into_iter();
+    builder.identity_options = prepared.identity_options.into_iter();
     for statement in statements {
         builder.statement(statement)?;
     }
-    builder.finish()
+    for (sequence, owner) in &prepared.sequence_owners {
+        let parse_name = |text: &str| {
+            Parser::new(sql_dialect.as_ref())
+                .try_with_sql(text)
+                .and_then(|mut p| p.parse_object_name(false))
+                .ok()
+        };
+        if let (Some(sequence), Some(owner)) = (parse_name(sequence), parse_name(owner)) {
+            let sequence = builder.qname(&sequence);
+            builder.record_sequence_owner(&sequence, &owner);
+        }
+    }
+    let notes = prepared
+        .ignored
+        .iter()
+        .map(|(line, what)| {
+            format!(
+                "{file}:{line}: {what} … is not part of the schema model; migen leaves it alone"
+            )
+        })
+        .collect();
+    Ok((builder.finish()?, notes))
 }
 
 fn parser_error(file: &str, error: &ParserError) -> Error {
@@ -92,6 +120,7 @@ struct Builder {
     /// What the compatibility layer lifted out of each CREATE TABLE / CREATE VIEW, in order.
     table_options: std::vec::IntoIter<compat::SqliteTableOptions>,
     view_check_options: std::vec::IntoIter<Option<String>>,
+    identity_options: std::vec::IntoIter<(Option<i64>, Option<i64>)>,
 }
 
 impl Builder {
@@ -106,6 +135,7 @@ impl Builder {
             sequence_owners: Vec::new(),
             table_options: Vec::new().into_iter(),
             view_check_options: Vec::new().into_iter(),
+            identity_options: Vec::new().into_iter(),
         }
     }
 
@@ -677,6 +707,8 @@ impl Builder {
                             GeneratedAs::ByDefault => Identity::ByDefault,
                             _ => Identity::Always,
                         });
+                        let (start, increment) = self.identity_options.next().unwrap_or_default();
+                        column.identity_options = IdentityOptions::non_default(start, increment);
                         column.nullable = false;
                     }
                 },
@@ -1073,6 +1105,12 @@ impl Builder {
                         format!("column {table}.{column} does not exist"),
                     ));
                 }
+                let lifted_identity = match &op {
+                    AlterColumnOperation::AddGenerated { .. } => {
+                        self.identity_options.next().unwrap_or_default()
+                    }
+                    _ => (None, None),
+                };
                 let draft = self.table_mut(table, span)?;
                 let target = draft.table.column_mut(&column).expect("checked above");
                 match op {
@@ -1087,6 +1125,8 @@ impl Builder {
                             Some(GeneratedAs::ByDefault) => Identity::ByDefault,
                             _ => Identity::Always,
                         });
+                        target.identity_options =
+                            IdentityOptions::non_default(lifted_identity.0, lifted_identity.1);
                         target.nullable = false;
                     }
                     other => {

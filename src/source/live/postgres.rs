@@ -12,6 +12,7 @@ use std::time::Duration;
 use postgres::{Client, IsolationLevel, NoTls};
 
 use crate::error::{Error, Result, redact_url};
+use crate::model::IdentityOptions;
 use crate::model::{
     CheckConstraint, Column, DefaultValue, Dialect, EnumType, Extension, FkAction, ForeignKey,
     Generated, Identity, Index, IndexKey, IndexPart, PrimaryKey, QName, Schema, Sequence, Table,
@@ -218,7 +219,8 @@ fn columns_sql() -> String {
                      THEN co.collname::text END,
                 ds.description,
                 t.typtype::text, tn.nspname::text, t.typname::text,
-                et.typtype::text, etn.nspname::text, et.typname::text
+                et.typtype::text, etn.nspname::text, et.typname::text,
+                idseq.seqstart, idseq.seqincrement
          FROM pg_attribute a
          JOIN tbl ON tbl.oid = a.attrelid
          JOIN pg_type t ON t.oid = a.atttypid
@@ -229,6 +231,11 @@ fn columns_sql() -> String {
          LEFT JOIN pg_collation co ON co.oid = a.attcollation
          LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass
                                     AND ds.objsubid = a.attnum
+         LEFT JOIN LATERAL (SELECT sq.seqstart, sq.seqincrement FROM pg_depend dep
+                            JOIN pg_sequence sq ON sq.seqrelid = dep.objid
+                            WHERE a.attidentity <> '' AND dep.classid = 'pg_class'::regclass
+                              AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum
+                              AND dep.deptype = 'i' LIMIT 1) idseq ON true
          WHERE a.attnum > 0 AND NOT a.attisdropped
          ORDER BY a.attrelid, a.attnum",
         tables_cte()
@@ -514,6 +521,11 @@ pub fn introspect_client(client: &mut Client, url: &str) -> Result<Schema> {
             "d" => Some(Identity::ByDefault),
             _ => None,
         };
+        if column.identity.is_some() {
+            let start: Option<i64> = row.get(16);
+            let increment: Option<i64> = row.get(17);
+            column.identity_options = IdentityOptions::non_default(start, increment);
+        }
         if generated == "s" {
             column.generated = default_text.as_deref().map(|text| Generated {
                 expr: normalize::expr(PG, text),
