@@ -149,6 +149,13 @@ impl Schema {
                 .indexes
                 .sort_by_key(|i| (i.name.clone(), format!("{:?}", i.keys)));
         }
+        for table in self.tables.values_mut() {
+            table.triggers.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        for view in self.views.values_mut() {
+            view.indexes
+                .sort_by_key(|i| (i.name.clone(), format!("{:?}", i.keys)));
+        }
     }
 }
 
@@ -164,6 +171,16 @@ pub struct Table {
     pub indexes: Vec<Index>,
     pub comment: Option<String>,
     pub options: TableOptions,
+    /// SQLite triggers on this table, kept so a table rebuild can put them back.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub triggers: Vec<Trigger>,
+}
+
+/// A trigger, as its whole CREATE TRIGGER statement (white space collapsed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trigger {
+    pub name: String,
+    pub sql: String,
 }
 
 impl Table {
@@ -178,6 +195,7 @@ impl Table {
             indexes: Vec::new(),
             comment: None,
             options: TableOptions::default(),
+            triggers: Vec::new(),
         }
     }
 
@@ -556,6 +574,9 @@ pub struct View {
     /// `WITH CASCADED|LOCAL CHECK OPTION`: `cascaded` or `local`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub check_option: Option<String>,
+    /// Indexes on a materialized view.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub indexes: Vec<Index>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub comment: Option<String>,
 }

@@ -211,12 +211,9 @@ pub(crate) fn column_def(
             parts.push(format!("ON UPDATE {on_update}"));
         }
     }
-    if column.auto_increment {
-        match dialect {
-            Dialect::Mysql => parts.push("AUTO_INCREMENT".into()),
-            // SQLite's AUTOINCREMENT sits on the primary key clause; see `sqlite::create_table`.
-            _ => {}
-        }
+    // SQLite's AUTOINCREMENT sits on the primary key clause; see `sqlite::column_def`.
+    if column.auto_increment && dialect == Dialect::Mysql {
+        parts.push("AUTO_INCREMENT".into());
     }
     if dialect == Dialect::Mysql {
         if let Some(comment) = &column.comment {

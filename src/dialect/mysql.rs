@@ -290,5 +290,7 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
         }
         Change::DropView { view } => one(format!("DROP VIEW {}", qn(D, &view.name))),
         Change::AlterViewComment { .. } => Vec::new(),
+        Change::CreateTrigger { trigger, .. } => one(trigger.sql.clone()),
+        Change::DropTrigger { trigger, .. } => one(format!("DROP TRIGGER {}", q(D, &trigger.name))),
     }
 }

@@ -414,6 +414,12 @@ fn create_view(view: &View) -> Statement {
 pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
     let one = |sql: String| vec![Statement::new(sql)];
     match change {
+        Change::CreateTrigger { trigger, .. } => one(trigger.sql.clone()),
+        Change::DropTrigger { table, trigger } => one(format!(
+            "DROP TRIGGER {} ON {}",
+            q(D, &trigger.name),
+            qn(D, table)
+        )),
         Change::CreateSchema { name } => one(format!("CREATE SCHEMA {}", q(D, name))),
         Change::DropSchema { name } => one(format!("DROP SCHEMA {}", q(D, name))),
         Change::CreateExtension { extension } => {
@@ -659,6 +665,9 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
             let mut out = vec![create_view(view)];
             if view.comment.is_some() {
                 out.push(view_comment(&view.name, view.materialized, &view.comment));
+            }
+            for index in &view.indexes {
+                out.push(create_index(&view.name, index));
             }
             out
         }

@@ -269,6 +269,7 @@ fn create_table(table: &Table) -> Vec<Statement> {
         table_body(table)
     ))];
     out.extend(table.indexes.iter().map(|i| create_index(&table.name, i)));
+    out.extend(table.triggers.iter().map(|t| Statement::new(t.sql.clone())));
     out
 }
 
@@ -314,6 +315,8 @@ pub(crate) fn rebuild(from: &Table, to: &Table, _schema: &Schema) -> Vec<Stateme
         q(D, &to.name.name)
     )));
     out.extend(to.indexes.iter().map(|i| create_index(&to.name, i)));
+    // DROP TABLE took the table's triggers with it.
+    out.extend(to.triggers.iter().map(|t| Statement::new(t.sql.clone())));
     out.push(Statement::outside_transaction("PRAGMA foreign_keys = ON"));
     out
 }
@@ -375,6 +378,8 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
             ))
         }
         Change::DropView { view } => one(format!("DROP VIEW {}", qn(D, &view.name))),
+        Change::CreateTrigger { trigger, .. } => one(trigger.sql.clone()),
+        Change::DropTrigger { trigger, .. } => one(format!("DROP TRIGGER {}", q(D, &trigger.name))),
         // Everything else is either absorbed into a rebuild or has no SQLite counterpart.
         _ => Vec::new(),
     }

@@ -158,6 +158,14 @@ pub enum Change {
         from: TableOptions,
         to: TableOptions,
     },
+    CreateTrigger {
+        table: QName,
+        trigger: Trigger,
+    },
+    DropTrigger {
+        table: QName,
+        trigger: Trigger,
+    },
     CreateView {
         view: View,
     },
@@ -194,7 +202,9 @@ impl Change {
             | Change::DropIndex { table, .. }
             | Change::RenameIndex { table, .. }
             | Change::AlterTableComment { table, .. }
-            | Change::AlterTableOptions { table, .. } => Some(table),
+            | Change::AlterTableOptions { table, .. }
+            | Change::CreateTrigger { table, .. }
+            | Change::DropTrigger { table, .. } => Some(table),
             _ => None,
         }
     }
@@ -268,6 +278,12 @@ impl Change {
             }
             Change::AlterTableComment { table, .. } => format!("change comment on table {table}"),
             Change::AlterTableOptions { table, .. } => format!("change options of table {table}"),
+            Change::CreateTrigger { table, trigger } => {
+                format!("create trigger {} on {table}", trigger.name)
+            }
+            Change::DropTrigger { table, trigger } => {
+                format!("drop trigger {} on {table}", trigger.name)
+            }
             Change::CreateView { view } => format!(
                 "create {}view {}",
                 if view.materialized {
@@ -820,6 +836,22 @@ fn diff_table(
     // An index whose columns changed type or were re-created is re-created with them by the
     // server in PostgreSQL and MySQL; nothing to do here.
 
+    for trigger in &from.triggers {
+        if !to.triggers.contains(trigger) {
+            out.push(Change::DropTrigger {
+                table: table.clone(),
+                trigger: trigger.clone(),
+            });
+        }
+    }
+    for trigger in &to.triggers {
+        if !from.triggers.contains(trigger) {
+            out.push(Change::CreateTrigger {
+                table: table.clone(),
+                trigger: trigger.clone(),
+            });
+        }
+    }
     if from.comment != to.comment {
         out.push(Change::AlterTableComment {
             table: table.clone(),
@@ -994,12 +1026,31 @@ fn diff_views(
                     || depends_on_reshaped
                 {
                     recreate.insert(name.clone());
-                } else if old.comment != new.comment {
-                    out.push(Change::AlterViewComment {
-                        name: name.clone(),
-                        materialized: new.materialized,
-                        comment: new.comment.clone(),
-                    });
+                } else {
+                    if old.comment != new.comment {
+                        out.push(Change::AlterViewComment {
+                            name: name.clone(),
+                            materialized: new.materialized,
+                            comment: new.comment.clone(),
+                        });
+                    }
+                    // Indexes of a materialized view that stays.
+                    for index in &old.indexes {
+                        if !new.indexes.contains(index) {
+                            out.push(Change::DropIndex {
+                                table: name.clone(),
+                                index: index.clone(),
+                            });
+                        }
+                    }
+                    for index in &new.indexes {
+                        if !old.indexes.contains(index) {
+                            out.push(Change::AddIndex {
+                                table: name.clone(),
+                                index: index.clone(),
+                            });
+                        }
+                    }
                 }
             }
         }
@@ -1041,7 +1092,7 @@ fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
         match change {
             Change::CreateSchema { .. } => 0,
             Change::CreateExtension { .. } => 1,
-            Change::DropView { .. } => 2,
+            Change::DropView { .. } | Change::DropTrigger { .. } => 2,
             Change::DropForeignKey { .. } => 3,
             Change::DropIndex { .. } => 4,
             Change::DropCheck { .. } => 5,
@@ -1068,7 +1119,7 @@ fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
             Change::DropTable { .. } => 24,
             Change::DropSequence { .. } => 25,
             Change::DropEnum { .. } => 26,
-            Change::CreateView { .. } => 27,
+            Change::CreateView { .. } | Change::CreateTrigger { .. } => 27,
             Change::AlterViewComment { .. } => 28,
             Change::DropExtension { .. } => 29,
             Change::DropSchema { .. } => 30,
@@ -1106,11 +1157,20 @@ fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
                     group.reverse();
                 }
             }
-            27 => group = topo_views(group, to),
-            2 => {
-                let mut sorted = topo_views(group, from);
-                sorted.reverse();
-                group = sorted;
+            // Views in dependency order; triggers (which may use views) after them.
+            27 | 2 => {
+                let (views, triggers): (Vec<Change>, Vec<Change>) =
+                    group.into_iter().partition(|c| {
+                        matches!(c, Change::CreateView { .. } | Change::DropView { .. })
+                    });
+                let mut sorted = topo_views(views, if r == 27 { to } else { from });
+                if r == 2 {
+                    sorted.reverse();
+                    group = triggers.into_iter().chain(sorted).collect();
+                } else {
+                    sorted.extend(triggers);
+                    group = sorted;
+                }
             }
             _ => {}
         }

@@ -32,6 +32,8 @@ pub(crate) struct Prepared {
     pub sequence_owners: Vec<(String, String)>,
     /// One entry per `AS IDENTITY`, in order: the (start, increment) of a parenthesised option list.
     pub identity_options: Vec<(Option<i64>, Option<i64>)>,
+    /// SQLite triggers: (trigger name, table name, whole statement), in order.
+    pub triggers: Vec<(String, String, String)>,
     /// Statements outside the schema model (functions, triggers, policies, grants…), blanked out:
     /// (line, first words).
     pub ignored: Vec<(u64, String)>,
@@ -71,6 +73,7 @@ pub(crate) fn prepare(dialect: Dialect, text: &str) -> Prepared {
         view_check_options: Vec::new(),
         sequence_owners: Vec::new(),
         identity_options: Vec::new(),
+        triggers: Vec::new(),
         ignored: Vec::new(),
     };
     // A text that does not tokenize is left to sqlparser, which reports the error with its position.
@@ -85,11 +88,7 @@ pub(crate) fn prepare(dialect: Dialect, text: &str) -> Prepared {
     let mut edits = Vec::new();
     let mut start = 0;
     while start < significant.len() {
-        let end = significant[start..]
-            .iter()
-            .position(|t| t.token == Token::SemiColon)
-            .map(|p| start + p)
-            .unwrap_or(significant.len());
+        let end = statement_end(&significant, start);
         statement(
             dialect,
             &significant[start..end],
@@ -116,6 +115,32 @@ pub(crate) fn prepare(dialect: Dialect, text: &str) -> Prepared {
         prepared.text = out;
     }
     prepared
+}
+
+/// Where the statement starting at `start` ends: its `;`, or for a trigger the `;` after the
+/// END that closes its body (the body holds statements of its own).
+fn statement_end(tokens: &[&TokenWithSpan], start: usize) -> usize {
+    let is_trigger = keyword(tokens[start]) == Keyword::CREATE
+        && tokens[start..]
+            .iter()
+            .take(4)
+            .any(|t| keyword(t) == Keyword::TRIGGER);
+    let mut depth = 0usize;
+    let mut opened = false;
+    for (i, token) in tokens.iter().enumerate().skip(start) {
+        match keyword(token) {
+            Keyword::BEGIN | Keyword::CASE if is_trigger => {
+                depth += 1;
+                opened = true;
+            }
+            Keyword::END if is_trigger => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if token.token == Token::SemiColon && (!is_trigger || (opened && depth == 0)) {
+            return i;
+        }
+    }
+    tokens.len()
 }
 
 fn keyword(token: &TokenWithSpan) -> Keyword {
@@ -190,6 +215,14 @@ fn outside_model(tokens: &[&TokenWithSpan]) -> bool {
         }
         "GRANT" | "REVOKE" | "LOCK" | "UNLOCK" | "DELIMITER" | "REFRESH" | "ANALYZE" | "VACUUM"
         | "CLUSTER" | "SECURITY" | "REINDEX" => true,
+        // Comments on tables, columns, views and types are modelled; on anything else they are not.
+        "COMMENT" => {
+            rest.first() == Some(&"ON")
+                && !matches!(
+                    rest.get(1).copied(),
+                    Some("TABLE" | "COLUMN" | "VIEW" | "MATERIALIZED" | "TYPE")
+                )
+        }
         _ => false,
     }
 }
@@ -205,6 +238,9 @@ fn statement(
     if tokens.is_empty() {
         return;
     }
+    if dialect == Dialect::Sqlite && sqlite_trigger(tokens, offsets, text, edits, prepared) {
+        return;
+    }
     if outside_model(tokens) {
         let (start, _) = offsets.range(tokens[0]);
         let (_, end) = offsets.range(tokens[tokens.len() - 1]);
@@ -214,7 +250,10 @@ fn statement(
             .map(|t| t.token.to_string())
             .collect::<Vec<_>>()
             .join(" ");
-        prepared.ignored.push((tokens[0].span.start.line, words));
+        // Ownership is an operational detail, not worth a note.
+        if !tokens.iter().any(|t| is_word(t, "OWNER")) {
+            prepared.ignored.push((tokens[0].span.start.line, words));
+        }
         edits.push(Edit {
             start,
             end: end + usize::from(text[end..].starts_with(';')),
@@ -439,6 +478,65 @@ fn blank_zerofill(tokens: &[&TokenWithSpan], offsets: &LineOffsets, edits: &mut 
             edits.push(blank(offsets, token));
         }
     }
+}
+
+/// SQLite `CREATE [TEMP] TRIGGER [IF NOT EXISTS] name … ON table …`: kept whole for the table.
+fn sqlite_trigger(
+    tokens: &[&TokenWithSpan],
+    offsets: &LineOffsets,
+    text: &str,
+    edits: &mut Vec<Edit>,
+    prepared: &mut Prepared,
+) -> bool {
+    if keyword(tokens[0]) != Keyword::CREATE {
+        return false;
+    }
+    let Some(at) = tokens
+        .iter()
+        .take(4)
+        .position(|t| keyword(t) == Keyword::TRIGGER)
+    else {
+        return false;
+    };
+    let mut i = at + 1;
+    if tokens.get(i).is_some_and(|t| keyword(t) == Keyword::IF) {
+        i += 3;
+    }
+    let name_of = |t: &TokenWithSpan| match &t.token {
+        Token::Word(w) => w.value.clone(),
+        other => other.to_string(),
+    };
+    // `schema.name`: the last part names it.
+    let mut name = tokens.get(i).map(|t| name_of(t)).unwrap_or_default();
+    if tokens.get(i + 1).is_some_and(|t| t.token == Token::Period) {
+        name = tokens.get(i + 2).map(|t| name_of(t)).unwrap_or_default();
+    }
+    let Some(on) = tokens
+        .iter()
+        .skip(i)
+        .position(|t| keyword(t) == Keyword::ON)
+        .map(|p| p + i)
+    else {
+        return false;
+    };
+    let mut table = tokens.get(on + 1).map(|t| name_of(t)).unwrap_or_default();
+    if tokens.get(on + 2).is_some_and(|t| t.token == Token::Period) {
+        table = tokens.get(on + 3).map(|t| name_of(t)).unwrap_or_default();
+    }
+    let (start, _) = offsets.range(tokens[0]);
+    let (_, end) = offsets.range(tokens[tokens.len() - 1]);
+    let sql = text[start..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    prepared.triggers.push((name, table, sql));
+    let end = end + usize::from(text[end..].starts_with(';'));
+    edits.push(Edit {
+        start,
+        end,
+        replacement: blank_keeping_lines(&text[start..end]),
+    });
+    true
 }
 
 /// Spaces in place of a text, keeping its line breaks so later positions stay right.

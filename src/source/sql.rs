@@ -39,7 +39,20 @@ pub fn parse_with_notes(dialect: Dialect, text: &str, file: &str) -> Result<(Sch
     builder.table_options = prepared.table_options.into_iter();
     builder.view_check_options = prepared.view_check_options.into_iter();
     builder.identity_options = prepared.identity_options.into_iter();
-    for statement in statements {
+    // Definitions first, then what refers to them, each in file order: a schema file may put
+    // CREATE INDEX, ALTER TABLE or COMMENT ON before the table they name.
+    let (definitions, references): (Vec<Statement>, Vec<Statement>) =
+        statements.into_iter().partition(|s| {
+            matches!(
+                s,
+                Statement::CreateTable(_)
+                    | Statement::CreateType { .. }
+                    | Statement::CreateSequence { .. }
+                    | Statement::CreateSchema { .. }
+                    | Statement::CreateExtension(_)
+            )
+        });
+    for statement in definitions.into_iter().chain(references) {
         builder.statement(statement)?;
     }
     for (sequence, owner) in &prepared.sequence_owners {
@@ -54,7 +67,7 @@ pub fn parse_with_notes(dialect: Dialect, text: &str, file: &str) -> Result<(Sch
             builder.record_sequence_owner(&sequence, &owner);
         }
     }
-    let notes = prepared
+    let mut notes: Vec<String> = prepared
         .ignored
         .iter()
         .map(|(line, what)| {
@@ -63,7 +76,22 @@ pub fn parse_with_notes(dialect: Dialect, text: &str, file: &str) -> Result<(Sch
             )
         })
         .collect();
-    Ok((builder.finish()?, notes))
+    notes.append(&mut builder.notes);
+    let mut schema = builder.finish()?;
+    for (name, table, sql) in prepared.triggers {
+        match schema
+            .tables
+            .values_mut()
+            .find(|t| t.name.name.eq_ignore_ascii_case(&table))
+        {
+            Some(table) => table.triggers.push(Trigger { name, sql }),
+            None => notes.push(format!(
+                "{file}: trigger {name} is on {table}, which is not a table here; left alone"
+            )),
+        }
+    }
+    schema.canonicalize();
+    Ok((schema, notes))
 }
 
 fn parser_error(file: &str, error: &ParserError) -> Error {
@@ -121,6 +149,8 @@ struct Builder {
     table_options: std::vec::IntoIter<compat::SqliteTableOptions>,
     view_check_options: std::vec::IntoIter<Option<String>>,
     identity_options: std::vec::IntoIter<(Option<i64>, Option<i64>)>,
+    /// Things read but left out of the model, for the user to know.
+    notes: Vec<String>,
 }
 
 impl Builder {
@@ -136,6 +166,7 @@ impl Builder {
             table_options: Vec::new().into_iter(),
             view_check_options: Vec::new().into_iter(),
             identity_options: Vec::new().into_iter(),
+            notes: Vec::new(),
         }
     }
 
@@ -319,6 +350,7 @@ impl Builder {
                         definition: view.query.to_string(),
                         columns,
                         check_option,
+                        indexes: Vec::new(),
                         comment: view.comment,
                     },
                     span,
@@ -910,6 +942,16 @@ impl Builder {
                     method,
                 );
             }
+            TableConstraint::Exclude(exclude) => {
+                // Exclusion constraints are not modelled yet: say so rather than fail the file.
+                self.notes.push(format!(
+                    "{}:{}: exclusion constraint {} on {} is not part of the schema model; migen leaves it alone",
+                    self.file,
+                    draft.span.start.line,
+                    exclude.name.as_ref().map(|n| n.value.clone()).unwrap_or_default(),
+                    draft.table.name
+                ));
+            }
             other => {
                 return Err(self.error(
                     draft.span,
@@ -1033,10 +1075,15 @@ impl Builder {
             .and_then(|p| p.as_ident())
             .map(|i| i.span)
             .unwrap_or(Span::empty());
-        if !self.tables.iter().any(|t| t.table.name == table) {
+        let on_view = !self.tables.iter().any(|t| t.table.name == table)
+            && self
+                .views
+                .iter()
+                .any(|(v, _)| v.name == table && v.materialized);
+        if !on_view && !self.tables.iter().any(|t| t.table.name == table) {
             return Err(self.error(
                 span,
-                format!("CREATE INDEX on {table}, which is not defined before it"),
+                format!("CREATE INDEX on {table}, which is not a table or materialized view in this schema"),
             ));
         }
         let keys = create.columns.iter().map(|c| self.index_key(c)).collect();
@@ -1059,6 +1106,17 @@ impl Builder {
                 .map(|p| normalize::expr_ast(self.dialect, p)),
             include: create.include.iter().map(|i| self.name(i)).collect(),
         };
+        if on_view {
+            let mut index = index;
+            if index.name.is_empty() {
+                let basis = index_basis(&index).join("_");
+                index.name = make_object_name(self.dialect, &table.name, Some(&basis), "idx");
+            }
+            if let Some((view, _)) = self.views.iter_mut().find(|(v, _)| v.name == table) {
+                view.indexes.push(index);
+            }
+            return Ok(());
+        }
         if create.name.is_some() {
             let draft = self.table_mut(&table, span)?;
             draft.table.indexes.push(index);
@@ -1190,7 +1248,7 @@ impl Builder {
                         let sequence = choose_name(
                             dialect,
                             &table_name,
-                            &[column.clone()],
+                            std::slice::from_ref(&column),
                             "seq",
                             &mut used,
                             &schema_key,

@@ -656,6 +656,7 @@ impl super::Database for MysqlDb {
                         check_option: text(&row, 2)
                             .map(|o| o.to_ascii_lowercase())
                             .filter(|o| o != "none"),
+                        indexes: Vec::new(),
                         comment: None,
                     },
                 );

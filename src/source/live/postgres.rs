@@ -276,7 +276,6 @@ fn indexes_sql() -> String {
                 COALESCE(i.indoption[k.pos - 1], 0)::int4,
                 opc.opcname::text, opc.opcdefault
          FROM pg_index i
-         JOIN tbl ON tbl.oid = i.indrelid
          JOIN pg_class ic ON ic.oid = i.indexrelid
          JOIN pg_am am ON am.oid = ic.relam
          CROSS JOIN LATERAL generate_series(1, i.indnatts::int4) AS k(pos)
@@ -286,6 +285,10 @@ fn indexes_sql() -> String {
          WHERE NOT EXISTS (SELECT 1 FROM pg_constraint x
                            WHERE x.conindid = i.indexrelid AND x.conrelid = i.indrelid
                              AND x.contype IN ('p', 'u', 'x'))
+           AND (i.indrelid IN (SELECT oid FROM tbl)
+                OR i.indrelid IN (SELECT c.oid FROM pg_class c
+                                  JOIN pg_namespace n ON n.oid = c.relnamespace
+                                  WHERE c.relkind = 'm' AND {USER_NAMESPACE}))
          ORDER BY i.indexrelid, k.pos",
         tables_cte()
     )
@@ -436,6 +439,7 @@ pub fn introspect_client(client: &mut Client, url: &str) -> Result<Schema> {
     // Tables and views.
     let mut table_names: HashMap<i64, QName> = HashMap::new();
     let mut views: Vec<View> = Vec::new();
+    let mut view_oids: HashMap<i64, usize> = HashMap::new();
     let mut tables: HashMap<i64, Table> = HashMap::new();
     for row in tx
         .query(relations_sql().as_str(), &[])
@@ -450,12 +454,14 @@ pub fn introspect_client(client: &mut Client, url: &str) -> Result<Schema> {
         match relkind.as_str() {
             "v" | "m" => {
                 let definition: Option<String> = row.get(5);
+                view_oids.insert(oid, views.len());
                 views.push(View {
                     name,
                     materialized: relkind == "m",
                     definition: definition.unwrap_or_default(),
                     columns: Vec::new(),
                     check_option: None,
+                    indexes: Vec::new(),
                     comment,
                 });
             }
@@ -609,7 +615,7 @@ pub fn introspect_client(client: &mut Client, url: &str) -> Result<Schema> {
         .map_err(|e| fail("indexes", e))?
     {
         let table_oid: i64 = row.get(0);
-        if !tables.contains_key(&table_oid) {
+        if !tables.contains_key(&table_oid) && !view_oids.contains_key(&table_oid) {
             continue;
         }
         let index_oid: i64 = row.get(1);
@@ -656,9 +662,13 @@ pub fn introspect_client(client: &mut Client, url: &str) -> Result<Schema> {
         });
     }
     for (table_oid, index_oid) in index_order {
-        if let (Some(table), Some(index)) = (tables.get_mut(&table_oid), indexes.remove(&index_oid))
-        {
+        let Some(index) = indexes.remove(&index_oid) else {
+            continue;
+        };
+        if let Some(table) = tables.get_mut(&table_oid) {
             table.indexes.push(index);
+        } else if let Some(&view) = view_oids.get(&table_oid) {
+            views[view].indexes.push(index);
         }
     }
 

@@ -63,10 +63,7 @@ impl SqliteDb {
         let mut script = String::new();
         for row in rows {
             let (kind, sql) = row.map_err(|e| Error::database(url, e))?;
-            // Triggers are kept by table rebuilds but are not part of the schema model.
-            if kind == "trigger" {
-                continue;
-            }
+            let _ = kind;
             script.push_str(&sql);
             script.push_str(";\n");
         }
