@@ -122,7 +122,27 @@ pub fn statements_with(
     }
     out.append(&mut ctx.deferred);
     out.append(&mut ctx.last);
+    if dialect == Dialect::Sqlite {
+        merge_foreign_key_switches(&mut out);
+    }
     out
+}
+
+/// Back-to-back rebuilds each switch foreign keys off and on; one switch around all is enough.
+fn merge_foreign_key_switches(statements: &mut Vec<Statement>) {
+    let mut merged: Vec<Statement> = Vec::with_capacity(statements.len());
+    for statement in statements.drain(..) {
+        let on_then_off = statement.sql == "PRAGMA foreign_keys = OFF"
+            && merged
+                .last()
+                .is_some_and(|s| s.sql == "PRAGMA foreign_keys = ON");
+        if on_then_off {
+            merged.pop();
+        } else {
+            merged.push(statement);
+        }
+    }
+    *statements = merged;
 }
 
 pub(crate) const UNCHECKED_FK_NOTE: &str = "the referenced table was dropped with its rows by the up migration, so existing rows are not checked against it";

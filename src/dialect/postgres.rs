@@ -268,7 +268,9 @@ fn alter_column(ctx: &mut Context, table: &QName, from: &Column, to: &Column) ->
             let via_text = matches!(to.ty, Type::Enum { .. })
                 || matches!(from.ty, Type::Enum { .. })
                 || from.ty == Type::Boolean;
-            if via_text {
+            if via_text && to.ty.is_textual() {
+                action.push_str(&format!(" USING {col}::text"));
+            } else if via_text {
                 action.push_str(&format!(" USING {col}::text::{new_type}"));
             } else {
                 action.push_str(&format!(" USING {col}::{new_type}"));

@@ -114,27 +114,37 @@ pub(crate) fn plan_rebuilds(changes: &[Change], from: &Schema, to: &Schema) -> V
             }
         }
     }
+    let absorbed = |change: &Change| match change {
+        Change::CreateTable { .. }
+        | Change::DropTable { .. }
+        | Change::RenameTable { .. }
+        | Change::RenameColumn { .. } => false,
+        other => other.table().is_some_and(|t| rebuild.contains(t)),
+    };
+    // Each rebuild stands where the last change it absorbs stood: after the table's renames
+    // (its copy uses the new column names) and after any table it references is created.
+    let mut last: BTreeMap<QName, usize> = BTreeMap::new();
+    for (i, change) in changes.iter().enumerate() {
+        if absorbed(change) {
+            last.insert(
+                change
+                    .table()
+                    .expect("absorbed changes belong to a table")
+                    .clone(),
+                i,
+            );
+        }
+    }
     let mut steps = Vec::new();
-    let mut placed: BTreeMap<QName, ()> = BTreeMap::new();
-    for change in changes {
-        let absorbed = match change {
-            Change::CreateTable { .. }
-            | Change::DropTable { .. }
-            | Change::RenameTable { .. }
-            | Change::RenameColumn { .. } => false,
-            other => other.table().is_some_and(|t| rebuild.contains(t)),
-        };
-        if !absorbed {
+    for (i, change) in changes.iter().enumerate() {
+        if !absorbed(change) {
             steps.push(Step::Change(change.clone()));
             continue;
         }
-        let table = change
-            .table()
-            .expect("absorbed changes belong to a table")
-            .clone();
-        if placed.insert(table.clone(), ()).is_none() {
+        let table = change.table().expect("absorbed changes belong to a table");
+        if last.get(table) == Some(&i) {
             if let (Some(old), Some(new)) =
-                (before_table(changes, from, &table), to.tables.get(&table))
+                (before_table(changes, from, table), to.tables.get(table))
             {
                 steps.push(Step::Rebuild {
                     from: old,
@@ -143,8 +153,6 @@ pub(crate) fn plan_rebuilds(changes: &[Change], from: &Schema, to: &Schema) -> V
             }
         }
     }
-    // Index changes were absorbed where they appeared; a rebuild must come after every rename of
-    // its table, which rank ordering in the differ already guarantees.
     steps
 }
 

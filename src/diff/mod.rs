@@ -756,7 +756,18 @@ fn diff_table(
                 table: table.clone(),
                 foreign_key: fk.clone(),
             }),
-            Pairing::Renamed(old, new) => out.push(Change::RenameConstraint {
+            // MySQL cannot rename a foreign key: it is dropped and added under the new name.
+            Pairing::Renamed(before, after, _, _) if dialect == Dialect::Mysql => {
+                out.push(Change::DropForeignKey {
+                    table: table.clone(),
+                    foreign_key: before.clone(),
+                });
+                out.push(Change::AddForeignKey {
+                    table: table.clone(),
+                    foreign_key: after.clone(),
+                });
+            }
+            Pairing::Renamed(_, _, old, new) => out.push(Change::RenameConstraint {
                 table: table.clone(),
                 constraint: ConstraintKind::ForeignKey,
                 from: old,
@@ -778,7 +789,7 @@ fn diff_table(
                 table: table.clone(),
                 unique: u.clone(),
             }),
-            Pairing::Renamed(old, new) => out.push(Change::RenameConstraint {
+            Pairing::Renamed(_, _, old, new) => out.push(Change::RenameConstraint {
                 table: table.clone(),
                 constraint: ConstraintKind::Unique,
                 from: old,
@@ -800,7 +811,18 @@ fn diff_table(
                 table: table.clone(),
                 check: c.clone(),
             }),
-            Pairing::Renamed(old, new) => out.push(Change::RenameConstraint {
+            // Nor a CHECK constraint.
+            Pairing::Renamed(before, after, _, _) if dialect == Dialect::Mysql => {
+                out.push(Change::DropCheck {
+                    table: table.clone(),
+                    check: before.clone(),
+                });
+                out.push(Change::AddCheck {
+                    table: table.clone(),
+                    check: after.clone(),
+                });
+            }
+            Pairing::Renamed(_, _, old, new) => out.push(Change::RenameConstraint {
                 table: table.clone(),
                 constraint: ConstraintKind::Check,
                 from: old,
@@ -826,7 +848,7 @@ fn diff_table(
                 table: table.clone(),
                 index: i.clone(),
             }),
-            Pairing::Renamed(old, new) => out.push(Change::RenameIndex {
+            Pairing::Renamed(_, _, old, new) => out.push(Change::RenameIndex {
                 table: table.clone(),
                 from: old,
                 to: new,
@@ -909,7 +931,8 @@ pub fn apply_column_rename(table: &mut Table, old: &str, new: &str) {
 enum Pairing<'a, T> {
     Added(&'a T),
     Removed(&'a T),
-    Renamed(String, String),
+    /// The same item under another name: (before, after, old name, new name).
+    Renamed(&'a T, &'a T, String, String),
 }
 
 /// Pair two lists of named items: same name and shape → unchanged; same shape under another
@@ -955,7 +978,7 @@ fn pair_named<'a, T, K: PartialEq>(
             if let (Some(old_name), Some(new_name)) = (name(&from[i]), name(new)) {
                 from_left[i] = false;
                 to_left[j] = false;
-                emit(Pairing::Renamed(old_name, new_name));
+                emit(Pairing::Renamed(&from[i], new, old_name, new_name));
             }
         }
     }
