@@ -14,6 +14,7 @@ use sqlparser::ast::{
 };
 use sqlparser::dialect::{Dialect as SqlDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use crate::model::{DefaultValue, Dialect, LobSize, QName, Type};
 
@@ -758,9 +759,109 @@ pub fn type_sql(dialect: Dialect, ty: &Type) -> String {
 /// Parse a whole text as one expression; text left over after it means it is not one.
 fn parse_expr(dialect: Dialect, text: &str) -> Option<Expr> {
     let sql_dialect = sql_dialect(dialect);
-    let mut parser = Parser::new(sql_dialect.as_ref()).try_with_sql(text).ok()?;
+    let mut parser = catalog_parser(dialect, sql_dialect.as_ref(), text)?;
     let expr = parser.parse_expr().ok()?;
-    (parser.peek_token().token == sqlparser::tokenizer::Token::EOF).then_some(expr)
+    (parser.peek_token().token == Token::EOF).then_some(expr)
+}
+
+/// A parser over `text` whose tokens have first been rewritten from the spellings catalogs use
+/// and sqlparser does not read (PostgreSQL's `TRIM(BOTH FROM x)`, MariaDB's `a MOD 2`,
+/// `!(x)` and `cast(x as char(5) charset utf8mb4)`) into equivalent ones it does.
+fn catalog_parser<'a>(
+    dialect: Dialect,
+    sql_dialect: &'a dyn SqlDialect,
+    text: &str,
+) -> Option<Parser<'a>> {
+    let tokens = Tokenizer::new(sql_dialect, text)
+        .tokenize_with_location()
+        .ok()?;
+    let tokens = rewrite_tokens(dialect, tokens);
+    Some(Parser::new(sql_dialect).with_tokens_with_locations(tokens))
+}
+
+fn is_word(token: &Token, word: &str) -> bool {
+    matches!(token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
+}
+
+fn rewrite_tokens(dialect: Dialect, tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let significant = |t: &TokenWithSpan| !matches!(t.token, Token::Whitespace(_));
+    // Positions of the tokens that mean something, to look around white space.
+    let positions: Vec<usize> = (0..tokens.len())
+        .filter(|&i| significant(&tokens[i]))
+        .collect();
+    let mut skip = vec![false; tokens.len()];
+    let mut replace: Vec<Option<Token>> = vec![None; tokens.len()];
+    let mut insert_after: Vec<Option<Token>> = vec![None; tokens.len()];
+    let token = |k: usize| positions.get(k).map(|&i| &tokens[i].token);
+    for k in 0..positions.len() {
+        let here = positions[k];
+        let current = &tokens[here].token;
+        let next = token(k + 1);
+        match dialect {
+            Dialect::Postgres => {
+                // `TRIM(BOTH FROM x)` → `TRIM(x)`; `TRIM(LEADING FROM x)` → `TRIM(LEADING ' ' FROM x)`.
+                let after_trim = k >= 2
+                    && matches!(token(k - 1), Some(Token::LParen))
+                    && token(k - 2).is_some_and(|t| is_word(t, "trim"));
+                if after_trim && next.is_some_and(|n| is_word(n, "from")) {
+                    if is_word(current, "both") {
+                        skip[here] = true;
+                        skip[positions[k + 1]] = true;
+                    } else if is_word(current, "leading") || is_word(current, "trailing") {
+                        insert_after[here] = Some(Token::SingleQuotedString(" ".into()));
+                    }
+                }
+            }
+            Dialect::Mysql => {
+                // `a MOD 2` → `a % 2` (the function `MOD(a, 2)` is left to the expression rewrite).
+                if is_word(current, "mod") && !matches!(next, Some(Token::LParen)) {
+                    replace[here] = Some(Token::Mod);
+                }
+                // `!(x)` → `NOT (x)`.
+                if matches!(current, Token::ExclamationMark) {
+                    replace[here] = Some(Token::make_keyword("NOT"));
+                }
+                // `cast(x as char(5) charset utf8mb4)` → `cast(x as char(5))`, but
+                // `char charset binary` is how `BINARY` is stored: `cast(x as binary)`.
+                if is_word(current, "charset") {
+                    if let Some(Token::Word(charset)) = next {
+                        skip[here] = true;
+                        skip[positions[k + 1]] = true;
+                        if charset.value.eq_ignore_ascii_case("binary") {
+                            let back = if matches!(token(k.wrapping_sub(1)), Some(Token::RParen)) {
+                                4
+                            } else {
+                                1
+                            };
+                            if let Some(&at) = k.checked_sub(back).and_then(|b| positions.get(b)) {
+                                if is_word(&tokens[at].token, "char") {
+                                    replace[at] = Some(Token::make_keyword("BINARY"));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            Dialect::Sqlite => {}
+        }
+    }
+    let mut out = Vec::with_capacity(tokens.len() + 1);
+    for (i, mut t) in tokens.into_iter().enumerate() {
+        if skip[i] {
+            continue;
+        }
+        if let Some(token) = replace[i].take() {
+            t.token = token;
+        }
+        out.push(t);
+        if let Some(token) = insert_after[i].take() {
+            out.push(TokenWithSpan::wrap(Token::Whitespace(
+                sqlparser::tokenizer::Whitespace::Space,
+            )));
+            out.push(TokenWithSpan::wrap(token));
+        }
+    }
+    out
 }
 
 /// Canonical text of an expression (check constraints, predicates, generated columns, index expressions).
@@ -1519,19 +1620,21 @@ mod tests {
 
 /// Canonical text of a view's query. Folds what PostgreSQL's `pg_get_viewdef` and MariaDB's
 /// `VIEW_DEFINITION` add (table-qualified columns, `AS same_name` aliases, parenthesised joins,
-/// `*` expanded to the columns) back to the plain form. `columns_of` gives a table's columns,
-/// to expand `*` the way the server does when the view is created.
+/// `*` expanded to the columns, generated aliases like `count(*) AS count`, aliases in later
+/// branches of a UNION) back to the plain form, in every SELECT of the query (subqueries,
+/// CTEs and UNION branches included). `columns_of` gives a table's columns, to expand `*` the
+/// way the server does when the view is created.
 pub fn view_query(
     dialect: Dialect,
     text: &str,
     columns_of: &dyn Fn(&str) -> Option<Vec<String>>,
 ) -> String {
-    use sqlparser::ast::{SelectItem, SetExpr, TableFactor, visit_relations_mut};
+    use sqlparser::ast::{VisitMut, visit_relations_mut};
     let text = text.trim().trim_end_matches(';').trim();
     let sql_dialect = sql_dialect(dialect);
-    let parsed = Parser::new(sql_dialect.as_ref())
-        .try_with_sql(text)
-        .and_then(|mut p| p.parse_query());
+    let parsed = catalog_parser(dialect, sql_dialect.as_ref(), text)
+        .ok_or(())
+        .and_then(|mut p| p.parse_query().map_err(|_| ()));
     let Ok(mut query) = parsed else {
         return text.split_whitespace().collect::<Vec<_>>().join(" ");
     };
@@ -1546,89 +1649,307 @@ pub fn view_query(
         *name = ObjectName::from(parts);
         ControlFlow::<()>::Continue(())
     });
-    if let SetExpr::Select(select) = query.body.as_mut() {
-        // `books AS b` and `books b` are one alias.
-        for from in select.from.iter_mut() {
-            let factors = std::iter::once(&mut from.relation)
-                .chain(from.joins.iter_mut().map(|j| &mut j.relation));
-            for factor in factors {
-                if let TableFactor::Table {
-                    alias: Some(alias), ..
-                } = factor
-                {
-                    alias.explicit = false;
-                    canonical_ident(dialect, &mut alias.name);
+    let mut visitor = ViewCanon {
+        dialect,
+        columns_of,
+    };
+    let _ = query.visit(&mut visitor);
+    query.to_string()
+}
+
+/// Canonicalises each query of a view after its subqueries (post-order).
+struct ViewCanon<'a> {
+    dialect: Dialect,
+    columns_of: &'a dyn Fn(&str) -> Option<Vec<String>>,
+}
+
+impl sqlparser::ast::VisitorMut for ViewCanon<'_> {
+    type Break = ();
+
+    fn post_visit_query(&mut self, query: &mut sqlparser::ast::Query) -> ControlFlow<()> {
+        canonical_query(self.dialect, query, self.columns_of);
+        ControlFlow::Continue(())
+    }
+}
+
+/// The SELECTs making up a query body: one, or the branches of a set operation (first first).
+fn body_selects(body: &mut sqlparser::ast::SetExpr) -> Vec<&mut sqlparser::ast::Select> {
+    use sqlparser::ast::SetExpr;
+    match body {
+        SetExpr::Select(select) => vec![&mut **select],
+        SetExpr::SetOperation { left, right, .. } => {
+            let mut out = body_selects(left);
+            out.extend(body_selects(right));
+            out
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn canonical_query(
+    dialect: Dialect,
+    query: &mut sqlparser::ast::Query,
+    columns_of: &dyn Fn(&str) -> Option<Vec<String>>,
+) {
+    use sqlparser::ast::{SelectItem, SetExpr};
+    let single_select = matches!(query.body.as_ref(), SetExpr::Select(_));
+    let mut order_by = query.order_by.take();
+    for (i, select) in body_selects(&mut query.body).into_iter().enumerate() {
+        let order_by = if single_select {
+            order_by.as_mut()
+        } else {
+            None
+        };
+        canonical_select(dialect, select, order_by, columns_of);
+        if i > 0 {
+            // Only the first branch of a UNION names the columns; servers still print
+            // aliases in the others (`SELECT t.qty AS id`).
+            for item in select.projection.iter_mut() {
+                if let SelectItem::ExprWithAlias { expr, .. } = item {
+                    *item = SelectItem::UnnamedExpr(expr.clone());
                 }
             }
         }
-        // `FROM (a JOIN b ON …)` → `FROM a JOIN b ON …`
-        if select.from.len() == 1 && select.from[0].joins.is_empty() {
-            if let TableFactor::NestedJoin {
-                table_with_joins,
-                alias: None,
-            } = &select.from[0].relation
+    }
+    query.order_by = order_by.take();
+}
+
+/// What the columns of a SELECT with a single FROM item may be qualified with.
+struct SingleSource {
+    /// The table's name, when the item is a table (not a subquery).
+    table: Option<QName>,
+    alias: Option<String>,
+}
+
+impl SingleSource {
+    fn matches(&self, qualifier: &str) -> bool {
+        self.table.as_ref().is_some_and(|t| t.name == qualifier)
+            || self.alias.as_deref() == Some(qualifier)
+    }
+}
+
+fn canonical_select(
+    dialect: Dialect,
+    select: &mut sqlparser::ast::Select,
+    order_by: Option<&mut sqlparser::ast::OrderBy>,
+    columns_of: &dyn Fn(&str) -> Option<Vec<String>>,
+) {
+    use sqlparser::ast::{SelectItem, TableFactor, VisitMut};
+    // `books AS b` and `books b` are one alias.
+    for from in select.from.iter_mut() {
+        let factors = std::iter::once(&mut from.relation)
+            .chain(from.joins.iter_mut().map(|j| &mut j.relation));
+        for factor in factors {
+            if let TableFactor::Table {
+                alias: Some(alias), ..
+            }
+            | TableFactor::Derived {
+                alias: Some(alias), ..
+            } = factor
             {
-                let inner = (**table_with_joins).clone();
-                select.from[0] = inner;
+                alias.explicit = false;
+                canonical_ident(dialect, &mut alias.name);
             }
         }
-        let single = match select.from.as_slice() {
-            [only] if only.joins.is_empty() => match &only.relation {
-                TableFactor::Table { name, alias, .. } => Some((
-                    object_qname(dialect, name),
-                    alias.as_ref().map(|a| ident_name(dialect, &a.name)),
-                )),
-                _ => None,
-            },
+    }
+    // `FROM (a JOIN b ON …)` → `FROM a JOIN b ON …`
+    if select.from.len() == 1 && select.from[0].joins.is_empty() {
+        if let TableFactor::NestedJoin {
+            table_with_joins,
+            alias: None,
+        } = &select.from[0].relation
+        {
+            let inner = (**table_with_joins).clone();
+            select.from[0] = inner;
+        }
+    }
+    let single = match select.from.as_slice() {
+        [only] if only.joins.is_empty() => match &only.relation {
+            TableFactor::Table { name, alias, .. } => Some(SingleSource {
+                table: Some(object_qname(dialect, name)),
+                alias: alias.as_ref().map(|a| ident_name(dialect, &a.name)),
+            }),
+            TableFactor::Derived {
+                alias: Some(alias), ..
+            } => Some(SingleSource {
+                table: None,
+                alias: Some(ident_name(dialect, &alias.name)),
+            }),
             _ => None,
-        };
-        if let Some((table, alias)) = single {
-            let qualifier_matches = |q: &str| q == table.name || alias.as_deref() == Some(q);
+        },
+        _ => None,
+    };
+    if let Some(source) = &single {
+        if let Some(table) = &source.table {
             let mut items = Vec::new();
             for item in std::mem::take(&mut select.projection) {
-                match item {
-                    SelectItem::Wildcard(_) if columns_of(&table.to_string()).is_some() => {
-                        for column in columns_of(&table.to_string()).unwrap_or_default() {
+                match (item, columns_of(&table.to_string())) {
+                    (SelectItem::Wildcard(_), Some(columns)) => {
+                        for column in columns {
                             items.push(SelectItem::UnnamedExpr(Expr::Identifier(
                                 canonical_ident_of(dialect, &column),
                             )));
                         }
                     }
-                    other => items.push(other),
+                    (other, _) => items.push(other),
                 }
             }
             select.projection = items;
-            let _ = visit_expressions_mut(&mut select.projection, |expr| {
-                strip_qualifier(dialect, expr, &qualifier_matches);
-                ControlFlow::<()>::Continue(())
-            });
-            if let Some(selection) = select.selection.as_mut() {
-                let _ = visit_expressions_mut(selection, |expr| {
-                    strip_qualifier(dialect, expr, &qualifier_matches);
-                    ControlFlow::<()>::Continue(())
-                });
-            }
         }
-        for item in select.projection.iter_mut() {
-            if let SelectItem::ExprWithAlias { expr, alias } = item {
-                let same = match expr {
-                    Expr::Identifier(ident) => {
-                        ident_name(dialect, ident) == ident_name(dialect, alias)
-                    }
-                    Expr::CompoundIdentifier(parts) => parts
-                        .last()
-                        .is_some_and(|p| ident_name(dialect, p) == ident_name(dialect, alias)),
-                    _ => false,
-                };
-                if same {
-                    *item = SelectItem::UnnamedExpr(expr.clone());
-                } else {
-                    canonical_ident(dialect, alias);
+        // Unqualify this SELECT's own column references (not those of its subqueries, which
+        // may be correlated references to an outer table).
+        let mut strip = StripQualifier {
+            dialect,
+            source,
+            depth: 0,
+        };
+        let _ = select.visit(&mut strip);
+        let mut order_by = order_by;
+        if let Some(order_by) = order_by.as_mut() {
+            strip.depth = 0;
+            let _ = order_by.visit(&mut strip);
+        }
+        // An alias nothing refers to any more goes (`FROM t t_1`, PostgreSQL's name for a
+        // table repeated in a subquery), unless dropping it would let `t.x` in a subquery
+        // bind here instead of to an outer `t`.
+        if let (Some(table), Some(alias)) = (&source.table, &source.alias) {
+            let mut referenced = qualifiers_used(dialect, &*select);
+            if let Some(order_by) = order_by.as_deref() {
+                referenced.extend(qualifiers_used(dialect, order_by));
+            }
+            if !referenced.contains(alias) && !referenced.contains(&table.name) {
+                if let TableFactor::Table { alias, .. } = &mut select.from[0].relation {
+                    *alias = None;
                 }
             }
         }
     }
-    query.to_string()
+    for item in select.projection.iter_mut() {
+        if let SelectItem::ExprWithAlias { expr, alias } = item {
+            if alias_is_implied(dialect, expr, alias) {
+                *item = SelectItem::UnnamedExpr(expr.clone());
+            } else {
+                canonical_ident(dialect, alias);
+            }
+        }
+    }
+}
+
+/// Whether `expr AS alias` names the column what the server would name `expr` anyway.
+fn alias_is_implied(dialect: Dialect, expr: &Expr, alias: &Ident) -> bool {
+    let alias_name = ident_name(dialect, alias);
+    match expr {
+        Expr::Identifier(ident) => ident_name(dialect, ident) == alias_name,
+        Expr::CompoundIdentifier(parts) => parts
+            .last()
+            .is_some_and(|p| ident_name(dialect, p) == alias_name),
+        // PostgreSQL names a function call's column after the function (`count(*) AS count`).
+        Expr::Function(function) if dialect == Dialect::Postgres => {
+            function.name.0.last().is_some_and(|part| match part {
+                ObjectNamePart::Identifier(ident) => ident_name(dialect, ident) == alias_name,
+                _ => false,
+            })
+        }
+        // MariaDB names an expression's column after its text (`count(*) AS `count(*)``).
+        _ if dialect == Dialect::Mysql => {
+            let loose = |text: &str| {
+                text.chars()
+                    .filter(|c| !c.is_whitespace() && *c != '`')
+                    .collect::<String>()
+                    .to_lowercase()
+            };
+            loose(&expr.to_string()) == loose(&alias.value)
+        }
+        _ => false,
+    }
+}
+
+/// Removes a qualifier naming the single FROM item, outside subqueries.
+struct StripQualifier<'a> {
+    dialect: Dialect,
+    source: &'a SingleSource,
+    depth: usize,
+}
+
+impl sqlparser::ast::VisitorMut for StripQualifier<'_> {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, _query: &mut sqlparser::ast::Query) -> ControlFlow<()> {
+        self.depth += 1;
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_query(&mut self, _query: &mut sqlparser::ast::Query) -> ControlFlow<()> {
+        self.depth -= 1;
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        if self.depth == 0 {
+            strip_qualifier(self.dialect, expr, &|q| self.source.matches(q));
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// Every name used as a qualifier (`x` in `x.col` and `x.*`) anywhere inside a node.
+fn qualifiers_used<V: sqlparser::ast::Visit>(
+    dialect: Dialect,
+    node: &V,
+) -> std::collections::BTreeSet<String> {
+    struct Collect {
+        dialect: Dialect,
+        found: std::collections::BTreeSet<String>,
+    }
+    impl sqlparser::ast::Visitor for Collect {
+        type Break = ();
+        fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
+            match expr {
+                Expr::CompoundIdentifier(parts) if parts.len() >= 2 => {
+                    self.found
+                        .insert(ident_name(self.dialect, &parts[parts.len() - 2]));
+                }
+                Expr::QualifiedWildcard(name, _) => {
+                    if let Some(ObjectNamePart::Identifier(ident)) = name.0.last() {
+                        self.found.insert(ident_name(self.dialect, ident));
+                    }
+                }
+                _ => {}
+            }
+            ControlFlow::Continue(())
+        }
+    }
+    let mut collect = Collect {
+        dialect,
+        found: Default::default(),
+    };
+    let _ = node.visit(&mut collect);
+    // `t.*` in a select list is not an expression.
+    let text = {
+        struct Items(Vec<String>);
+        impl sqlparser::ast::Visitor for Items {
+            type Break = ();
+            fn pre_visit_select(&mut self, select: &sqlparser::ast::Select) -> ControlFlow<()> {
+                for item in &select.projection {
+                    if let sqlparser::ast::SelectItem::QualifiedWildcard(
+                        sqlparser::ast::SelectItemQualifiedWildcardKind::ObjectName(name),
+                        _,
+                    ) = item
+                    {
+                        if let Some(ObjectNamePart::Identifier(ident)) = name.0.last() {
+                            self.0.push(ident.value.clone());
+                        }
+                    }
+                }
+                ControlFlow::Continue(())
+            }
+        }
+        let mut items = Items(Vec::new());
+        let _ = node.visit(&mut items);
+        items.0
+    };
+    collect.found.extend(text);
+    collect.found
 }
 
 /// `SELECT a, b …` with the view column list `(x, y)` → `SELECT a AS x, b AS y …`; `None` when the

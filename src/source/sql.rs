@@ -10,8 +10,8 @@ use sqlparser::ast::{
     AlterColumnOperation, AlterTableOperation, AlterTypeAddValuePosition, AlterTypeOperation,
     ColumnDef, ColumnOption, CommentObject, CreateIndex, CreateTable, CreateTableOptions,
     DeferrableInitial, Expr, GeneratedAs, GeneratedExpressionMode, Ident, IndexColumn, ObjectName,
-    ReferentialAction, SchemaName, SequenceOptions, SqlOption, Statement, TableConstraint,
-    UserDefinedTypeRepresentation,
+    ObjectType, ReferentialAction, SchemaName, SequenceOptions, SqlOption, Statement,
+    TableConstraint, UserDefinedTypeRepresentation,
 };
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::Span;
@@ -39,21 +39,36 @@ pub fn parse_with_notes(dialect: Dialect, text: &str, file: &str) -> Result<(Sch
     builder.table_options = prepared.table_options.into_iter();
     builder.view_check_options = prepared.view_check_options.into_iter();
     builder.identity_options = prepared.identity_options.into_iter();
-    // Definitions first, then what refers to them, each in file order: a schema file may put
-    // CREATE INDEX, ALTER TABLE or COMMENT ON before the table they name.
-    let (definitions, references): (Vec<Statement>, Vec<Statement>) =
-        statements.into_iter().partition(|s| {
-            matches!(
-                s,
-                Statement::CreateTable(_)
-                    | Statement::CreateType { .. }
-                    | Statement::CreateSequence { .. }
-                    | Statement::CreateSchema { .. }
-                    | Statement::CreateExtension(_)
-            )
-        });
-    for statement in definitions.into_iter().chain(references) {
-        builder.statement(statement)?;
+    // File order, except that a statement naming something defined further down (a CREATE
+    // INDEX, ALTER TABLE or COMMENT ON before its table) is tried again once the rest is read.
+    let mut pending: Vec<(Statement, Error)> = Vec::new();
+    for statement in statements {
+        let retry_copy =
+            (!matches!(statement, Statement::CreateTable(_))).then(|| statement.clone());
+        builder.missing.set(false);
+        if let Err(error) = builder.statement(statement) {
+            match retry_copy {
+                Some(copy) if builder.missing.get() => pending.push((copy, error)),
+                _ => return Err(error),
+            }
+        }
+    }
+    while !pending.is_empty() {
+        let waiting = pending.len();
+        let mut still = Vec::new();
+        for (statement, _) in pending {
+            builder.missing.set(false);
+            if let Err(error) = builder.statement(statement.clone()) {
+                if !builder.missing.get() {
+                    return Err(error);
+                }
+                still.push((statement, error));
+            }
+        }
+        if still.len() == waiting {
+            return Err(still.swap_remove(0).1);
+        }
+        pending = still;
     }
     for (sequence, owner) in &prepared.sequence_owners {
         let parse_name = |text: &str| {
@@ -135,6 +150,8 @@ struct TableDraft {
     serials: Vec<String>,
     /// Where each column was declared, for error messages.
     column_spans: BTreeMap<String, Span>,
+    /// Constraint names dropped before the unnamed ones were named.
+    dropped_names: Vec<String>,
 }
 
 struct Builder {
@@ -151,6 +168,8 @@ struct Builder {
     identity_options: std::vec::IntoIter<(Option<i64>, Option<i64>)>,
     /// Things read but left out of the model, for the user to know.
     notes: Vec<String>,
+    /// Set when the last error was about an object not defined (yet).
+    missing: std::cell::Cell<bool>,
 }
 
 impl Builder {
@@ -167,7 +186,14 @@ impl Builder {
             view_check_options: Vec::new().into_iter(),
             identity_options: Vec::new().into_iter(),
             notes: Vec::new(),
+            missing: std::cell::Cell::new(false),
         }
+    }
+
+    /// An error about an object not (yet) defined: the statement is retried after the rest.
+    fn missing(&self, span: Span, message: impl Into<String>) -> Error {
+        self.missing.set(true);
+        self.error(span, message)
     }
 
     fn error(&self, span: Span, message: impl Into<String>) -> Error {
@@ -191,10 +217,7 @@ impl Builder {
         let position = self.tables.iter().position(|t| &t.table.name == name);
         match position {
             Some(i) => Ok(&mut self.tables[i]),
-            None => Err(self.error(
-                span,
-                format!("table {name} is not defined before it is altered"),
-            )),
+            None => Err(self.missing(span, format!("table {name} is not defined"))),
         }
     }
 
@@ -242,9 +265,10 @@ impl Builder {
                     .map(|i| i.span)
                     .unwrap_or(Span::empty());
                 let Some(enum_type) = self.schema.enums.get_mut(&name) else {
-                    return Err(
-                        self.error(span, format!("type {name} is not an enum defined earlier"))
-                    );
+                    return Err(self.missing(
+                        span,
+                        format!("type {name} is not an enum defined in this schema"),
+                    ));
                 };
                 match alter.operation {
                     AlterTypeOperation::AddValue(add) => {
@@ -396,18 +420,61 @@ impl Builder {
             | Statement::Pragma { .. }
             | Statement::Use(_)
             | Statement::Insert(_) => Ok(()),
-            Statement::Drop { .. } => Ok(()),
+            Statement::Drop {
+                object_type,
+                if_exists,
+                names,
+                ..
+            } => {
+                for name in &names {
+                    let name = self.qname(name);
+                    let found = match object_type {
+                        ObjectType::Table => {
+                            let before = self.tables.len();
+                            self.tables.retain(|t| t.table.name != name);
+                            before != self.tables.len()
+                        }
+                        ObjectType::View | ObjectType::MaterializedView => {
+                            let before = self.views.len();
+                            self.views.retain(|(v, _)| v.name != name);
+                            before != self.views.len()
+                        }
+                        ObjectType::Index => self.tables.iter_mut().any(|t| {
+                            let before = t.table.indexes.len();
+                            t.table.indexes.retain(|i| i.name != name.name);
+                            before != t.table.indexes.len()
+                        }),
+                        ObjectType::Type => self.schema.enums.remove(&name).is_some(),
+                        ObjectType::Sequence => self.schema.sequences.remove(&name).is_some(),
+                        ObjectType::Schema => self.schema.schemas.remove(&name.name),
+                        _ => true,
+                    };
+                    if !found && !if_exists {
+                        return Err(self.error(
+                            sqlparser::ast::Spanned::span(&statement_name_span(&names)),
+                            format!("DROP {object_type} {name}: it is not defined in this schema"),
+                        ));
+                    }
+                }
+                Ok(())
+            }
             other => {
+                // Valid SQL the model does not describe (domains, composite types, DO blocks…).
+                let span = sqlparser::ast::Spanned::span(&other);
                 let text = other.to_string();
                 let head: String = text
                     .split_whitespace()
                     .take(3)
                     .collect::<Vec<_>>()
                     .join(" ");
-                Err(self.error(
-                    sqlparser::ast::Spanned::span(&other),
-                    format!("unsupported statement in a schema file: {head} …"),
-                ))
+                let place = match span.start.line {
+                    0 => self.file.clone(),
+                    line => format!("{}:{line}", self.file),
+                };
+                self.notes.push(format!(
+                    "{place}: {head} … is not part of the schema model; migen leaves it alone"
+                ));
+                Ok(())
             }
         }
     }
@@ -476,7 +543,7 @@ impl Builder {
                     Some(c) => c.comment = comment,
                     None => {
                         return Err(
-                            self.error(span, format!("column {table}.{column} does not exist"))
+                            self.missing(span, format!("column {table}.{column} does not exist"))
                         );
                     }
                 }
@@ -486,10 +553,7 @@ impl Builder {
                 match self.views.iter_mut().find(|(v, _)| v.name == view) {
                     Some((v, _)) => v.comment = comment,
                     None => {
-                        return Err(self.error(
-                            span,
-                            format!("view {view} is not defined before its comment"),
-                        ));
+                        return Err(self.missing(span, format!("view {view} is not defined")));
                     }
                 }
             }
@@ -532,6 +596,7 @@ impl Builder {
             unnamed_fks: Vec::new(),
             serials: Vec::new(),
             column_spans: BTreeMap::new(),
+            dropped_names: Vec::new(),
         };
         let lifted = self.table_options.next().unwrap_or_default();
         draft.table.options.without_rowid = create.without_rowid || lifted.without_rowid;
@@ -1081,7 +1146,7 @@ impl Builder {
                 .iter()
                 .any(|(v, _)| v.name == table && v.materialized);
         if !on_view && !self.tables.iter().any(|t| t.table.name == table) {
-            return Err(self.error(
+            return Err(self.missing(
                 span,
                 format!("CREATE INDEX on {table}, which is not a table or materialized view in this schema"),
             ));
@@ -1158,7 +1223,7 @@ impl Builder {
                 let column = self.name(&column_name);
                 let draft = self.table_mut(table, span)?;
                 if draft.table.column(&column).is_none() {
-                    return Err(self.error(
+                    return Err(self.missing(
                         column_name.span,
                         format!("column {table}.{column} does not exist"),
                     ));
@@ -1178,6 +1243,9 @@ impl Builder {
                         target.default = Some(normalize::default_ast(dialect, value, &target.ty));
                     }
                     AlterColumnOperation::DropDefault => target.default = None,
+                    AlterColumnOperation::SetDataType { data_type, .. } => {
+                        target.ty = normalize::parse_type(dialect, &data_type.to_string());
+                    }
                     AlterColumnOperation::AddGenerated { generated_as, .. } => {
                         target.identity = Some(match generated_as {
                             Some(GeneratedAs::ByDefault) => Identity::ByDefault,
@@ -1187,17 +1255,116 @@ impl Builder {
                             IdentityOptions::non_default(lifted_identity.0, lifted_identity.1);
                         target.nullable = false;
                     }
-                    other => {
+                }
+                Ok(())
+            }
+            AlterTableOperation::DropColumn {
+                column_names,
+                if_exists,
+                ..
+            } => {
+                let draft = self.table_mut(table, span)?;
+                for ident in &column_names {
+                    let column = ident_name(dialect, ident);
+                    let before = draft.table.columns.len();
+                    draft.table.columns.retain(|c| c.name != column);
+                    if draft.table.columns.len() == before && !if_exists {
                         return Err(self.error(
-                            column_name.span,
-                            format!("unsupported in a schema file: ALTER COLUMN … {other}"),
+                            ident.span,
+                            format!("column {table}.{column} does not exist"),
                         ));
+                    }
+                    // Constraints and indexes on a dropped column go with it, as in the database.
+                    let uses = |cols: &[String]| cols.contains(&column);
+                    draft.table.indexes.retain(|i| {
+                        !i.keys
+                            .iter()
+                            .any(|k| k.part == IndexPart::Column(column.clone()))
+                    });
+                    draft.table.uniques.retain(|u| !uses(&u.columns));
+                    draft.table.foreign_keys.retain(|f| !uses(&f.columns));
+                    if draft
+                        .table
+                        .primary_key
+                        .as_ref()
+                        .is_some_and(|p| uses(&p.columns))
+                    {
+                        draft.table.primary_key = None;
                     }
                 }
                 Ok(())
             }
-            // pg_dump writes ownership and replica identity; they are not part of the schema.
-            AlterTableOperation::OwnerTo { .. } => Ok(()),
+            AlterTableOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } => {
+                let old = ident_name(dialect, &old_column_name);
+                let new = ident_name(dialect, &new_column_name);
+                let draft = self.table_mut(table, span)?;
+                if draft.table.column(&old).is_none() {
+                    return Err(self.error(
+                        old_column_name.span,
+                        format!("column {table}.{old} does not exist"),
+                    ));
+                }
+                crate::diff::apply_column_rename(&mut draft.table, &old, &new);
+                Ok(())
+            }
+            AlterTableOperation::RenameTable { table_name } => {
+                let (sqlparser::ast::RenameTableNameKind::As(name)
+                | sqlparser::ast::RenameTableNameKind::To(name)) = table_name;
+                let mut new_name = self.qname(&name);
+                if new_name.schema.is_none() {
+                    new_name.schema = table.schema.clone();
+                }
+                let draft = self.table_mut(table, span)?;
+                draft.table.name = new_name;
+                Ok(())
+            }
+            AlterTableOperation::DropConstraint { name, .. }
+            | AlterTableOperation::DropForeignKey { name, .. }
+            | AlterTableOperation::DropIndex { name, .. } => {
+                let constraint = ident_name(dialect, &name);
+                let draft = self.table_mut(table, span)?;
+                let t = &mut draft.table;
+                let count = t.foreign_keys.len()
+                    + t.uniques.len()
+                    + t.checks.len()
+                    + t.indexes.len()
+                    + usize::from(t.primary_key.is_some());
+                let named = |n: &Option<String>| n.as_deref() == Some(constraint.as_str());
+                t.foreign_keys.retain(|f| !named(&f.name));
+                t.uniques.retain(|u| !named(&u.name));
+                t.checks.retain(|c| !named(&c.name));
+                t.indexes.retain(|i| i.name != constraint);
+                if t.primary_key.as_ref().is_some_and(|p| named(&p.name)) {
+                    t.primary_key = None;
+                }
+                let after = t.foreign_keys.len()
+                    + t.uniques.len()
+                    + t.checks.len()
+                    + t.indexes.len()
+                    + usize::from(t.primary_key.is_some());
+                if count == after {
+                    // Unnamed constraints get their names at the end; a drop by such a name waits for then.
+                    draft.dropped_names.push(constraint);
+                }
+                Ok(())
+            }
+            AlterTableOperation::DropPrimaryKey { .. } => {
+                let draft = self.table_mut(table, span)?;
+                draft.table.primary_key = None;
+                draft.unnamed_pk = false;
+                Ok(())
+            }
+            // Validation, ownership, replica identity and trigger switches change no structure.
+            AlterTableOperation::ValidateConstraint { .. }
+            | AlterTableOperation::OwnerTo { .. }
+            | AlterTableOperation::ReplicaIdentity { .. }
+            | AlterTableOperation::EnableTrigger { .. }
+            | AlterTableOperation::DisableTrigger { .. }
+            | AlterTableOperation::EnableRowLevelSecurity
+            | AlterTableOperation::DisableRowLevelSecurity => Ok(()),
             other => Err(self.error(
                 span,
                 format!("unsupported in a schema file: ALTER TABLE … {other}"),
@@ -1209,10 +1376,7 @@ impl Builder {
     fn take_table(&mut self, table: &QName, span: Span) -> Result<TableDraft> {
         match self.tables.iter().position(|t| &t.table.name == table) {
             Some(i) => Ok(self.tables.remove(i)),
-            None => Err(self.error(
-                span,
-                format!("table {table} is not defined before it is altered"),
-            )),
+            None => Err(self.missing(span, format!("table {table} is not defined"))),
         }
     }
 
@@ -1474,6 +1638,20 @@ impl Builder {
             );
             draft.table.indexes.push(index);
         }
+        // Drops by names the server would have chosen, now that every name is known.
+        for draft in tables.iter_mut() {
+            for name in std::mem::take(&mut draft.dropped_names) {
+                let t = &mut draft.table;
+                let named = |n: &Option<String>| n.as_deref() == Some(name.as_str());
+                t.foreign_keys.retain(|f| !named(&f.name));
+                t.uniques.retain(|u| !named(&u.name));
+                t.checks.retain(|c| !named(&c.name));
+                t.indexes.retain(|i| i.name != name);
+                if t.primary_key.as_ref().is_some_and(|p| named(&p.name)) {
+                    t.primary_key = None;
+                }
+            }
+        }
         for (sequence, table, column) in std::mem::take(&mut self.sequence_owners) {
             // A sequence owned by the column whose default draws from it is a serial column's.
             let serial = tables
@@ -1587,6 +1765,13 @@ impl Builder {
         }
         Ok(())
     }
+}
+
+fn statement_name_span(names: &[ObjectName]) -> ObjectName {
+    names
+        .first()
+        .cloned()
+        .unwrap_or_else(|| ObjectName(Vec::new()))
 }
 
 fn starts_with_columns(index: &Index, columns: &[String]) -> bool {
