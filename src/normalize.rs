@@ -9,8 +9,9 @@
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    BinaryOperator, CastKind, DataType, Expr, Function, FunctionArguments, Ident, ObjectName,
-    ObjectNamePart, UnaryOperator, Value, ValueWithSpan, visit_expressions_mut,
+    BinaryOperator, CastKind, DataType, Expr, Function, FunctionArg, FunctionArgExpr,
+    FunctionArguments, Ident, Interval, ObjectName, ObjectNamePart, TrimWhereField, UnaryOperator,
+    Value, ValueWithSpan, visit_expressions_mut,
 };
 use sqlparser::dialect::{Dialect as SqlDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
@@ -435,9 +436,12 @@ pub fn parse_type(dialect: Dialect, text: &str) -> Type {
     }
     if let Some(inner) = text.strip_suffix(']') {
         if let Some(open) = inner.rfind('[') {
-            let element = parse_type(dialect, &inner[..open]);
-            return Type::Array {
-                element: Box::new(element),
+            // PostgreSQL records no dimensions: `int[][]` and `int[3]` are `integer[]`.
+            return match parse_type(dialect, &inner[..open]) {
+                array @ Type::Array { .. } => array,
+                element => Type::Array {
+                    element: Box::new(element),
+                },
             };
         }
     }
@@ -582,6 +586,11 @@ fn mysql_zero_precision(dialect: Dialect, precision: Option<u32>) -> Option<u32>
 }
 
 fn postgres_alias(name: &str) -> String {
+    // pg_dump qualifies extension types (`public.citext`); the default schema says nothing.
+    let name = name
+        .strip_prefix("public.")
+        .or_else(|| name.strip_prefix("pg_catalog."))
+        .unwrap_or(name);
     match name {
         "varbit" => "bit varying".to_string(),
         "bit" => "bit(1)".to_string(),
@@ -897,7 +906,8 @@ fn is_literal(expr: &Expr) -> bool {
             op: UnaryOperator::Minus | UnaryOperator::Plus,
             expr,
         } => matches!(**expr, Expr::Value(_)),
-        Expr::Array(array) => array.elem.iter().all(is_literal),
+        // `ARRAY[]` alone has no type: its cast stays.
+        Expr::Array(array) => !array.elem.is_empty() && array.elem.iter().all(is_literal),
         _ => false,
     }
 }
@@ -933,10 +943,21 @@ fn and_or_operands(expr: Expr, op: &BinaryOperator, out: &mut Vec<Expr>) {
 }
 
 fn needs_parens(expr: &Expr) -> bool {
+    if let Expr::UnaryOp {
+        op: UnaryOperator::Minus,
+        expr: inner,
+    } = expr
+    {
+        // A negative number reads as one: `qty > -5`.
+        if matches!(**inner, Expr::Value(_)) {
+            return false;
+        }
+    }
     matches!(
         expr,
         Expr::BinaryOp { .. }
             | Expr::UnaryOp { .. }
+            | Expr::SimilarTo { .. }
             | Expr::Between { .. }
             | Expr::InList { .. }
             | Expr::Like { .. }
@@ -1001,15 +1022,20 @@ fn rewrite(dialect: Dialect, expr: Expr) -> Expr {
         }
         // Deparsers cast literals to the column type (`'a'::text`, `(0)::numeric`) and text
         // columns to text for comparison (`(status)::text`); neither changes meaning here.
+        // Casts of columns to a wider numeric type go where the operator or function using
+        // them is rewritten, which knows whether the server would add them back.
         Expr::Cast {
             expr: inner,
             data_type,
             kind,
             format,
         } => {
-            if is_literal(&inner)
-                || (is_texty(&data_type)
-                    && matches!(*inner, Expr::Identifier(_) | Expr::CompoundIdentifier(_)))
+            let type_text = data_type.to_string().to_ascii_lowercase();
+            if let Some(folded) = fold_literal_cast(dialect, &inner, &type_text) {
+                return folded;
+            }
+            if (is_literal(&inner) && !is_empty_array(&inner))
+                || (is_texty(&data_type) && is_column(&inner))
             {
                 *inner
             } else {
@@ -1019,22 +1045,34 @@ fn rewrite(dialect: Dialect, expr: Expr) -> Expr {
                     (_, CastKind::DoubleColon) => CastKind::Cast,
                     (_, other) => other,
                 };
-                let data_type =
-                    parse_data_type(dialect, &data_type.to_string().to_ascii_lowercase())
-                        .unwrap_or(data_type);
                 Expr::Cast {
                     expr: inner,
-                    data_type,
+                    data_type: canonical_cast_type(dialect, data_type),
                     kind,
                     format,
                 }
             }
         }
-        Expr::Value(value) => Expr::Value(canonical_value(value)),
+        Expr::Value(value) => Expr::Value(canonical_value(dialect, value)),
         Expr::Function(mut function) => {
             lowercase_function_name(dialect, &mut function);
             let name = function.name.to_string();
+            if dialect == Dialect::Postgres {
+                // `round((qty)::numeric, 2)`: the server resolves `round(qty, 2)` the same way.
+                if let FunctionArguments::List(list) = &mut function.args {
+                    for arg in list.args.iter_mut() {
+                        if let FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) = arg {
+                            if let Some(column) = column_cast(e, ARGUMENT_WIDENINGS) {
+                                *e = column;
+                            }
+                        }
+                    }
+                }
+            }
             if dialect == Dialect::Mysql {
+                if let Some(folded) = fold_mysql_function(&name, &function) {
+                    return folded;
+                }
                 let args_empty = match &function.args {
                     FunctionArguments::None => true,
                     FunctionArguments::List(list) => list.args.is_empty(),
@@ -1094,7 +1132,7 @@ fn rewrite(dialect: Dialect, expr: Expr) -> Expr {
             is_some,
         } => match array_elements(&right) {
             Some(list) => Expr::InList {
-                expr: left,
+                expr: uncast_operand(dialect, left),
                 list,
                 negated: false,
             },
@@ -1111,7 +1149,7 @@ fn rewrite(dialect: Dialect, expr: Expr) -> Expr {
             right,
         } => match array_elements(&right) {
             Some(list) => Expr::InList {
-                expr: left,
+                expr: uncast_operand(dialect, left),
                 list,
                 negated: true,
             },
@@ -1148,8 +1186,70 @@ fn rewrite(dialect: Dialect, expr: Expr) -> Expr {
                     right: Box::new(next),
                 })
             }
-            op => Expr::BinaryOp { left, op, right },
+            // PostgreSQL stores `x SIMILAR TO p` as `x ~ similar_to_escape(p)`.
+            BinaryOperator::PGRegexMatch | BinaryOperator::PGRegexNotMatch => {
+                match similar_to_pattern(&right) {
+                    Some((pattern, escape_char)) => Expr::SimilarTo {
+                        negated: op == BinaryOperator::PGRegexNotMatch,
+                        expr: left,
+                        pattern: Box::new(pattern),
+                        escape_char: escape_char.map(Box::new),
+                    },
+                    None => Expr::BinaryOp { left, op, right },
+                }
+            }
+            op => {
+                let (left, right) = uncast_operands(dialect, &op, left, right);
+                Expr::BinaryOp { left, op, right }
+            }
         },
+        Expr::InList {
+            expr,
+            list,
+            negated,
+        } => Expr::InList {
+            expr: uncast_operand(dialect, expr),
+            list,
+            negated,
+        },
+        // `TRIM(BOTH FROM x)` is `TRIM(x)`; `TRIM('x' FROM y)` is `TRIM(BOTH 'x' FROM y)`.
+        Expr::Trim {
+            expr,
+            trim_where,
+            trim_what,
+            trim_characters,
+        } => {
+            let trim_where = match (&trim_where, &trim_what) {
+                (Some(TrimWhereField::Both), None) => None,
+                (None, Some(_)) => Some(TrimWhereField::Both),
+                _ => trim_where,
+            };
+            Expr::Trim {
+                expr,
+                trim_where,
+                trim_what,
+                trim_characters,
+            }
+        }
+        Expr::Collate {
+            expr,
+            mut collation,
+        } => {
+            for part in collation.0.iter_mut() {
+                if let ObjectNamePart::Identifier(ident) = part {
+                    canonical_ident(dialect, ident);
+                }
+            }
+            Expr::Collate { expr, collation }
+        }
+        Expr::Interval(interval) if dialect == Dialect::Postgres => {
+            canonical_interval_expr(interval)
+        }
+        // MariaDB pushes NOT inward: `NOT (a > 1 AND b)` is stored as `a <= 1 or b = 0`.
+        Expr::UnaryOp {
+            op: UnaryOperator::Not,
+            expr,
+        } if dialect == Dialect::Mysql => mysql_not(*expr),
         other => other,
     }
 }
@@ -1167,7 +1267,12 @@ fn reparenthesize(expr: Expr) -> Expr {
         }
         Expr::UnaryOp { op, expr } => Expr::UnaryOp {
             op,
-            expr: nest(*expr),
+            // `- -5` must not print as the comment `--5`.
+            expr: if matches!(*expr, Expr::UnaryOp { .. }) {
+                Box::new(Expr::Nested(expr))
+            } else {
+                nest(*expr)
+            },
         },
         Expr::IsNull(inner) => Expr::IsNull(nest(*inner)),
         Expr::IsNotNull(inner) => Expr::IsNotNull(nest(*inner)),
@@ -1193,6 +1298,17 @@ fn reparenthesize(expr: Expr) -> Expr {
             pattern: nest(*pattern),
             escape_char,
         },
+        Expr::SimilarTo {
+            negated,
+            expr,
+            pattern,
+            escape_char,
+        } => Expr::SimilarTo {
+            negated,
+            expr: nest(*expr),
+            pattern: nest(*pattern),
+            escape_char,
+        },
         Expr::Cast {
             kind: CastKind::DoubleColon,
             expr,
@@ -1200,7 +1316,11 @@ fn reparenthesize(expr: Expr) -> Expr {
             format,
         } => Expr::Cast {
             kind: CastKind::DoubleColon,
-            expr: if needs_parens(&expr) || matches!(*expr, Expr::Cast { .. }) {
+            expr: if needs_parens(&expr)
+                || matches!(
+                    *expr,
+                    Expr::Cast { .. } | Expr::Collate { .. } | Expr::UnaryOp { .. }
+                ) {
                 Box::new(Expr::Nested(expr))
             } else {
                 expr
@@ -1221,14 +1341,617 @@ fn parse_data_type(dialect: Dialect, text: &str) -> Option<DataType> {
         .ok()
 }
 
-fn canonical_value(value: ValueWithSpan) -> ValueWithSpan {
+fn canonical_value(dialect: Dialect, value: ValueWithSpan) -> ValueWithSpan {
     match value.value {
-        Value::Number(text, long) => Value::Number(canonical_number(&text), long).into(),
+        Value::Number(text, long) => Value::Number(expr_number(&text, false), long).into(),
         Value::DoubleQuotedString(s)
         | Value::EscapedStringLiteral(s)
         | Value::NationalStringLiteral(s) => Value::SingleQuotedString(s).into(),
+        // MySQL's TRUE and FALSE are the integers 1 and 0; MariaDB stores them so.
+        Value::Boolean(b) if dialect == Dialect::Mysql => {
+            Value::Number(if b { "1" } else { "0" }.into(), false).into()
+        }
         other => other.into(),
     }
+}
+
+fn is_column(expr: &Expr) -> bool {
+    matches!(expr, Expr::Identifier(_) | Expr::CompoundIdentifier(_))
+}
+
+fn is_empty_array(expr: &Expr) -> bool {
+    matches!(expr, Expr::Array(array) if array.elem.is_empty())
+}
+
+fn string_literal(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Value(ValueWithSpan {
+            value: Value::SingleQuotedString(s),
+            ..
+        }) => Some(s),
+        _ => None,
+    }
+}
+
+const INTEGER_TYPES: &[&str] = &[
+    "integer", "int", "int4", "bigint", "int8", "smallint", "int2", "signed",
+];
+const DECIMAL_TYPES: &[&str] = &[
+    "numeric",
+    "decimal",
+    "real",
+    "float4",
+    "float8",
+    "double precision",
+    "double",
+    "float",
+];
+
+/// A literal cast the way a catalog prints it, as the literal a person writes: `'-5'::integer`
+/// → `-5`, `'1000'::numeric` → `1000.0`, `'1 day'::interval` → `INTERVAL '1 day'`,
+/// `'101'::"bit"` → `B'101'`, `'2020-01-01 00:00:00'::timestamp` → `'2020-01-01'`.
+fn fold_literal_cast(dialect: Dialect, inner: &Expr, type_text: &str) -> Option<Expr> {
+    let text = string_literal(inner)?;
+    if is_number_text(text) {
+        let integer = INTEGER_TYPES.contains(&type_text);
+        if integer && !text.contains('.') {
+            return Some(number_expr(text, false));
+        }
+        if DECIMAL_TYPES.contains(&type_text) {
+            return Some(number_expr(text, true));
+        }
+    }
+    if dialect != Dialect::Postgres {
+        return None;
+    }
+    if type_text == "interval" {
+        return Some(interval_expr(&canonical_interval(text)));
+    }
+    let bit_type = type_text == "\"bit\""
+        || type_text == "bit"
+        || type_text.starts_with("bit(")
+        || type_text.starts_with("bit varying")
+        || type_text.starts_with("varbit");
+    if bit_type && text.chars().all(|c| c == '0' || c == '1') {
+        return Some(Expr::Value(
+            Value::SingleQuotedByteStringLiteral(text.to_string()).into(),
+        ));
+    }
+    let plain_timestamp = type_text.starts_with("timestamp")
+        && !type_text.contains("with time zone")
+        && !type_text.starts_with("timestamptz");
+    if plain_timestamp {
+        if let Some(date) = midnight_date(text) {
+            return Some(Expr::Value(Value::SingleQuotedString(date.into()).into()));
+        }
+    }
+    None
+}
+
+/// `2020-01-01 00:00:00` → `2020-01-01`.
+fn midnight_date(text: &str) -> Option<&str> {
+    let date = text.strip_suffix(" 00:00:00")?;
+    let shape_ok = date.len() == 10
+        && date.char_indices().all(|(i, c)| match i {
+            4 | 7 => c == '-',
+            _ => c.is_ascii_digit(),
+        });
+    shape_ok.then_some(date)
+}
+
+/// A number literal, negative ones as unary minus the way a person writes them (`-5`).
+fn number_expr(text: &str, decimal: bool) -> Expr {
+    let text = text.trim();
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.trim_start_matches('+')),
+    };
+    let number = expr_number(digits, decimal);
+    let value = Expr::Value(Value::Number(number.clone(), false).into());
+    if negative && number.trim_start_matches(['0', '.']).is_empty() {
+        value
+    } else if negative {
+        Expr::UnaryOp {
+            op: UnaryOperator::Minus,
+            expr: Box::new(value),
+        }
+    } else {
+        value
+    }
+}
+
+/// `1.5e3` → `1500`, `0.00015E+1` → `0.0015`; text without an exponent is returned as is.
+fn expand_exponent(text: &str) -> String {
+    let Some(at) = text.find(['e', 'E']) else {
+        return text.to_string();
+    };
+    let (mantissa, exponent) = (&text[..at], &text[at + 1..]);
+    let Ok(exponent) = exponent.parse::<i32>() else {
+        return text.to_string();
+    };
+    let (negative, mantissa) = match mantissa.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, mantissa.trim_start_matches('+')),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = format!("{int_part}{frac_part}");
+    if !digits.chars().all(|c| c.is_ascii_digit()) || exponent.unsigned_abs() > 400 {
+        return text.to_string();
+    }
+    // Position of the decimal point within `digits` after shifting.
+    let point = int_part.len() as i64 + i64::from(exponent);
+    let body = if point <= 0 {
+        format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
+    } else if point as usize >= digits.len() {
+        format!("{digits}{}", "0".repeat(point as usize - digits.len()))
+    } else {
+        let (a, b) = digits.split_at(point as usize);
+        format!("{a}.{b}")
+    };
+    if negative { format!("-{body}") } else { body }
+}
+
+/// Canonical text of a number inside an expression. Unlike [`canonical_number`] it keeps a
+/// number with a decimal point or exponent (PostgreSQL `numeric`) apart from an integer:
+/// `1e3` and `1000.00` → `1000.0`, `1000` → `1000`, `0.50` → `0.5`.
+fn expr_number(text: &str, decimal: bool) -> String {
+    let text = text.trim().trim_start_matches('+');
+    let decimal = decimal || text.contains(['.', 'e', 'E']);
+    let expanded = expand_exponent(text);
+    let plain = canonical_number(&expanded);
+    if decimal && !plain.contains('.') && plain.chars().all(|c| c.is_ascii_digit() || c == '-') {
+        format!("{plain}.0")
+    } else {
+        plain
+    }
+}
+
+/// The canonical spelling of a cast's target type: PostgreSQL's own names (`int` → `integer`,
+/// `timestamptz` → `timestamp with time zone`), lower case.
+fn canonical_cast_type(dialect: Dialect, data_type: DataType) -> DataType {
+    let text = data_type.to_string().to_ascii_lowercase();
+    if dialect == Dialect::Postgres && !text.contains('"') && !text.starts_with("bpchar") {
+        let ty = parse_type(dialect, &text);
+        let mut custom = false;
+        let mut element = &ty;
+        while let Type::Array { element: inner } = element {
+            element = inner;
+        }
+        if matches!(element, Type::Custom { .. } | Type::Enum { .. }) {
+            custom = true;
+        }
+        if !custom {
+            if let Some(parsed) = parse_data_type(dialect, &type_sql(dialect, &ty)) {
+                return parsed;
+            }
+        }
+    }
+    parse_data_type(dialect, &text).unwrap_or(data_type)
+}
+
+/// Widening casts PostgreSQL adds to a column so an operator applies (`price * (qty)::numeric`).
+const OPERATOR_WIDENINGS: &[&str] = &["numeric", "double precision", "real"];
+/// … and so a function call resolves (`COALESCE(total, (qty)::numeric)`).
+const ARGUMENT_WIDENINGS: &[&str] = &["numeric", "double precision", "real", "bigint", "integer"];
+
+/// The column inside `(column)::type` when the type is one of `widenings`.
+fn column_cast(expr: &Expr, widenings: &[&str]) -> Option<Expr> {
+    match expr {
+        Expr::Cast {
+            expr: inner,
+            data_type,
+            ..
+        } if is_column(inner)
+            && widenings.contains(&data_type.to_string().to_ascii_lowercase().as_str()) =>
+        {
+            Some((**inner).clone())
+        }
+        _ => None,
+    }
+}
+
+fn uncast_operand(dialect: Dialect, expr: Box<Expr>) -> Box<Expr> {
+    if dialect != Dialect::Postgres {
+        return expr;
+    }
+    match column_cast(&expr, OPERATOR_WIDENINGS) {
+        Some(column) => Box::new(column),
+        None => expr,
+    }
+}
+
+fn is_integer_literal(expr: &Expr) -> bool {
+    match expr {
+        Expr::Value(ValueWithSpan {
+            value: Value::Number(n, _),
+            ..
+        }) => !n.contains(['.', 'e', 'E']),
+        Expr::UnaryOp {
+            op: UnaryOperator::Minus | UnaryOperator::Plus,
+            expr,
+        } => is_integer_literal(expr),
+        _ => false,
+    }
+}
+
+fn is_decimal_literal(expr: &Expr) -> bool {
+    match expr {
+        Expr::Value(ValueWithSpan {
+            value: Value::Number(n, _),
+            ..
+        }) => n.contains(['.', 'e', 'E']),
+        Expr::UnaryOp {
+            op: UnaryOperator::Minus | UnaryOperator::Plus,
+            expr,
+        } => is_decimal_literal(expr),
+        _ => false,
+    }
+}
+
+/// Drop the widening casts PostgreSQL adds to column operands, where the server adds them
+/// back itself. Comparisons, `+`, `-` and `*` give the same value either way. Division and
+/// modulo do not (`(a)::numeric / (b)::numeric` is not `a / b` for integers), so there a cast
+/// goes only when the other operand is a decimal literal, which forces the same type, or when
+/// both operands carry one (the left cast alone has the same effect).
+fn uncast_operands(
+    dialect: Dialect,
+    op: &BinaryOperator,
+    left: Box<Expr>,
+    right: Box<Expr>,
+) -> (Box<Expr>, Box<Expr>) {
+    use BinaryOperator as B;
+    if dialect != Dialect::Postgres {
+        return (left, right);
+    }
+    match op {
+        B::Eq | B::NotEq | B::Lt | B::LtEq | B::Gt | B::GtEq | B::Plus | B::Minus | B::Multiply => {
+            (
+                uncast_operand(dialect, left),
+                uncast_operand(dialect, right),
+            )
+        }
+        B::Divide | B::Modulo => {
+            let left_cast = column_cast(&left, OPERATOR_WIDENINGS);
+            let right_cast = column_cast(&right, OPERATOR_WIDENINGS);
+            match (left_cast, right_cast) {
+                (Some(column), None) if is_decimal_literal(&right) => (Box::new(column), right),
+                (None, Some(column)) if is_decimal_literal(&left) => (left, Box::new(column)),
+                (Some(_), Some(column)) => {
+                    let same_type = matches!((&*left, &*right), (
+                        Expr::Cast { data_type: a, .. },
+                        Expr::Cast { data_type: b, .. },
+                    ) if a == b);
+                    if same_type {
+                        (left, Box::new(column))
+                    } else {
+                        (left, right)
+                    }
+                }
+                _ => (left, right),
+            }
+        }
+        _ => (left, right),
+    }
+}
+
+/// `similar_to_escape(p[, e])`, PostgreSQL's translation of a SIMILAR TO pattern.
+fn similar_to_pattern(expr: &Expr) -> Option<(Expr, Option<Expr>)> {
+    let Expr::Function(function) = expr else {
+        return None;
+    };
+    if function.name.to_string() != "similar_to_escape" {
+        return None;
+    }
+    let FunctionArguments::List(list) = &function.args else {
+        return None;
+    };
+    let args: Vec<&Expr> = list
+        .args
+        .iter()
+        .map(|arg| match arg {
+            FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    match args.as_slice() {
+        [pattern] => Some(((*pattern).clone(), None)),
+        [pattern, escape] => Some(((*pattern).clone(), Some((*escape).clone()))),
+        _ => None,
+    }
+}
+
+/// MariaDB's spellings of functions: `count(0)` is `count(*)`, `MOD(a, b)` is `a % b`.
+fn fold_mysql_function(name: &str, function: &Function) -> Option<Expr> {
+    let FunctionArguments::List(list) = &function.args else {
+        return None;
+    };
+    let args: Vec<&Expr> = list
+        .args
+        .iter()
+        .map(|arg| match arg {
+            FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    match (name, args.as_slice()) {
+        ("count", [only]) if list.duplicate_treatment.is_none() && is_integer_literal(only) => {
+            let mut star = function.clone();
+            if let FunctionArguments::List(list) = &mut star.args {
+                list.args = vec![FunctionArg::Unnamed(FunctionArgExpr::Wildcard)];
+            }
+            Some(Expr::Function(star))
+        }
+        ("mod", [a, b]) => Some(Expr::BinaryOp {
+            left: Box::new((*a).clone()),
+            op: BinaryOperator::Modulo,
+            right: Box::new((*b).clone()),
+        }),
+        _ => None,
+    }
+}
+
+/// `NOT e` the way MariaDB stores it: pushed through AND and OR, comparisons inverted,
+/// `NOT col` as `col = 0`.
+fn mysql_not(expr: Expr) -> Expr {
+    use BinaryOperator as B;
+    let not = |e: Expr| Expr::UnaryOp {
+        op: UnaryOperator::Not,
+        expr: Box::new(e),
+    };
+    match expr {
+        Expr::BinaryOp { left, op, right } => {
+            let inverted = match op {
+                B::And => B::Or,
+                B::Or => B::And,
+                B::Eq => B::NotEq,
+                B::NotEq => B::Eq,
+                B::Lt => B::GtEq,
+                B::GtEq => B::Lt,
+                B::Gt => B::LtEq,
+                B::LtEq => B::Gt,
+                other => {
+                    return not(Expr::BinaryOp {
+                        left,
+                        op: other,
+                        right,
+                    });
+                }
+            };
+            if matches!(inverted, B::And | B::Or) {
+                let mut operands = Vec::new();
+                and_or_operands(*left, &op, &mut operands);
+                and_or_operands(*right, &op, &mut operands);
+                let mut iter = operands.into_iter().map(mysql_not);
+                let first = iter.next().unwrap_or(Expr::Value(Value::Null.into()));
+                iter.fold(first, |acc, next| {
+                    let mut flat = Vec::new();
+                    and_or_operands(acc, &inverted, &mut flat);
+                    and_or_operands(next, &inverted, &mut flat);
+                    let mut flat = flat.into_iter();
+                    let first = flat.next().unwrap_or(Expr::Value(Value::Null.into()));
+                    flat.fold(first, |a, b| Expr::BinaryOp {
+                        left: Box::new(a),
+                        op: inverted.clone(),
+                        right: Box::new(b),
+                    })
+                })
+            } else {
+                Expr::BinaryOp {
+                    left,
+                    op: inverted,
+                    right,
+                }
+            }
+        }
+        Expr::Like {
+            negated,
+            any,
+            expr,
+            pattern,
+            escape_char,
+        } => Expr::Like {
+            negated: !negated,
+            any,
+            expr,
+            pattern,
+            escape_char,
+        },
+        Expr::InList {
+            expr,
+            list,
+            negated,
+        } => Expr::InList {
+            expr,
+            list,
+            negated: !negated,
+        },
+        Expr::IsNull(inner) => Expr::IsNotNull(inner),
+        Expr::IsNotNull(inner) => Expr::IsNull(inner),
+        column @ (Expr::Identifier(_) | Expr::CompoundIdentifier(_)) => Expr::BinaryOp {
+            left: Box::new(column),
+            op: B::Eq,
+            right: Box::new(Expr::Value(Value::Number("0".into(), false).into())),
+        },
+        other => not(other),
+    }
+}
+
+fn interval_expr(text: &str) -> Expr {
+    Expr::Interval(Interval {
+        value: Box::new(Expr::Value(
+            Value::SingleQuotedString(text.to_string()).into(),
+        )),
+        leading_field: None,
+        leading_precision: None,
+        last_field: None,
+        fractional_seconds_precision: None,
+    })
+}
+
+fn canonical_interval_expr(interval: Interval) -> Expr {
+    let plain = interval.leading_field.is_none()
+        && interval.leading_precision.is_none()
+        && interval.last_field.is_none()
+        && interval.fractional_seconds_precision.is_none();
+    match string_literal(&interval.value) {
+        Some(text) if plain => interval_expr(&canonical_interval(text)),
+        _ => Expr::Interval(interval),
+    }
+}
+
+/// PostgreSQL's own output for an interval value (`5 minutes` → `00:05:00`, `1 year 2 months`
+/// → `1 year 2 mons`), for the `N unit … [ago]` and `[-]H:MM[:SS]` forms it reads; other text
+/// is returned trimmed but otherwise unchanged.
+pub fn canonical_interval(text: &str) -> String {
+    match interval_fields(text) {
+        Some((months, days, micros)) => format_interval(months, days, micros),
+        None => text.trim().to_string(),
+    }
+}
+
+/// (months, days, microseconds) of an interval in the common input forms.
+fn interval_fields(text: &str) -> Option<(i64, i64, i64)> {
+    let lower = text.trim().to_ascii_lowercase();
+    let lower = lower.strip_prefix('@').unwrap_or(&lower).trim().to_string();
+    if lower.is_empty() {
+        return None;
+    }
+    let (mut months, mut days, mut micros) = (0i64, 0i64, 0i64);
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let mut ago = false;
+    let mut i = 0;
+    while i < words.len() {
+        let word = words[i];
+        i += 1;
+        if word == "ago" && i == words.len() {
+            ago = true;
+            continue;
+        }
+        if word.contains(':') {
+            micros = micros.checked_add(time_micros(word)?)?;
+            continue;
+        }
+        let split = word
+            .find(|c: char| c.is_ascii_alphabetic())
+            .unwrap_or(word.len());
+        let (number, attached) = word.split_at(split);
+        if number.is_empty() || !is_number_text(number) {
+            return None;
+        }
+        let unit = if !attached.is_empty() {
+            attached
+        } else if i < words.len()
+            && words[i].chars().all(|c| c.is_ascii_alphabetic())
+            && words[i] != "ago"
+        {
+            i += 1;
+            words[i - 1]
+        } else {
+            "second"
+        };
+        let value: f64 = number.parse().ok()?;
+        let whole = value.trunc();
+        let fraction = value - whole;
+        let whole = whole as i64;
+        let micros_of = |seconds: f64| (value * seconds * 1_000_000.0).round() as i64;
+        match unit {
+            "microsecond" | "microseconds" | "us" | "usec" | "usecs" => micros += micros_of(1e-6),
+            "millisecond" | "milliseconds" | "ms" | "msec" | "msecs" => micros += micros_of(1e-3),
+            "second" | "seconds" | "s" | "sec" | "secs" => micros += micros_of(1.0),
+            "minute" | "minutes" | "m" | "min" | "mins" => micros += micros_of(60.0),
+            "hour" | "hours" | "h" | "hr" | "hrs" => micros += micros_of(3600.0),
+            "day" | "days" | "d" => {
+                days += whole;
+                micros += (fraction * 86_400_000_000.0).round() as i64;
+            }
+            "week" | "weeks" | "w" if fraction == 0.0 => days += whole * 7,
+            "month" | "months" | "mon" | "mons" if fraction == 0.0 => months += whole,
+            "year" | "years" | "y" | "yr" | "yrs" => {
+                months += whole * 12 + (fraction * 12.0).round() as i64
+            }
+            "decade" | "decades" if fraction == 0.0 => months += whole * 120,
+            "century" | "centuries" if fraction == 0.0 => months += whole * 1200,
+            "millennium" | "millennia" | "millenniums" if fraction == 0.0 => {
+                months += whole * 12_000
+            }
+            _ => return None,
+        }
+    }
+    if ago {
+        (months, days, micros) = (-months, -days, -micros);
+    }
+    Some((months, days, micros))
+}
+
+/// `[-]H:MM[:SS[.frac]]` in microseconds.
+fn time_micros(text: &str) -> Option<i64> {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.trim_start_matches('+')),
+    };
+    let parts: Vec<&str> = body.split(':').collect();
+    let (hours, minutes, seconds) = match parts.as_slice() {
+        [h, m] => (*h, *m, "0"),
+        [h, m, s] => (*h, *m, *s),
+        _ => return None,
+    };
+    let digits = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
+    if !digits(hours)
+        || !digits(minutes)
+        || !is_number_text(seconds)
+        || seconds.starts_with(['-', '+'])
+    {
+        return None;
+    }
+    let hours: i64 = hours.parse().ok()?;
+    let minutes: i64 = minutes.parse().ok()?;
+    let seconds: f64 = seconds.parse().ok()?;
+    let total = (hours * 3600 + minutes * 60) * 1_000_000 + (seconds * 1_000_000.0).round() as i64;
+    Some(if negative { -total } else { total })
+}
+
+/// An interval the way PostgreSQL prints it with `IntervalStyle = postgres`.
+fn format_interval(months: i64, days: i64, micros: i64) -> String {
+    let mut out = String::new();
+    let mut is_zero = true;
+    let mut is_before = false;
+    for (value, unit) in [(months / 12, "year"), (months % 12, "mon"), (days, "day")] {
+        if value == 0 {
+            continue;
+        }
+        if !is_zero {
+            out.push(' ');
+        }
+        if is_before && value > 0 {
+            out.push('+');
+        }
+        out.push_str(&format!(
+            "{value} {unit}{}",
+            if value != 1 { "s" } else { "" }
+        ));
+        is_before = value < 0;
+        is_zero = false;
+    }
+    if is_zero || micros != 0 {
+        let total = micros.unsigned_abs();
+        let (hours, minutes) = (total / 3_600_000_000, total / 60_000_000 % 60);
+        let (seconds, fraction) = (total / 1_000_000 % 60, total % 1_000_000);
+        if !is_zero {
+            out.push(' ');
+        }
+        if micros < 0 {
+            out.push('-');
+        } else if is_before {
+            out.push('+');
+        }
+        out.push_str(&format!("{hours:02}:{minutes:02}:{seconds:02}"));
+        if fraction != 0 {
+            let fraction = format!("{fraction:06}");
+            out.push('.');
+            out.push_str(fraction.trim_end_matches('0'));
+        }
+    }
+    out
 }
 
 fn lowercase_function_name(dialect: Dialect, function: &mut Function) {
@@ -1251,7 +1974,8 @@ fn lowercase_function_name(dialect: Dialect, function: &mut Function) {
 
 /// `0.50` → `0.5`, `+1` → `1`, `1.` → `1`, `-0` → `0`.
 pub fn canonical_number(text: &str) -> String {
-    let text = text.trim().trim_start_matches('+');
+    let expanded = expand_exponent(text.trim().trim_start_matches('+'));
+    let text = expanded.as_str();
     if text.contains(['e', 'E']) {
         return text.to_ascii_lowercase();
     }
@@ -1335,6 +2059,12 @@ pub fn default_ast(dialect: Dialect, parsed: Expr, ty: &Type) -> DefaultValue {
                 if ty.is_numeric() && is_number_text(s) {
                     return DefaultValue::Number(canonical_number(s));
                 }
+                return DefaultValue::String(canonical_default_string(ty, s));
+            }
+            // PostgreSQL stores `B'101'` as `'101'::"bit"`.
+            Value::SingleQuotedByteStringLiteral(s)
+                if dialect == Dialect::Postgres && s.chars().all(|c| c == '0' || c == '1') =>
+            {
                 return DefaultValue::String(s.clone());
             }
             _ => {}
@@ -1348,6 +2078,16 @@ pub fn default_ast(dialect: Dialect, parsed: Expr, ty: &Type) -> DefaultValue {
                     return DefaultValue::Number(canonical_number(&format!("-{n}")));
                 }
             }
+        }
+        // `INTERVAL '5 minutes'` is the string `00:05:00` to an interval column.
+        Expr::Interval(interval)
+            if dialect == Dialect::Postgres
+                && interval.leading_field.is_none()
+                && interval.last_field.is_none()
+                && string_literal(&interval.value).is_some() =>
+        {
+            let text = string_literal(&interval.value).unwrap_or_default();
+            return DefaultValue::String(canonical_interval(text));
         }
         Expr::Function(function) => {
             let name = function.name.to_string().to_ascii_lowercase();
@@ -1363,6 +2103,18 @@ pub fn default_ast(dialect: Dialect, parsed: Expr, ty: &Type) -> DefaultValue {
         _ => {}
     }
     DefaultValue::Expr(expr_ast(dialect, parsed))
+}
+
+/// A string default in the server's spelling for the column type: intervals as PostgreSQL
+/// prints them, a midnight timestamp as its date.
+fn canonical_default_string(ty: &Type, text: &str) -> String {
+    match ty {
+        Type::Interval => canonical_interval(text),
+        Type::Timestamp { tz: false, .. } | Type::Datetime { .. } => {
+            midnight_date(text).unwrap_or(text).to_string()
+        }
+        _ => text.to_string(),
+    }
 }
 
 fn is_number_text(text: &str) -> bool {
@@ -1601,6 +2353,403 @@ mod tests {
         assert_eq!(
             parse_type(Dialect::Mysql, "decimal"),
             parse_type(Dialect::Mysql, "decimal(10,0)")
+        );
+    }
+
+    const PG: Dialect = Dialect::Postgres;
+    const MY: Dialect = Dialect::Mysql;
+
+    /// The written and the catalog spelling give one canonical text, which is itself valid
+    /// (it parses) and a fixed point.
+    fn same(dialect: Dialect, written: &str, catalog: &str) -> String {
+        let a = expr(dialect, written);
+        let b = expr(dialect, catalog);
+        assert_eq!(a, b, "written {written:?} vs catalog {catalog:?}");
+        assert!(
+            parse_expr(dialect, &a).is_some(),
+            "canonical text does not parse: {a}"
+        );
+        assert_eq!(expr(dialect, &a), a, "not a fixed point: {a}");
+        a
+    }
+
+    #[test]
+    fn column_casts_the_server_adds_are_dropped() {
+        assert_eq!(
+            same(
+                PG,
+                "price * qty > 0",
+                "((price * (qty)::numeric) > (0)::numeric)"
+            ),
+            "price * qty > 0"
+        );
+        same(PG, "ratio > price", "(ratio > (price)::double precision)");
+        same(PG, "qty > 1e3", "((qty)::numeric > '1000'::numeric)");
+        same(
+            PG,
+            "round(qty, 2) > 1",
+            "(round((qty)::numeric, 2) > (1)::numeric)",
+        );
+        same(
+            PG,
+            "coalesce(n, i) > 0",
+            "(COALESCE(n, (i)::numeric) > (0)::numeric)",
+        );
+        same(
+            PG,
+            "qty IN (1.5, 2.5)",
+            "((qty)::numeric = ANY (ARRAY[1.5, 2.5]))",
+        );
+    }
+
+    #[test]
+    fn division_keeps_the_casts_that_change_its_result() {
+        // Integer division differs from numeric division: the cast must survive.
+        assert_eq!(
+            same(
+                PG,
+                "qty::numeric / 3 > 1",
+                "(((qty)::numeric / (3)::numeric) > (1)::numeric)"
+            ),
+            "qty::numeric / 3 > 1"
+        );
+        same(
+            PG,
+            "a::numeric / b > 1",
+            "(((a)::numeric / (b)::numeric) > (1)::numeric)",
+        );
+        same(
+            PG,
+            "qty / 3.0 > 1",
+            "(((qty)::numeric / 3.0) > (1)::numeric)",
+        );
+        assert_ne!(expr(PG, "a / b::numeric"), expr(PG, "a / b"));
+    }
+
+    #[test]
+    fn negative_and_numeric_constants() {
+        assert_eq!(same(PG, "qty > -5", "(qty > '-5'::integer)"), "qty > -5");
+        same(PG, "n > -5.5", "(n > '-5.5'::numeric)");
+        same(PG, "n > 1.5e-3", "(n > 0.0015)");
+        same(PG, "n > 1e3", "(n > '1000'::numeric)");
+        same(PG, "i IN (1, -2)", "(i = ANY (ARRAY[1, '-2'::integer]))");
+        // A decimal constant stays one: `/ 2.0` is not integer division.
+        assert_eq!(expr(PG, "qty / 2.0"), "qty / 2.0");
+        assert_eq!(expr(PG, "a - -5"), "a - -5");
+        assert_eq!(expr(PG, "- -a"), "-(-a)");
+        assert_eq!(canonical_number("1e3"), "1000");
+        assert_eq!(canonical_number("1.5E-3"), "0.0015");
+        let numeric = Type::Decimal {
+            precision: None,
+            scale: None,
+        };
+        assert_eq!(
+            default_value(PG, "1e3", &numeric),
+            default_value(PG, "'1000'::numeric", &numeric)
+        );
+    }
+
+    #[test]
+    fn intervals() {
+        assert_eq!(
+            same(
+                PG,
+                "ts > now() - interval '1 day'",
+                "(ts > (now() - '1 day'::interval))"
+            ),
+            "ts > now() - INTERVAL '1 day'"
+        );
+        same(PG, "d < INTERVAL '5 minutes'", "(d < '00:05:00'::interval)");
+        for (written, stored) in [
+            ("5 minutes", "00:05:00"),
+            ("1 day", "1 day"),
+            ("2 days", "2 days"),
+            ("1 hour 30 minutes", "01:30:00"),
+            ("1 year 2 months", "1 year 2 mons"),
+            ("-1 day", "-1 days"),
+            ("1 day ago", "-1 days"),
+            ("-5 minutes", "-00:05:00"),
+            ("1 week", "7 days"),
+            ("1.5 days", "1 day 12:00:00"),
+            ("90 seconds", "00:01:30"),
+            ("0.5 seconds", "00:00:00.5"),
+            ("2h", "02:00:00"),
+            ("1 decade", "10 years"),
+            ("1 day -00:05:00", "1 day -00:05:00"),
+            ("@ 1 day", "1 day"),
+            ("2 hours ago", "-02:00:00"),
+            ("1 year -1 month", "11 mons"),
+            ("0 seconds", "00:00:00"),
+            ("100 milliseconds", "00:00:00.1"),
+            ("1:30", "01:30:00"),
+            ("-1 day +2 hours", "-1 days +02:00:00"),
+            ("1.5 years", "1 year 6 mons"),
+            ("25 hours", "25:00:00"),
+            ("1 DAY", "1 day"),
+        ] {
+            assert_eq!(canonical_interval(written), stored, "{written}");
+            assert_eq!(canonical_interval(stored), stored, "{stored}");
+        }
+        assert_eq!(canonical_interval("P1D"), "P1D");
+        assert_eq!(
+            default_value(PG, "'5 minutes'", &Type::Interval),
+            default_value(PG, "'00:05:00'::interval", &Type::Interval)
+        );
+        assert_eq!(
+            default_value(PG, "INTERVAL '5 minutes'", &Type::Interval),
+            DefaultValue::String("00:05:00".into())
+        );
+    }
+
+    #[test]
+    fn cast_type_names() {
+        assert_eq!(
+            same(PG, "price::int > 0", "((price)::integer > 0)"),
+            "price::integer > 0"
+        );
+        same(PG, "qty::int8 > 0", "((qty)::bigint > 0)");
+        same(
+            PG,
+            "CAST(d AS timestamptz) > now()",
+            "((d)::timestamp with time zone > now())",
+        );
+        same(
+            PG,
+            "lower(x)::varchar(5) = 'a'",
+            "((lower(x))::character varying(5) = 'a')",
+        );
+        same(PG, "f(x)::float8 > 0", "((f(x))::double precision > 0)");
+        same(PG, "f(x)::bool", "(f(x))::boolean");
+        // `"bit"` (no length) and `bpchar` are not the types parse_type would make of them.
+        assert_eq!(expr(PG, "f(x)::\"bit\""), "f(x)::\"bit\"");
+        assert_eq!(
+            expr(PG, "f(x)::bpchar"),
+            "f(x)::BPCHAR".replace("BPCHAR", "bpchar")
+        );
+    }
+
+    #[test]
+    fn trim_and_similar_to() {
+        assert_eq!(
+            same(PG, "TRIM(name) <> ''", "(TRIM(BOTH FROM name) <> ''::text)"),
+            "TRIM(name) <> ''"
+        );
+        same(
+            PG,
+            "trim('x' from name) <> ''",
+            "(TRIM(BOTH 'x'::text FROM name) <> ''::text)",
+        );
+        same(
+            PG,
+            "trim(leading ' ' from name) <> ''",
+            "(TRIM(LEADING FROM name) <> ''::text)",
+        );
+        assert_eq!(
+            same(
+                PG,
+                "name SIMILAR TO 'a%'",
+                "(name ~ similar_to_escape('a%'::text))"
+            ),
+            "name SIMILAR TO 'a%'"
+        );
+        same(
+            PG,
+            "name NOT SIMILAR TO 'a%' ESCAPE '#'",
+            "(name !~ similar_to_escape('a%'::text, '#'::text))",
+        );
+    }
+
+    #[test]
+    fn timestamps_bits_and_collations() {
+        same(
+            PG,
+            "ts > '2020-01-01'",
+            "(ts > '2020-01-01 00:00:00'::timestamp without time zone)",
+        );
+        same(PG, "flags = B'101'", "(flags = '101'::\"bit\")");
+        let bits = parse_type(PG, "bit(3)");
+        assert_eq!(
+            default_value(PG, "B'101'", &bits),
+            default_value(PG, "'101'::\"bit\"", &bits)
+        );
+        let ts = Type::Timestamp {
+            tz: false,
+            precision: None,
+        };
+        assert_eq!(
+            default_value(PG, "'2020-01-01'", &ts),
+            default_value(
+                PG,
+                "'2020-01-01 00:00:00'::timestamp without time zone",
+                &ts
+            )
+        );
+        assert_eq!(
+            same(PG, "(w COLLATE \"C\")", "w COLLATE \"C\""),
+            "w COLLATE \"C\""
+        );
+        same(
+            PG,
+            "(name COLLATE \"C\") > 'a'",
+            "((name COLLATE \"C\") > 'a'::text)",
+        );
+    }
+
+    #[test]
+    fn arrays() {
+        assert_eq!(
+            parse_type(PG, "int[][]"),
+            parse_type(PG, "integer[]"),
+            "PostgreSQL keeps no array dimensions"
+        );
+        let tags = parse_type(PG, "text[]");
+        let written = default_value(PG, "ARRAY[]::text[]", &tags);
+        assert_eq!(written, default_value(PG, "ARRAY[]::text[]", &tags));
+        // An untyped empty array is not valid SQL: the cast stays.
+        assert_eq!(written, DefaultValue::Expr("ARRAY[]::text[]".into()));
+        assert_eq!(expr(PG, "x = ARRAY[]::integer[]"), "x = ARRAY[]::integer[]");
+    }
+
+    #[test]
+    fn mariadb_check_spellings() {
+        assert_eq!(same(MY, "NOT bo", "`bo` = 0"), "`bo` = 0");
+        same(MY, "bo = TRUE", "`bo` = 1");
+        same(MY, "NOT NOT bo", "`bo` <> 0");
+        same(MY, "NOT (a > 1 AND b > 2)", "`a` <= 1 or `b` <= 2");
+        same(MY, "NOT (a > 1 OR b > 2)", "`a` <= 1 and `b` <= 2");
+        same(MY, "NOT (a > 1 AND NOT (b > 2))", "`a` <= 1 or `b` > 2");
+        same(MY, "NOT (s LIKE 'x%')", "`s`  not like 'x%'");
+        same(MY, "NOT (a IN (1, 2))", "`a` not in (1,2)");
+        same(MY, "NOT (a BETWEEN 1 AND 5)", "`a` not between 1 and 5");
+        same(MY, "NOT (a IS NULL)", "`a` is not null");
+        same(MY, "NOT (a = 1 OR bo)", "`a` <> 1 and `bo` = 0");
+        same(MY, "NOT (a + 1)", "!(`a` + 1)");
+        same(MY, "NOT (bo IS TRUE)", "!(`bo` is true)");
+        assert_eq!(same(MY, "a % 2 = 0", "`a` MOD 2 = 0"), "`a` % 2 = 0");
+        same(MY, "MOD(a, 3) = 0", "`a` MOD 3 = 0");
+        same(
+            MY,
+            "CAST(s AS CHAR(5)) <> 'x'",
+            "cast(`s` as char(5) charset utf8mb4) <> 'x'",
+        );
+        same(
+            MY,
+            "CAST(s AS CHAR) <> ''",
+            "cast(`s` as char charset utf8mb3) <> ''",
+        );
+        same(
+            MY,
+            "CAST(s AS BINARY) <> ''",
+            "cast(`s` as char charset binary) <> ''",
+        );
+        same(MY, "a > -5 AND -a < 3", "`a` > -5 and -`a` < 3");
+        same(MY, "a > 1e3", "`a` > 1e3");
+    }
+
+    #[test]
+    fn postgres_view_text_folds_to_written_query() {
+        let none = |_: &str| None;
+        let view = |text: &str| view_query(PG, text, &none);
+        assert_eq!(
+            view("SELECT name, count(*) FROM t GROUP BY name ORDER BY name"),
+            view(
+                " SELECT t.name,\n    count(*) AS count\n   FROM t\n  GROUP BY t.name\n  ORDER BY t.name;"
+            )
+        );
+        assert_eq!(
+            view(
+                "SELECT name, sum(qty), max(price) AS mp FROM t GROUP BY name HAVING sum(qty) > 1"
+            ),
+            view(
+                " SELECT t.name,\n    sum(t.qty) AS sum,\n    max(t.price) AS mp\n   FROM t\n  GROUP BY t.name\n HAVING sum(t.qty) > 1;"
+            )
+        );
+        assert_eq!(
+            view("SELECT id, name FROM t UNION SELECT qty, name FROM t"),
+            view(
+                " SELECT t.id,\n    t.name\n   FROM t\nUNION\n SELECT t.qty AS id,\n    t.name\n   FROM t;"
+            )
+        );
+        assert_eq!(
+            view("WITH x AS (SELECT id FROM t) SELECT id FROM x"),
+            view(
+                " WITH x AS (\n         SELECT t.id\n           FROM t\n        )\n SELECT x.id\n   FROM x;"
+            )
+        );
+        assert_eq!(
+            view("SELECT id FROM t WHERE id IN (SELECT qty FROM t)"),
+            view(
+                " SELECT t.id\n   FROM t\n  WHERE (t.id IN ( SELECT t_1.qty\n           FROM t t_1));"
+            )
+        );
+        assert_eq!(
+            view("SELECT region, sum(amount) AS total, count(*) AS n FROM sales GROUP BY region"),
+            view(
+                "SELECT region, sum(amount) AS total, count(*) AS n FROM sales GROUP BY sales.region"
+            )
+        );
+        assert_eq!(
+            view("SELECT id, kind, at FROM events WHERE at > now() - interval '7 days'"),
+            view(
+                " SELECT events.id,\n    events.kind,\n    events.at\n   FROM events\n  WHERE events.at > (now() - '7 days'::interval);"
+            )
+        );
+        // A correlated reference to the outer table keeps its qualifier.
+        assert_eq!(
+            view("SELECT id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.x = t.id)"),
+            "SELECT id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE x = t.id)"
+        );
+        // Dropping `t_1` would capture the outer `t.id`.
+        assert_eq!(
+            view("SELECT id FROM t WHERE id IN (SELECT t_1.qty FROM t t_1 WHERE t_1.id <> t.id)"),
+            "SELECT id FROM t WHERE id IN (SELECT qty FROM t t_1 WHERE id <> t.id)"
+        );
+        for text in [
+            "SELECT name, count(*) FROM t GROUP BY name ORDER BY name",
+            "SELECT id, name FROM t UNION SELECT qty, name FROM t",
+        ] {
+            let canonical = view(text);
+            assert_eq!(view(&canonical), canonical);
+        }
+    }
+
+    #[test]
+    fn mariadb_view_text_folds_to_written_query() {
+        let none = |_: &str| None;
+        let view = |text: &str| view_query(MY, text, &none);
+        assert_eq!(
+            view("SELECT s, count(*) FROM g GROUP BY s ORDER BY s"),
+            view(
+                "select `g`.`s` AS `s`,count(0) AS `count(*)` from `g` group by `g`.`s` order by `g`.`s`"
+            )
+        );
+        assert_eq!(
+            view("SELECT s, sum(a), count(*) AS n FROM g GROUP BY s HAVING sum(a) > 1"),
+            view(
+                "select `g`.`s` AS `s`,sum(`g`.`a`) AS `sum(a)`,count(0) AS `n` from `g` group by `g`.`s` having sum(`g`.`a`) > 1"
+            )
+        );
+        assert_eq!(
+            view("SELECT g2.id FROM g AS g2 WHERE NOT g2.bo"),
+            view("select `g2`.`id` AS `id` from `g` `g2` where `g2`.`bo` = 0")
+        );
+        assert_eq!(
+            view("SELECT CAST(s AS CHAR(5)) AS c, a % 2 AS m, a MOD 2 AS m2 FROM g"),
+            view(
+                "select cast(`g`.`s` as char(5) charset utf8mb3) AS `c`,`g`.`a` MOD 2 AS `m`,`g`.`a` MOD 2 AS `m2` from `g`"
+            )
+        );
+        assert_eq!(
+            view("SELECT id, s FROM g UNION SELECT a, s FROM g"),
+            view(
+                "select `g`.`id` AS `id`,`g`.`s` AS `s` from `g` union select `g`.`a` AS `a`,`g`.`s` AS `s` from `g`"
+            )
+        );
+        assert_eq!(
+            view("SELECT id FROM g WHERE bo = TRUE AND a IN (SELECT qty FROM g)"),
+            view(
+                "select `g`.`id` AS `id` from `g` where `g`.`bo` = 1 and `g`.`a` in (select `g`.`qty` from `g`)"
+            )
         );
     }
 
@@ -1938,6 +3087,7 @@ fn qualifiers_used<V: sqlparser::ast::Visit>(
                     {
                         if let Some(ObjectNamePart::Identifier(ident)) = name.0.last() {
                             self.0.push(ident.value.clone());
+                            self.0.push(ident.value.to_lowercase());
                         }
                     }
                 }

@@ -250,8 +250,21 @@ fn statement(
             .map(|t| t.token.to_string())
             .collect::<Vec<_>>()
             .join(" ");
-        // Ownership is an operational detail, not worth a note.
-        if !tokens.iter().any(|t| is_word(t, "OWNER")) {
+        // Ownership, locks and maintenance commands are operational details, not worth a note.
+        let operational = tokens.iter().any(|t| is_word(t, "OWNER"))
+            || [
+                "LOCK",
+                "UNLOCK",
+                "ANALYZE",
+                "VACUUM",
+                "REINDEX",
+                "CLUSTER",
+                "DELIMITER",
+                "REFRESH",
+            ]
+            .iter()
+            .any(|w| is_word(tokens[0], w));
+        if !operational {
             prepared.ignored.push((tokens[0].span.start.line, words));
         }
         edits.push(Edit {

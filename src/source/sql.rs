@@ -578,6 +578,11 @@ impl Builder {
             .and_then(|p| p.as_ident())
             .map(|i| i.span)
             .unwrap_or(Span::empty());
+        // SQLite's own bookkeeping tables appear in `.schema` output; they are not the user's.
+        if self.dialect == Dialect::Sqlite && name.name.to_ascii_lowercase().starts_with("sqlite_")
+        {
+            return Ok(());
+        }
         if create.query.is_some() || create.like.is_some() {
             return Err(self.error(
                 span,
@@ -2027,4 +2032,155 @@ fn unquote_collation(text: &str, dialect: Dialect) -> String {
 fn expr_i64(expr: &Expr) -> Option<i64> {
     let text = expr.to_string().replace(' ', "");
     text.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pg(text: &str) -> Schema {
+        parse(Dialect::Postgres, text, "schema.sql").expect("parses")
+    }
+
+    fn table<'a>(schema: &'a Schema, name: &str) -> &'a Table {
+        schema.tables.get(&QName::new(name)).expect("table exists")
+    }
+
+    #[test]
+    fn postgres_implicit_names_follow_the_server() {
+        // Names observed on PostgreSQL 15 for the same statement.
+        let schema = pg("CREATE TABLE t (id int PRIMARY KEY, a int CHECK (a > 0), b int, c int REFERENCES t(id),
+            CHECK (a > b), CHECK (b > 0), CHECK (1 < 2), UNIQUE (a, b));
+            CREATE INDEX ON t (a); CREATE INDEX ON t (a); CREATE INDEX ON t (lower(b::text)); CREATE INDEX ON t ((a + b));");
+        let t = table(&schema, "t");
+        let mut checks: Vec<&str> = t.checks.iter().filter_map(|c| c.name.as_deref()).collect();
+        checks.sort();
+        assert_eq!(checks, ["t_a_check", "t_b_check", "t_check", "t_check1"]);
+        assert_eq!(
+            t.primary_key.as_ref().unwrap().name.as_deref(),
+            Some("t_pkey")
+        );
+        assert_eq!(t.uniques[0].name.as_deref(), Some("t_a_b_key"));
+        assert_eq!(t.foreign_keys[0].name.as_deref(), Some("t_c_fkey"));
+        let indexes: Vec<&str> = t.indexes.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(
+            indexes,
+            ["t_a_idx", "t_a_idx1", "t_expr_idx", "t_lower_idx"]
+        );
+    }
+
+    #[test]
+    fn postgres_long_implicit_names_are_truncated_like_the_server() {
+        let schema = pg(
+            "CREATE TABLE \"Long_________________________________________________________name\" (averyveryveryveryverylongcolumnname_____________________x int UNIQUE);",
+        );
+        let t = schema.tables.values().next().unwrap();
+        assert_eq!(
+            t.uniques[0].name.as_deref(),
+            Some("Long__________________________averyveryveryveryverylongcolu_key")
+        );
+    }
+
+    #[test]
+    fn serial_becomes_a_sequence_default() {
+        let schema = pg("CREATE TABLE posts (id bigserial PRIMARY KEY);");
+        let id = table(&schema, "posts").column("id").unwrap();
+        assert_eq!(
+            id.ty,
+            Type::Integer {
+                bits: 64,
+                unsigned: false
+            }
+        );
+        assert_eq!(
+            id.default,
+            Some(DefaultValue::Sequence(QName::new("posts_id_seq")))
+        );
+        assert!(
+            schema.sequences.is_empty(),
+            "a serial's sequence belongs to its column"
+        );
+    }
+
+    #[test]
+    fn mysql_implicit_names_follow_mariadb() {
+        let schema = parse(
+            Dialect::Mysql,
+            "CREATE TABLE p (id INT PRIMARY KEY);
+             CREATE TABLE c (id INT PRIMARY KEY, a INT CHECK (a > 0), b INT, p1 INT, p2 INT,
+               CHECK (a < b), UNIQUE (a), KEY (a, b),
+               FOREIGN KEY (p1) REFERENCES p (id), CONSTRAINT c_p2 FOREIGN KEY (p2) REFERENCES p (id));",
+            "schema.sql",
+        )
+        .unwrap();
+        let c = table(&schema, "c");
+        let mut checks: Vec<&str> = c.checks.iter().filter_map(|x| x.name.as_deref()).collect();
+        checks.sort();
+        assert_eq!(checks, ["CONSTRAINT_1", "a"]);
+        let fks: Vec<&str> = c
+            .foreign_keys
+            .iter()
+            .filter_map(|f| f.name.as_deref())
+            .collect();
+        assert_eq!(fks, ["c_ibfk_1", "c_p2"]);
+        let mut indexes: Vec<&str> = c.indexes.iter().map(|i| i.name.as_str()).collect();
+        indexes.sort();
+        // UNIQUE (a) takes `a`, KEY (a, b) `a_2`; the foreign keys get indexes named after the
+        // column (unnamed constraint) and after the constraint (named one).
+        assert_eq!(indexes, ["a", "a_2", "c_p2", "p1"]);
+        assert!(c.primary_key.as_ref().unwrap().name.is_none());
+    }
+
+    #[test]
+    fn errors_name_file_line_and_column() {
+        let error = parse(
+            Dialect::Postgres,
+            "CREATE TABLE t (\n  id int,\n  name text NOT NULLL\n);",
+            "bad.sql",
+        )
+        .unwrap_err();
+        let text = error.to_string();
+        assert!(text.starts_with("bad.sql:3:"), "{text}");
+        assert_eq!(error.exit_code(), 2);
+        let error = parse(
+            Dialect::Postgres,
+            "CREATE TABLE t (\n  id int,\n  a footype\n);",
+            "bad.sql",
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("bad.sql:3:3: unknown type `footype`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn statements_in_any_order() {
+        let schema = pg("CREATE INDEX i ON t (a); COMMENT ON TABLE t IS 'x'; ALTER TABLE t ADD CONSTRAINT t_a_key UNIQUE (a);
+            CREATE TABLE t (a int);");
+        let t = table(&schema, "t");
+        assert_eq!(t.indexes[0].name, "i");
+        assert_eq!(t.comment.as_deref(), Some("x"));
+        assert_eq!(t.uniques[0].name.as_deref(), Some("t_a_key"));
+    }
+
+    #[test]
+    fn a_drop_in_file_order_removes_what_came_before() {
+        let schema = parse(
+            Dialect::Mysql,
+            "DROP TABLE IF EXISTS t; CREATE TABLE t (a INT); CREATE TABLE gone (a INT); DROP TABLE gone;",
+            "dump.sql",
+        )
+        .unwrap();
+        assert_eq!(
+            schema
+                .tables
+                .keys()
+                .map(|k| k.name.as_str())
+                .collect::<Vec<_>>(),
+            ["t"]
+        );
+    }
 }
