@@ -10,5 +10,6 @@ pub mod error;
 pub mod model;
 pub mod normalize;
 pub mod plan;
+pub mod safety;
 pub mod source;
 pub mod verify;

@@ -274,7 +274,11 @@ fn indexes_sql() -> String {
                 am.amname::text, i.indnkeyatts::int4, pg_get_expr(i.indpred, i.indrelid),
                 k.pos, a.attname::text, pg_get_indexdef(i.indexrelid, k.pos, true),
                 COALESCE(i.indoption[k.pos - 1], 0)::int4,
-                opc.opcname::text, opc.opcdefault
+                opc.opcname::text, opc.opcdefault,
+                CASE WHEN k.pos <= i.indnkeyatts AND i.indcollation[k.pos - 1] <> 0
+                          AND i.indcollation[k.pos - 1] <> COALESCE(a.attcollation, 0)
+                     THEN (SELECT c.collname::text FROM pg_collation c WHERE c.oid = i.indcollation[k.pos - 1])
+                END
          FROM pg_index i
          JOIN pg_class ic ON ic.oid = i.indexrelid
          JOIN pg_am am ON am.oid = ic.relam
@@ -641,9 +645,19 @@ pub fn introspect_client(client: &mut Client, url: &str) -> Result<Schema> {
             }
             continue;
         }
-        let part = match column {
-            Some(column) => IndexPart::Column(column),
-            None => {
+        // A key collated differently from its column is written `col COLLATE "x"` in DDL.
+        let key_collation: Option<String> = row.get(13);
+        let part = match (column, key_collation) {
+            (Some(column), Some(collation)) => IndexPart::Expr(normalize::expr(
+                PG,
+                &format!(
+                    "{} COLLATE \"{}\"",
+                    normalize::quote_ident(PG, &column),
+                    collation.replace('"', "\"\"")
+                ),
+            )),
+            (Some(column), None) => IndexPart::Column(column),
+            (None, _) => {
                 let text: String = row.get(9);
                 IndexPart::Expr(normalize::expr(PG, &text))
             }

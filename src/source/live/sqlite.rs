@@ -31,9 +31,18 @@ pub fn url_path(url: &str) -> Result<PathBuf> {
 }
 
 impl SqliteDb {
+    /// Open an existing database file; a missing file is an error, never a new empty database.
     pub fn connect(url: &str) -> Result<SqliteDb> {
         let path = url_path(url)?;
-        let conn = Connection::open(&path)
+        if !path.is_file() {
+            return Err(Error::database(
+                url,
+                format!("no database file at {}", path.display()),
+            ));
+        }
+        let flags =
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&path, flags)
             .map_err(|e| Error::database(url, format!("cannot open {}: {e}", path.display())))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(|e| Error::database(url, e))?;
@@ -112,6 +121,9 @@ impl super::Database for SqliteDb {
 pub fn create_scratch() -> Result<super::Scratch> {
     let path = std::env::temp_dir().join(format!("{}.db", super::unique_scratch_name()));
     let url = format!("sqlite://{}", path.display());
+    // The file exists from the start, so the scratch opens like any other database.
+    Connection::open(&path)
+        .map_err(|e| Error::database(&url, format!("cannot create {}: {e}", path.display())))?;
     let cleanup_path = path.clone();
     Ok(super::Scratch::new(
         url,

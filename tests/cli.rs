@@ -1,0 +1,1101 @@
+//! The command line as a user meets it: the real `migen` binary, run in a temporary directory
+//! with stdin not a terminal. Covers exit codes, error locations, rename questions, the JSON
+//! contract of `plan`, scripts a database accepts, colour handling and `verify`.
+//!
+//! The PostgreSQL and MySQL example checks need servers (`MIGEN_TEST_POSTGRES`,
+//! `MIGEN_TEST_MYSQL`, defaults on localhost); without one they are skipped locally and fail
+//! under `CI=true`, like the round-trip corpus.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::SystemTime;
+
+use migen::diff::RenameAnswers;
+use migen::model::{Dialect, Schema};
+
+// ---------------------------------------------------------------------------
+// helpers
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn from_output(output: Output) -> Run {
+        Run {
+            code: output.status.code().expect("migen exits with a code"),
+            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        }
+    }
+
+    fn show(&self) -> String {
+        format!(
+            "exit {}\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+fn migen_command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_migen"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .env_remove("NO_COLOR");
+    command
+}
+
+/// Run migen in `dir` with stdin not a terminal and stdout/stderr captured.
+fn migen(dir: &Path, args: &[&str]) -> Run {
+    Run::from_output(
+        migen_command(dir, args)
+            .output()
+            .expect("the migen binary runs"),
+    )
+}
+
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary directory")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn example(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/shop")
+        .join(path)
+}
+
+fn example_text(path: &str) -> String {
+    std::fs::read_to_string(example(path)).unwrap()
+}
+
+/// Copy the bundled SQLite example into `dir` as before.sql and after.sql.
+fn copy_example(dir: &Path) {
+    write(dir, "before.sql", &example_text("before.sql"));
+    write(dir, "after.sql", &example_text("after.sql"));
+}
+
+const EXAMPLE_RENAME: &str = "customers.name=full_name";
+
+fn parse_sqlite(text: &str, name: &str) -> Schema {
+    migen::source::sql::parse(Dialect::Sqlite, text, name).expect("the schema parses")
+}
+
+/// The schema of a SQLite database file, read back through migen's introspection.
+fn introspect_sqlite(path: &Path) -> Schema {
+    let url = format!("sqlite://{}", path.display());
+    migen::source::live::connect(&url)
+        .expect("the SQLite file opens")
+        .introspect()
+        .expect("the SQLite file introspects")
+}
+
+/// The differences between two schemas, described; empty when they are the same.
+fn differences(live: &Schema, expected: &Schema) -> Vec<String> {
+    let answers = RenameAnswers {
+        renames: Vec::new(),
+        assume_no: true,
+    };
+    migen::diff::diff(live, expected, &answers)
+        .changes
+        .iter()
+        .map(|c| c.describe())
+        .collect()
+}
+
+/// A SQLite database file holding `ddl`.
+fn sqlite_db(path: &Path, ddl: &str) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(ddl).unwrap();
+}
+
+/// Every file under `dir` with its size and modification time.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (u64, SystemTime)> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in std::fs::read_dir(&current).unwrap() {
+            let entry = entry.unwrap();
+            let meta = entry.metadata().unwrap();
+            if meta.is_dir() {
+                pending.push(entry.path());
+            }
+            files.insert(
+                entry.path().strip_prefix(dir).unwrap().to_path_buf(),
+                (meta.len(), meta.modified().unwrap()),
+            );
+        }
+    }
+    files
+}
+
+fn is_ci() -> bool {
+    std::env::var("CI").as_deref() == Ok("true")
+}
+
+fn program_available(name: &str) -> bool {
+    Command::new(name)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+// ---------------------------------------------------------------------------
+// bad input: exit 2 with a location
+
+#[test]
+fn malformed_ddl_names_file_line_and_column() {
+    let dir = temp_dir();
+    write(
+        dir.path(),
+        "bad.sql",
+        "CREATE TABLE a (id INTEGER);\nCREATE TABLE b (\n  id INTEGER PRIMARY KEY,,\n  x TEXT\n);\n",
+    );
+    let run = migen(dir.path(), &["plan", "--from", "bad.sql", "--to", "empty"]);
+    assert_eq!(run.code, 2, "{}", run.show());
+    assert!(run.stdout.is_empty(), "{}", run.show());
+    // The second comma on line 3 is at column 26.
+    assert!(run.stderr.contains("bad.sql:3:26: "), "{}", run.show());
+}
+
+#[test]
+fn malformed_ddl_in_a_directory_names_the_file_inside_it() {
+    let dir = temp_dir();
+    write(
+        dir.path(),
+        "schema/01_users.sql",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY);\n",
+    );
+    write(
+        dir.path(),
+        "schema/02_posts.sql",
+        "CREATE TABLE posts (\n  id INTEGER PRIMARY KEY\n  user_id INTEGER\n);\n",
+    );
+    let run = migen(dir.path(), &["diff", "--from", "empty", "--to", "schema"]);
+    assert_eq!(run.code, 2, "{}", run.show());
+    assert!(run.stdout.is_empty(), "{}", run.show());
+    let expected = Path::new("schema").join("02_posts.sql");
+    assert!(
+        run.stderr
+            .contains(&format!("{}:3:3: ", expected.display())),
+        "{}",
+        run.show()
+    );
+}
+
+#[test]
+fn unknown_postgres_type_names_file_line_and_column() {
+    let dir = temp_dir();
+    write(
+        dir.path(),
+        "t.sql",
+        "CREATE TABLE t (\n  id integer,\n  a footype\n);\n",
+    );
+    let run = migen(
+        dir.path(),
+        &[
+            "plan",
+            "--dialect",
+            "postgres",
+            "--from",
+            "t.sql",
+            "--to",
+            "empty",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.show());
+    assert!(run.stdout.is_empty(), "{}", run.show());
+    assert!(run.stderr.contains("t.sql:3:3: "), "{}", run.show());
+    assert!(run.stderr.contains("footype"), "{}", run.show());
+
+    // The one-line form from the documentation: `a` is at column 17.
+    write(dir.path(), "one.sql", "CREATE TABLE t (a footype)");
+    let run = migen(
+        dir.path(),
+        &[
+            "plan",
+            "--dialect",
+            "postgres",
+            "--from",
+            "empty",
+            "--to",
+            "one.sql",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.show());
+    assert!(run.stderr.contains("one.sql:1:17: "), "{}", run.show());
+}
+
+#[test]
+fn missing_file_names_the_path() {
+    let dir = temp_dir();
+    let run = migen(
+        dir.path(),
+        &["plan", "--from", "no_such_schema.sql", "--to", "empty"],
+    );
+    assert_eq!(run.code, 2, "{}", run.show());
+    assert!(run.stdout.is_empty(), "{}", run.show());
+    assert!(run.stderr.contains("no_such_schema.sql"), "{}", run.show());
+}
+
+#[test]
+fn unknown_dialect_is_bad_input() {
+    let dir = temp_dir();
+    let run = migen(
+        dir.path(),
+        &[
+            "plan",
+            "--dialect",
+            "oracle",
+            "--from",
+            "empty",
+            "--to",
+            "empty",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.show());
+    assert!(run.stderr.contains("oracle"), "{}", run.show());
+}
+
+// ---------------------------------------------------------------------------
+// database errors: exit 4, password never printed
+
+#[test]
+fn unreachable_database_is_exit_4_without_the_password() {
+    let dir = temp_dir();
+    for url in [
+        "postgres://u:secret@127.0.0.1:1/x",
+        "mysql://u:secret@127.0.0.1:1/x",
+    ] {
+        let run = migen(dir.path(), &["plan", "--from", url, "--to", "empty"]);
+        assert_eq!(run.code, 4, "{url}: {}", run.show());
+        assert!(run.stdout.is_empty(), "{url}: {}", run.show());
+        let scheme = url.split("://").next().unwrap();
+        assert!(
+            run.stderr.contains(&format!("{scheme}://u:")) && run.stderr.contains("127.0.0.1:1/x"),
+            "{url}: the message should name the URL: {}",
+            run.show()
+        );
+        assert!(!run.stderr.contains("secret"), "{url}: {}", run.show());
+    }
+}
+
+#[test]
+fn unreachable_verify_server_is_exit_4_without_the_password() {
+    let dir = temp_dir();
+    write(dir.path(), "a.sql", "CREATE TABLE t (id integer);\n");
+    let run = migen(
+        dir.path(),
+        &[
+            "verify",
+            "--dialect",
+            "postgres",
+            "--from",
+            "a.sql",
+            "--to",
+            "a.sql",
+            "--db",
+            "postgres://u:secret@127.0.0.1:1/x",
+        ],
+    );
+    assert_eq!(run.code, 4, "{}", run.show());
+    assert!(run.stderr.contains("127.0.0.1:1/x"), "{}", run.show());
+    assert!(!run.stderr.contains("secret"), "{}", run.show());
+}
+
+// ---------------------------------------------------------------------------
+// rename questions
+
+fn rename_pair(dir: &Path) {
+    write(
+        dir,
+        "before.sql",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT);\n",
+    );
+    write(
+        dir,
+        "after.sql",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, full_name TEXT NOT NULL, email TEXT);\n",
+    );
+}
+
+#[test]
+fn unanswered_rename_without_a_terminal_is_exit_3_with_the_answer() {
+    let dir = temp_dir();
+    rename_pair(dir.path());
+    for command in ["plan", "diff", "verify"] {
+        let run = migen(
+            dir.path(),
+            &[command, "--from", "before.sql", "--to", "after.sql"],
+        );
+        assert_eq!(run.code, 3, "{command}: {}", run.show());
+        assert!(run.stdout.is_empty(), "{command}: {}", run.show());
+        assert!(
+            run.stderr
+                .contains("Was column users.name renamed to full_name?"),
+            "{command}: {}",
+            run.show()
+        );
+        assert!(
+            run.stderr.contains("--rename users.name=full_name"),
+            "{command}: {}",
+            run.show()
+        );
+        assert!(
+            run.stderr.contains("--no-renames"),
+            "{command}: {}",
+            run.show()
+        );
+    }
+}
+
+#[test]
+fn answered_rename_plans_a_rename() {
+    let dir = temp_dir();
+    rename_pair(dir.path());
+    let run = migen(
+        dir.path(),
+        &[
+            "plan",
+            "--from",
+            "before.sql",
+            "--to",
+            "after.sql",
+            "--rename",
+            "users.name=full_name",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(
+        run.stdout
+            .contains("ALTER TABLE users RENAME COLUMN name TO full_name;"),
+        "{}",
+        run.show()
+    );
+    assert!(!run.stdout.contains("DROP COLUMN"), "{}", run.show());
+}
+
+#[test]
+fn no_renames_plans_a_drop_and_an_add() {
+    let dir = temp_dir();
+    rename_pair(dir.path());
+    let args = ["--from", "before.sql", "--to", "after.sql", "--no-renames"];
+    let run = migen(dir.path(), &[&["diff"][..], &args].concat());
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(
+        run.stdout.contains("- drop column users.name"),
+        "{}",
+        run.show()
+    );
+    assert!(
+        run.stdout.contains("+ add column users.full_name"),
+        "{}",
+        run.show()
+    );
+    assert!(!run.stdout.contains("rename"), "{}", run.show());
+
+    let run = migen(
+        dir.path(),
+        &[&["plan", "--format", "json"][..], &args].concat(),
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let kinds: Vec<&str> = plan["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"drop_column"), "{kinds:?}");
+    assert!(kinds.contains(&"add_column"), "{kinds:?}");
+    assert!(!kinds.contains(&"rename_column"), "{kinds:?}");
+}
+
+#[test]
+fn table_rename_question_and_answer() {
+    let dir = temp_dir();
+    write(
+        dir.path(),
+        "before.sql",
+        "CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT);\n",
+    );
+    write(
+        dir.path(),
+        "after.sql",
+        "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT);\n",
+    );
+    let run = migen(
+        dir.path(),
+        &["plan", "--from", "before.sql", "--to", "after.sql"],
+    );
+    assert_eq!(run.code, 3, "{}", run.show());
+    assert!(
+        run.stderr.contains("--rename customer=customers"),
+        "{}",
+        run.show()
+    );
+    let run = migen(
+        dir.path(),
+        &[
+            "plan",
+            "--from",
+            "before.sql",
+            "--to",
+            "after.sql",
+            "--rename",
+            "customer=customers",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(
+        run.stdout
+            .contains("ALTER TABLE customer RENAME TO customers;"),
+        "{}",
+        run.show()
+    );
+}
+
+// ---------------------------------------------------------------------------
+// plan output
+
+#[test]
+fn plan_json_has_the_documented_shape_and_applies_to_sqlite() {
+    let dir = temp_dir();
+    copy_example(dir.path());
+    let run = migen(
+        dir.path(),
+        &[
+            "plan",
+            "--format",
+            "json",
+            "--from",
+            "before.sql",
+            "--to",
+            "after.sql",
+            "--rename",
+            EXAMPLE_RENAME,
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).expect("stdout is JSON");
+    let object = plan.as_object().expect("a JSON object");
+    let keys: Vec<&str> = object.keys().map(String::as_str).collect();
+    let mut expected = vec!["dialect", "changes", "findings", "up", "down"];
+    expected.sort();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(sorted, expected);
+    assert_eq!(plan["dialect"], "sqlite");
+    assert_eq!(plan["findings"], serde_json::json!([]));
+    let changes = plan["changes"].as_array().unwrap();
+    assert!(!changes.is_empty());
+    for change in changes {
+        assert!(change["kind"].is_string(), "{change}");
+    }
+    for side in ["up", "down"] {
+        let statements = plan[side].as_array().unwrap();
+        assert!(!statements.is_empty(), "{side} is empty");
+        for statement in statements {
+            let mut keys: Vec<&str> = statement
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            keys.sort();
+            assert_eq!(keys, ["phase", "sql", "transactional"], "{statement}");
+            assert!(statement["sql"].is_string(), "{statement}");
+            assert!(statement["transactional"].is_boolean(), "{statement}");
+            assert!(statement["phase"].is_string(), "{statement}");
+        }
+    }
+    let statements = |side: &str| -> Vec<String> {
+        plan[side]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["sql"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    // Apply up to a database holding the source: it must read back as the target; then down.
+    let before_text = example_text("before.sql");
+    let after_text = example_text("after.sql");
+    let db = dir.path().join("shop.db");
+    sqlite_db(&db, &before_text);
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "INSERT INTO customers (id, name, email) VALUES (1, 'Ada', 'ada@example.com');
+             INSERT INTO orders (id, customer_id, placed_at) VALUES (1, 1, '2024-01-01');",
+        )
+        .unwrap();
+        for sql in statements("up") {
+            conn.execute_batch(&sql)
+                .unwrap_or_else(|e| panic!("up statement failed: {e}\n{sql}"));
+        }
+    }
+    let after = parse_sqlite(&after_text, "after.sql");
+    assert_eq!(
+        differences(&introspect_sqlite(&db), &after),
+        Vec::<String>::new(),
+        "after up"
+    );
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let name: String = conn
+            .query_row("SELECT full_name FROM customers WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(name, "Ada", "the renamed column keeps its data");
+        for sql in statements("down") {
+            conn.execute_batch(&sql)
+                .unwrap_or_else(|e| panic!("down statement failed: {e}\n{sql}"));
+        }
+    }
+    let before = parse_sqlite(&before_text, "before.sql");
+    assert_eq!(
+        differences(&introspect_sqlite(&db), &before),
+        Vec::<String>::new(),
+        "after down"
+    );
+}
+
+#[test]
+fn plan_sql_is_a_script_sqlite3_accepts() {
+    let dir = temp_dir();
+    copy_example(dir.path());
+    let run = migen(
+        dir.path(),
+        &[
+            "plan",
+            "--from",
+            "before.sql",
+            "--to",
+            "after.sql",
+            "--rename",
+            EXAMPLE_RENAME,
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(
+        run.stdout.starts_with("-- migen plan (sqlite)"),
+        "{}",
+        run.show()
+    );
+    // The down script is there for reading, commented out.
+    let (_, down) = run
+        .stdout
+        .split_once("\n-- down\n")
+        .expect("a down section");
+    assert!(
+        down.lines().all(|l| l.is_empty() || l.starts_with("--")),
+        "{down}"
+    );
+
+    let db = dir.path().join("shop.db");
+    sqlite_db(&db, &example_text("before.sql"));
+    if program_available("sqlite3") {
+        let mut child = Command::new("sqlite3")
+            .arg("-bail")
+            .arg(&db)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(run.stdout.as_bytes())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success() && output.stderr.is_empty(),
+            "sqlite3 refused the script: {}\n{}",
+            String::from_utf8_lossy(&output.stderr),
+            run.stdout
+        );
+    } else {
+        eprintln!("sqlite3 not installed: applying the script with rusqlite instead");
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(&run.stdout).unwrap();
+    }
+    let after = parse_sqlite(&example_text("after.sql"), "after.sql");
+    assert_eq!(
+        differences(&introspect_sqlite(&db), &after),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn plan_from_empty_creates_everything() {
+    let dir = temp_dir();
+    copy_example(dir.path());
+    let run = migen(
+        dir.path(),
+        &[
+            "plan",
+            "--format",
+            "json",
+            "--from",
+            "empty",
+            "--to",
+            "after.sql",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let db = dir.path().join("new.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    for statement in plan["up"].as_array().unwrap() {
+        conn.execute_batch(statement["sql"].as_str().unwrap())
+            .unwrap();
+    }
+    drop(conn);
+    let after = parse_sqlite(&example_text("after.sql"), "after.sql");
+    assert_eq!(
+        differences(&introspect_sqlite(&db), &after),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn identical_schemas_have_no_changes() {
+    let dir = temp_dir();
+    copy_example(dir.path());
+    let run = migen(
+        dir.path(),
+        &["diff", "--from", "after.sql", "--to", "after.sql"],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert_eq!(run.stdout, "No changes.\n");
+}
+
+// ---------------------------------------------------------------------------
+// colour
+
+#[test]
+fn diff_is_plain_text_when_not_on_a_terminal() {
+    let dir = temp_dir();
+    copy_example(dir.path());
+    let run = migen(
+        dir.path(),
+        &[
+            "diff",
+            "--from",
+            "before.sql",
+            "--to",
+            "after.sql",
+            "--rename",
+            EXAMPLE_RENAME,
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(run.stdout.contains("changes (sqlite):"), "{}", run.show());
+    assert!(!run.stdout.contains('\x1b'), "{}", run.show());
+    assert!(!run.stderr.contains('\x1b'), "{}", run.show());
+}
+
+/// Run `migen diff` on a pseudo-terminal through util-linux `script`; `None` when it is missing.
+fn diff_on_a_terminal(dir: &Path, no_color: Option<&str>) -> Option<String> {
+    if !Path::new("/usr/bin/script").exists() && !program_available("script") {
+        return None;
+    }
+    let command = format!(
+        "'{}' diff --from before.sql --to after.sql --rename {EXAMPLE_RENAME}",
+        env!("CARGO_BIN_EXE_migen")
+    );
+    let mut script = Command::new("script");
+    script
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .env_remove("NO_COLOR");
+    if let Some(value) = no_color {
+        script.env("NO_COLOR", value);
+    }
+    let output = script.output().ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[test]
+fn diff_colours_a_terminal_unless_no_color_is_set() {
+    let dir = temp_dir();
+    copy_example(dir.path());
+    let Some(coloured) = diff_on_a_terminal(dir.path(), None) else {
+        eprintln!("skipping: util-linux `script` is not available to provide a terminal");
+        return;
+    };
+    assert!(coloured.contains("changes (sqlite):"), "{coloured:?}");
+    assert!(
+        coloured.contains("\x1b["),
+        "a terminal gets colour: {coloured:?}"
+    );
+    let plain = diff_on_a_terminal(dir.path(), Some("1")).expect("script ran before");
+    assert!(plain.contains("changes (sqlite):"), "{plain:?}");
+    assert!(!plain.contains('\x1b'), "NO_COLOR=1 is ignored: {plain:?}");
+}
+
+// ---------------------------------------------------------------------------
+// verify
+
+#[test]
+fn verify_passes_on_the_example() {
+    let dir = temp_dir();
+    let before = example("before.sql");
+    let after = example("after.sql");
+    let run = migen(
+        dir.path(),
+        &[
+            "verify",
+            "--from",
+            before.to_str().unwrap(),
+            "--to",
+            after.to_str().unwrap(),
+            "--rename",
+            EXAMPLE_RENAME,
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(
+        run.stdout
+            .contains("verified: up and down round-trip cleanly"),
+        "{}",
+        run.show()
+    );
+    assert!(!run.stdout.contains("FAIL"), "{}", run.show());
+
+    let run = migen(
+        dir.path(),
+        &[
+            "verify",
+            "--json",
+            "--from",
+            before.to_str().unwrap(),
+            "--to",
+            after.to_str().unwrap(),
+            "--rename",
+            EXAMPLE_RENAME,
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    let result: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let phases = result["phases"].as_array().unwrap();
+    assert!(!phases.is_empty());
+    assert!(phases.iter().all(|p| p["ok"] == true), "{result}");
+}
+
+#[test]
+fn verify_reports_a_failed_up_for_rows_a_new_not_null_refuses() {
+    let dir = temp_dir();
+    write(
+        dir.path(),
+        "before.sql",
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);\n",
+    );
+    write(
+        dir.path(),
+        "after.sql",
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\n",
+    );
+    // A row with no body cannot survive `body` becoming NOT NULL without a default.
+    write(
+        dir.path(),
+        "seed.sql",
+        "INSERT INTO notes (id, body) VALUES (1, 'kept'), (2, NULL);\n",
+    );
+    let run = migen(
+        dir.path(),
+        &[
+            "verify",
+            "--from",
+            "before.sql",
+            "--to",
+            "after.sql",
+            "--seed",
+            "seed.sql",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.show());
+    let failed: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("FAIL"))
+        .collect();
+    assert!(
+        failed
+            .iter()
+            .any(|l| l.contains("up") && l.contains("NOT NULL")),
+        "{}",
+        run.show()
+    );
+    assert!(run.stdout.contains("verification failed"), "{}", run.show());
+
+    // The same pair without the offending row verifies.
+    write(
+        dir.path(),
+        "seed.sql",
+        "INSERT INTO notes (id, body) VALUES (1, 'kept');\n",
+    );
+    let run = migen(
+        dir.path(),
+        &[
+            "verify",
+            "--from",
+            "before.sql",
+            "--to",
+            "after.sql",
+            "--seed",
+            "seed.sql",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+}
+
+/// The server for a dialect's example check, or `None` (skip) when unreachable outside CI.
+fn example_server(dialect: Dialect) -> Option<String> {
+    let (variable, default) = match dialect {
+        Dialect::Postgres => (
+            "MIGEN_TEST_POSTGRES",
+            "postgres://postgres@127.0.0.1:5432/postgres",
+        ),
+        Dialect::Mysql => ("MIGEN_TEST_MYSQL", "mysql://root@127.0.0.1:3306/"),
+        Dialect::Sqlite => return Some("sqlite://".into()),
+    };
+    let url = std::env::var(variable).unwrap_or_else(|_| default.to_string());
+    match migen::source::live::connect(&url) {
+        Ok(_) => Some(url),
+        Err(e) if is_ci() => panic!("{dialect} server unreachable under CI=true: {e}"),
+        Err(e) => {
+            eprintln!("skipping the {dialect} example: server unreachable ({e})");
+            None
+        }
+    }
+}
+
+fn verify_server_example(dialect: Dialect) {
+    let Some(server) = example_server(dialect) else {
+        return;
+    };
+    let dir = temp_dir();
+    let before = example(&format!("{}/before.sql", dialect.name()));
+    let after = example(&format!("{}/after.sql", dialect.name()));
+    let run = migen(
+        dir.path(),
+        &[
+            "verify",
+            "--dialect",
+            dialect.name(),
+            "--from",
+            before.to_str().unwrap(),
+            "--to",
+            after.to_str().unwrap(),
+            "--rename",
+            EXAMPLE_RENAME,
+            "--db",
+            &server,
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(!run.stdout.contains("FAIL"), "{}", run.show());
+}
+
+#[test]
+fn verify_passes_on_the_postgres_example() {
+    verify_server_example(Dialect::Postgres);
+}
+
+#[test]
+fn verify_passes_on_the_mysql_example() {
+    verify_server_example(Dialect::Mysql);
+}
+
+#[test]
+fn examples_describe_the_same_change_in_every_dialect() {
+    let dir = temp_dir();
+    let mut listings = Vec::new();
+    for (dialect, prefix) in [
+        ("sqlite", ""),
+        ("postgres", "postgres/"),
+        ("mysql", "mysql/"),
+    ] {
+        let before = example(&format!("{prefix}before.sql"));
+        let after = example(&format!("{prefix}after.sql"));
+        let run = migen(
+            dir.path(),
+            &[
+                "diff",
+                "--dialect",
+                dialect,
+                "--from",
+                before.to_str().unwrap(),
+                "--to",
+                after.to_str().unwrap(),
+                "--rename",
+                EXAMPLE_RENAME,
+            ],
+        );
+        assert_eq!(run.code, 0, "{dialect}: {}", run.show());
+        let mut lines: Vec<String> = run.stdout.lines().skip(1).map(str::to_string).collect();
+        lines.sort();
+        listings.push((dialect, lines));
+    }
+    for (dialect, lines) in &listings[1..] {
+        assert_eq!(lines, &listings[0].1, "{dialect} differs from sqlite");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// side effects
+
+#[test]
+fn plan_and_diff_write_nothing_to_disk() {
+    let dir = temp_dir();
+    copy_example(dir.path());
+    rename_pair(&dir.path().join("renames"));
+    write(dir.path(), "bad.sql", "CREATE TABLE (;\n");
+    write(
+        dir.path(),
+        "schema/01_users.sql",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY);\n",
+    );
+    write(
+        dir.path(),
+        "schema/02_posts.sql",
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id));\n",
+    );
+    sqlite_db(&dir.path().join("shop.db"), &example_text("before.sql"));
+    let before = snapshot(dir.path());
+    let runs: [(&[&str], i32); 9] = [
+        (
+            &[
+                "plan",
+                "--from",
+                "before.sql",
+                "--to",
+                "after.sql",
+                "--rename",
+                EXAMPLE_RENAME,
+            ],
+            0,
+        ),
+        (
+            &[
+                "plan",
+                "--format",
+                "json",
+                "--from",
+                "before.sql",
+                "--to",
+                "after.sql",
+                "--rename",
+                EXAMPLE_RENAME,
+            ],
+            0,
+        ),
+        (
+            &[
+                "diff",
+                "--from",
+                "before.sql",
+                "--to",
+                "after.sql",
+                "--rename",
+                EXAMPLE_RENAME,
+            ],
+            0,
+        ),
+        (&["plan", "--from", "before.sql", "--to", "after.sql"], 3),
+        (
+            &[
+                "diff",
+                "--from",
+                "renames/before.sql",
+                "--to",
+                "renames/after.sql",
+                "--no-renames",
+            ],
+            0,
+        ),
+        (&["plan", "--from", "bad.sql", "--to", "empty"], 2),
+        (&["plan", "--from", "empty", "--to", "schema"], 0),
+        (
+            &[
+                "plan",
+                "--from",
+                "sqlite://shop.db",
+                "--to",
+                "after.sql",
+                "--rename",
+                EXAMPLE_RENAME,
+            ],
+            0,
+        ),
+        (
+            &["diff", "--from", "sqlite://shop.db", "--to", "before.sql"],
+            0,
+        ),
+    ];
+    for (args, code) in runs {
+        let run = migen(dir.path(), args);
+        assert_eq!(run.code, code, "{args:?}: {}", run.show());
+    }
+    assert_eq!(
+        snapshot(dir.path()),
+        before,
+        "files changed in the directory"
+    );
+}
+
+/// KNOWN BUG (fails on purpose; src/source/live/sqlite.rs opens the file with
+/// `Connection::open`, which creates it): a `sqlite://` URL naming a file that does not exist
+/// makes `plan` and `diff` create an empty database file there and carry on as if the schema
+/// were empty, so a typo in the path plans "create everything" and leaves a stray file behind.
+/// Reading a schema must not write to disk; the URL should be an error that names the path.
+#[test]
+fn sqlite_url_to_a_missing_file_is_an_error_and_creates_nothing() {
+    let dir = temp_dir();
+    copy_example(dir.path());
+    let before = snapshot(dir.path());
+    let run = migen(
+        dir.path(),
+        &[
+            "diff",
+            "--from",
+            "sqlite://no_such.db",
+            "--to",
+            "before.sql",
+        ],
+    );
+    assert_eq!(
+        snapshot(dir.path()),
+        before,
+        "a file was created: {}",
+        run.show()
+    );
+    assert_ne!(run.code, 0, "{}", run.show());
+    assert!(run.stderr.contains("no_such.db"), "{}", run.show());
+}
