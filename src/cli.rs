@@ -35,6 +35,13 @@ pub enum Command {
     Diff(PairArgs),
     /// Apply the migration up and down on a scratch database and check every step.
     Verify(VerifyArgs),
+    /// List the safety rules.
+    Rules,
+    /// Explain one safety rule: why it matters and what the safe pattern does.
+    Explain {
+        /// A rule id, as `migen rules` lists them (e.g. add-not-null-without-default).
+        rule: String,
+    },
 }
 
 /// Where the two schemas come from and how to read them.
@@ -57,6 +64,14 @@ pub struct PairArgs {
     /// Treat every likely rename that has no answer as a drop and an add.
     #[arg(long)]
     pub no_renames: bool,
+    /// Server version the migration is for, e.g. `postgres:15`, `mysql:8.0.35`, `mariadb:10.11`,
+    /// `sqlite:3.45`. Read from the database when a source is a URL; the oldest supported
+    /// release otherwise.
+    #[arg(long, value_name = "ENGINE:VERSION")]
+    pub db_version: Option<String>,
+    /// Exit with code 1 when a finding is at or above this severity (info, warning, error).
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<crate::safety::Severity>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -112,6 +127,88 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Plan(args) => plan_command(&args),
         Command::Diff(args) => diff_command(&args),
         Command::Verify(args) => verify_command(&args),
+        Command::Rules => rules_command(),
+        Command::Explain { rule } => explain_command(&rule),
+    }
+}
+
+fn rules_command() -> Result<i32> {
+    let mut out = String::new();
+    for meta in crate::safety::rules() {
+        let dialects: Vec<&str> = meta.dialects.iter().map(|d| d.name()).collect();
+        out.push_str(&format!(
+            "{:<32} {:<8} {:<24} {}\n",
+            meta.id.to_string(),
+            meta.severity.as_str(),
+            dialects.join(","),
+            meta.summary
+        ));
+    }
+    out.push_str("\nmigen explain RULE shows a rule's page.\n");
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    Ok(0)
+}
+
+fn explain_command(rule: &str) -> Result<i32> {
+    match crate::safety::explain(rule) {
+        Some(page) => {
+            let _ = std::io::stdout().lock().write_all(page.as_bytes());
+            Ok(0)
+        }
+        None => Err(Error::Usage(format!(
+            "no rule `{rule}`: `migen rules` lists them"
+        ))),
+    }
+}
+
+/// The server version the safety rules assume, and a note when it is a guess.
+fn server_version(
+    loaded: &Loaded,
+    pair: &PairArgs,
+) -> Result<(crate::safety::Version, Option<String>)> {
+    use crate::safety::{Engine, Version};
+    if let Some(text) = &pair.db_version {
+        let version =
+            Version::parse(text).map_err(|e| Error::Usage(format!("--db-version: {e}")))?;
+        if version.dialect != loaded.after.dialect {
+            return Err(Error::Usage(format!(
+                "--db-version {text} is not a {} server",
+                loaded.after.dialect
+            )));
+        }
+        return Ok((version, None));
+    }
+    if let SourceSpec::Database(url) = &loaded.from_spec {
+        let mut db = crate::source::live::connect(url)?;
+        let reported = db.server_version()?;
+        let engine = match loaded.after.dialect {
+            Dialect::Postgres => Engine::Postgres,
+            Dialect::Sqlite => Engine::Sqlite,
+            Dialect::Mysql if reported.to_ascii_lowercase().contains("mariadb") => Engine::Mariadb,
+            Dialect::Mysql => Engine::Mysql,
+        };
+        let number: String = reported
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        let number = number.trim_end_matches('.');
+        if let Ok(version) = Version::parse(&format!("{}:{number}", engine.key())) {
+            return Ok((version, None));
+        }
+    }
+    let version = Version::oldest_supported(loaded.after.dialect);
+    let note = format!(
+        "no server version given: the safety rules assume {}, the oldest supported (pass --db-version)",
+        version.label()
+    );
+    Ok((version, Some(note)))
+}
+
+/// Exit code 1 when a finding reaches `--fail-on`.
+fn fail_code(findings: &[crate::safety::Finding], pair: &PairArgs) -> i32 {
+    match pair.fail_on {
+        Some(limit) if findings.iter().any(|f| f.severity >= limit) => 1,
+        _ => 0,
     }
 }
 
@@ -209,13 +306,26 @@ fn question_text(questions: &[RenameCandidate]) -> String {
 fn plan_command(args: &PlanArgs) -> Result<i32> {
     let mut loaded = load_pair(&args.pair, None)?;
     let plan = plan_with_answers(&mut loaded)?;
+    let (version, note) = server_version(&loaded, &args.pair)?;
+    if let Some(note) = note {
+        eprintln!("note: {note}");
+    }
+    let findings = crate::safety::analyze(&plan.changes, &loaded.before, &version, None);
     let mut out = std::io::stdout().lock();
     let text = match args.format {
         PlanFormat::Json => {
             let value = json!({
                 "dialect": plan.dialect,
                 "changes": plan.changes.iter().map(change_json).collect::<Vec<_>>(),
-                "findings": Vec::<serde_json::Value>::new(),
+                "findings": findings
+                    .iter()
+                    .map(|f| json!({
+                        "rule": f.rule,
+                        "severity": f.severity,
+                        "change": f.change,
+                        "message": f.message,
+                    }))
+                    .collect::<Vec<_>>(),
                 "up": plan.up,
                 "down": plan.down,
             });
@@ -239,7 +349,7 @@ fn plan_command(args: &PlanArgs) -> Result<i32> {
         }
     };
     let _ = out.write_all(text.as_bytes());
-    Ok(0)
+    Ok(fail_code(&findings, &args.pair))
 }
 
 fn change_json(change: &Change) -> serde_json::Value {
@@ -258,6 +368,8 @@ fn use_color() -> bool {
 fn diff_command(args: &PairArgs) -> Result<i32> {
     let mut loaded = load_pair(args, None)?;
     let plan = plan_with_answers(&mut loaded)?;
+    let (version, note) = server_version(&loaded, args)?;
+    let findings = crate::safety::analyze(&plan.changes, &loaded.before, &version, None);
     let color = use_color();
     let paint = |code: &str, text: &str| {
         if color {
@@ -286,10 +398,32 @@ fn diff_command(args: &PairArgs) -> Result<i32> {
                     ("~", "33")
                 };
             out.push_str(&format!("  {} {}\n", paint(code, sign), description));
+            let index = plan
+                .changes
+                .iter()
+                .position(|c| std::ptr::eq(c, change))
+                .unwrap_or(0);
+            for finding in findings.iter().filter(|f| f.change == index) {
+                let severity_code = match finding.severity {
+                    crate::safety::Severity::Error => "31",
+                    crate::safety::Severity::Warning => "33",
+                    crate::safety::Severity::Info => "36",
+                };
+                out.push_str(&format!(
+                    "      {} {}: {}\n",
+                    paint(severity_code, &format!("[{}]", finding.severity)),
+                    finding.rule,
+                    finding.message
+                ));
+            }
+        }
+        // Migration-wide findings (timeouts, deploy order) name no single change of their own.
+        if let Some(note) = note {
+            out.push_str(&format!("\nnote: {note}\n"));
         }
     }
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
-    Ok(0)
+    Ok(fail_code(&findings, args))
 }
 
 fn verify_command(args: &VerifyArgs) -> Result<i32> {

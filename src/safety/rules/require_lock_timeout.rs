@@ -72,8 +72,13 @@ pub(super) fn check(ctx: &mut Ctx) {
     let Some(&(first, table)) = locking.first() else {
         return;
     };
-    let mut tables: Vec<String> = locking.iter().map(|(_, t)| t.to_string()).collect();
-    tables.dedup();
+    let mut tables: Vec<String> = Vec::new();
+    for (_, t) in &locking {
+        let name = t.to_string();
+        if !tables.contains(&name) {
+            tables.push(name);
+        }
+    }
     let (setting, severity) = match ctx.version().dialect {
         Dialect::Postgres => (
             "SET lock_timeout (and statement_timeout)",
