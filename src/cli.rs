@@ -417,9 +417,9 @@ fn diff_command(args: &PairArgs) -> Result<i32> {
                 ));
             }
         }
-        // Migration-wide findings (timeouts, deploy order) name no single change of their own.
+        // Notes go to stderr, as in `plan`, so stdout holds only the change list.
         if let Some(note) = note {
-            out.push_str(&format!("\nnote: {note}\n"));
+            eprintln!("note: {note}");
         }
     }
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
@@ -429,7 +429,12 @@ fn diff_command(args: &PairArgs) -> Result<i32> {
 fn verify_command(args: &VerifyArgs) -> Result<i32> {
     let mut loaded = load_pair(&args.pair, args.db.as_deref())?;
     // Questions are settled before any database work starts.
-    plan_with_answers(&mut loaded)?;
+    let plan = plan_with_answers(&mut loaded)?;
+    let (version, note) = server_version(&loaded, &args.pair)?;
+    if let Some(note) = note.filter(|_| args.pair.fail_on.is_some()) {
+        eprintln!("note: {note}");
+    }
+    let findings = crate::safety::analyze(&plan.changes, &loaded.before, &version, None);
     let before_sql = match &loaded.from_spec {
         SourceSpec::SqlFile(path) if path.is_file() => {
             Some(std::fs::read_to_string(path).map_err(|source| Error::Io {
@@ -480,5 +485,10 @@ fn verify_command(args: &VerifyArgs) -> Result<i32> {
         });
     }
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
-    Ok(if result.passed() { 0 } else { 1 })
+    // A failed round trip is exit 1; so is a finding at or above --fail-on.
+    Ok(if result.passed() {
+        fail_code(&findings, &args.pair)
+    } else {
+        1
+    })
 }

@@ -502,7 +502,18 @@ fn plan_json_has_the_documented_shape_and_applies_to_sqlite() {
     sorted.sort();
     assert_eq!(sorted, expected);
     assert_eq!(plan["dialect"], "sqlite");
-    assert_eq!(plan["findings"], serde_json::json!([]));
+    // Safety findings: each names its rule, severity, change (an index into `changes`) and message.
+    let findings = plan["findings"].as_array().expect("findings is a list");
+    for finding in findings {
+        assert!(finding["rule"].is_string(), "{finding}");
+        assert!(finding["severity"].is_string(), "{finding}");
+        assert!(finding["message"].is_string(), "{finding}");
+        let change = finding["change"].as_u64().expect("change is an index");
+        assert!(
+            (change as usize) < plan["changes"].as_array().unwrap().len(),
+            "{finding}"
+        );
+    }
     let changes = plan["changes"].as_array().unwrap();
     assert!(!changes.is_empty());
     for change in changes {
@@ -689,6 +700,55 @@ fn identical_schemas_have_no_changes() {
     );
     assert_eq!(run.code, 0, "{}", run.show());
     assert_eq!(run.stdout, "No changes.\n");
+}
+
+#[test]
+fn fail_on_turns_findings_into_exit_1() {
+    let dir = temp_dir();
+    copy_example(dir.path());
+    let args = [
+        "--from",
+        "before.sql",
+        "--to",
+        "after.sql",
+        "--rename",
+        EXAMPLE_RENAME,
+    ];
+    let run = migen(
+        dir.path(),
+        &[&["plan", "--format", "json"][..], &args].concat(),
+    );
+    assert_eq!(run.code, 0, "findings alone do not fail: {}", run.show());
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(
+        !plan["findings"].as_array().unwrap().is_empty(),
+        "the example renames a column, which is worth a finding"
+    );
+    for command in ["plan", "diff"] {
+        let run = migen(
+            dir.path(),
+            &[&[command, "--fail-on", "info"][..], &args].concat(),
+        );
+        assert_eq!(run.code, 1, "{command}: {}", run.show());
+        assert!(
+            !run.stdout.is_empty(),
+            "{command}: the output is still printed"
+        );
+    }
+    // No changes, no findings: --fail-on has nothing to fail on.
+    let run = migen(
+        dir.path(),
+        &[
+            "plan",
+            "--fail-on",
+            "info",
+            "--from",
+            "after.sql",
+            "--to",
+            "after.sql",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
 }
 
 // ---------------------------------------------------------------------------
@@ -959,7 +1019,14 @@ fn examples_describe_the_same_change_in_every_dialect() {
             ],
         );
         assert_eq!(run.code, 0, "{dialect}: {}", run.show());
-        let mut lines: Vec<String> = run.stdout.lines().skip(1).map(str::to_string).collect();
+        // The change lines only (`  + …`, `  - …`, `  ~ …`); findings and notes differ per dialect.
+        let mut lines: Vec<String> = run
+            .stdout
+            .lines()
+            .filter(|l| ["  + ", "  - ", "  ~ "].iter().any(|p| l.starts_with(p)))
+            .map(str::to_string)
+            .collect();
+        assert!(!lines.is_empty(), "{dialect}: {}", run.show());
         lines.sort();
         listings.push((dialect, lines));
     }
@@ -1070,11 +1137,9 @@ fn plan_and_diff_write_nothing_to_disk() {
     );
 }
 
-/// KNOWN BUG (fails on purpose; src/source/live/sqlite.rs opens the file with
-/// `Connection::open`, which creates it): a `sqlite://` URL naming a file that does not exist
-/// makes `plan` and `diff` create an empty database file there and carry on as if the schema
-/// were empty, so a typo in the path plans "create everything" and leaves a stray file behind.
-/// Reading a schema must not write to disk; the URL should be an error that names the path.
+/// A `sqlite://` URL naming a file that does not exist is an error. It must not create an empty
+/// database there and plan as if the schema were empty (a typo in the path would then plan
+/// "create everything" and leave a stray file behind).
 #[test]
 fn sqlite_url_to_a_missing_file_is_an_error_and_creates_nothing() {
     let dir = temp_dir();
@@ -1096,6 +1161,7 @@ fn sqlite_url_to_a_missing_file_is_an_error_and_creates_nothing() {
         "a file was created: {}",
         run.show()
     );
-    assert_ne!(run.code, 0, "{}", run.show());
+    assert_eq!(run.code, 4, "{}", run.show());
+    assert!(run.stdout.is_empty(), "{}", run.show());
     assert!(run.stderr.contains("no_such.db"), "{}", run.show());
 }

@@ -154,10 +154,28 @@ struct TableDraft {
     dropped_names: Vec<String>,
 }
 
+impl TableDraft {
+    fn new(table: Table, span: Span) -> TableDraft {
+        TableDraft {
+            table,
+            span,
+            unnamed_pk: false,
+            unnamed_uniques: Vec::new(),
+            unnamed_checks: Vec::new(),
+            unnamed_fks: Vec::new(),
+            serials: Vec::new(),
+            column_spans: BTreeMap::new(),
+            dropped_names: Vec::new(),
+        }
+    }
+}
+
 struct Builder {
     dialect: Dialect,
     file: String,
+    /// Tables in declaration order, and where each name sits (schemas hold thousands of tables).
     tables: Vec<TableDraft>,
+    positions: std::collections::HashMap<QName, usize>,
     unnamed_indexes: Vec<(QName, PendingName<Index>)>,
     views: Vec<(View, Span)>,
     schema: Schema,
@@ -178,6 +196,7 @@ impl Builder {
             dialect,
             file: file.to_string(),
             tables: Vec::new(),
+            positions: std::collections::HashMap::new(),
             unnamed_indexes: Vec::new(),
             views: Vec::new(),
             schema: Schema::empty(dialect),
@@ -214,7 +233,7 @@ impl Builder {
     }
 
     fn table_mut(&mut self, name: &QName, span: Span) -> Result<&mut TableDraft> {
-        let position = self.tables.iter().position(|t| &t.table.name == name);
+        let position = self.positions.get(name).copied();
         match position {
             Some(i) => Ok(&mut self.tables[i]),
             None => Err(self.missing(span, format!("table {name} is not defined"))),
@@ -432,6 +451,7 @@ impl Builder {
                         ObjectType::Table => {
                             let before = self.tables.len();
                             self.tables.retain(|t| t.table.name != name);
+                            self.reindex_tables();
                             before != self.tables.len()
                         }
                         ObjectType::View | ObjectType::MaterializedView => {
@@ -589,20 +609,10 @@ impl Builder {
                 "CREATE TABLE … AS / LIKE cannot be read as a schema; write the columns out",
             ));
         }
-        if self.tables.iter().any(|t| t.table.name == name) {
+        if self.positions.contains_key(&name) {
             return Err(self.error(span, format!("table {name} is defined twice")));
         }
-        let mut draft = TableDraft {
-            table: Table::new(name),
-            span,
-            unnamed_pk: false,
-            unnamed_uniques: Vec::new(),
-            unnamed_checks: Vec::new(),
-            unnamed_fks: Vec::new(),
-            serials: Vec::new(),
-            column_spans: BTreeMap::new(),
-            dropped_names: Vec::new(),
-        };
+        let mut draft = TableDraft::new(Table::new(name), span);
         let lifted = self.table_options.next().unwrap_or_default();
         draft.table.options.without_rowid = create.without_rowid || lifted.without_rowid;
         draft.table.options.strict = create.strict || lifted.strict;
@@ -616,8 +626,19 @@ impl Builder {
         for constraint in create.constraints {
             self.table_constraint(&mut draft, constraint, false)?;
         }
+        self.positions
+            .insert(draft.table.name.clone(), self.tables.len());
         self.tables.push(draft);
         Ok(())
+    }
+
+    fn reindex_tables(&mut self) {
+        self.positions = self
+            .tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.table.name.clone(), i))
+            .collect();
     }
 
     fn table_options(&self, table: &mut Table, options: &CreateTableOptions) {
@@ -1145,12 +1166,12 @@ impl Builder {
             .and_then(|p| p.as_ident())
             .map(|i| i.span)
             .unwrap_or(Span::empty());
-        let on_view = !self.tables.iter().any(|t| t.table.name == table)
+        let on_view = !self.positions.contains_key(&table)
             && self
                 .views
                 .iter()
                 .any(|(v, _)| v.name == table && v.materialized);
-        if !on_view && !self.tables.iter().any(|t| t.table.name == table) {
+        if !on_view && !self.positions.contains_key(&table) {
             return Err(self.missing(
                 span,
                 format!("CREATE INDEX on {table}, which is not a table or materialized view in this schema"),
@@ -1213,15 +1234,15 @@ impl Builder {
         let dialect = self.dialect;
         match operation {
             AlterTableOperation::AddConstraint { constraint, .. } => {
-                let mut draft = self.take_table(table, span)?;
+                let (at, mut draft) = self.take_table(table, span)?;
                 let result = self.table_constraint(&mut draft, constraint, true);
-                self.tables.push(draft);
+                self.tables[at] = draft;
                 result
             }
             AlterTableOperation::AddColumn { column_def, .. } => {
-                let mut draft = self.take_table(table, span)?;
+                let (at, mut draft) = self.take_table(table, span)?;
                 let result = self.column(&mut draft, column_def);
-                self.tables.push(draft);
+                self.tables[at] = draft;
                 result
             }
             AlterTableOperation::AlterColumn { column_name, op } => {
@@ -1323,7 +1344,10 @@ impl Builder {
                     new_name.schema = table.schema.clone();
                 }
                 let draft = self.table_mut(table, span)?;
-                draft.table.name = new_name;
+                draft.table.name = new_name.clone();
+                if let Some(at) = self.positions.remove(table) {
+                    self.positions.insert(new_name, at);
+                }
                 Ok(())
             }
             AlterTableOperation::DropConstraint { name, .. }
@@ -1377,10 +1401,14 @@ impl Builder {
         }
     }
 
-    /// Borrow a table draft out of the list, so a method taking `&mut self` can change it.
-    fn take_table(&mut self, table: &QName, span: Span) -> Result<TableDraft> {
-        match self.tables.iter().position(|t| &t.table.name == table) {
-            Some(i) => Ok(self.tables.remove(i)),
+    /// Borrow a table draft out of the list, so a method taking `&mut self` can change it; the
+    /// caller puts it back at the returned position.
+    fn take_table(&mut self, table: &QName, span: Span) -> Result<(usize, TableDraft)> {
+        match self.positions.get(table).copied() {
+            Some(i) => {
+                let placeholder = TableDraft::new(Table::new(table.clone()), span);
+                Ok((i, std::mem::replace(&mut self.tables[i], placeholder)))
+            }
             None => Err(self.missing(span, format!("table {table} is not defined"))),
         }
     }
@@ -1404,8 +1432,13 @@ impl Builder {
         for sequence in self.schema.sequences.keys() {
             used.insert((sequence.schema.clone(), sequence.name.clone()));
         }
-        for (table_name, pending) in &self.unnamed_indexes {
-            let _ = (table_name, pending);
+        let table_at = std::mem::take(&mut self.positions);
+        let mut mysql_unnamed: std::collections::HashMap<QName, Vec<PendingName<Index>>> =
+            std::collections::HashMap::new();
+        if dialect == Dialect::Mysql {
+            for (table, pending) in std::mem::take(&mut self.unnamed_indexes) {
+                mysql_unnamed.entry(table).or_default().push(pending);
+            }
         }
         let mut tables = std::mem::take(&mut self.tables);
         for draft in tables.iter_mut() {
@@ -1552,23 +1585,16 @@ impl Builder {
                         fk.name = Some(format!("{table_name}_ibfk_{fk_number}"));
                         draft.table.foreign_keys.push(fk);
                     }
-                    draft.table.indexes.retain(|_| true);
-                    // Unnamed plain indexes of this table take their names now.
-                    let mut i = 0;
-                    while i < self.unnamed_indexes.len() {
-                        if self.unnamed_indexes[i].0 == draft.table.name {
-                            let (_, pending) = self.unnamed_indexes.remove(i);
-                            let mut index = pending.item;
-                            let first = pending
-                                .basis
-                                .first()
-                                .cloned()
-                                .unwrap_or_else(|| "idx".into());
-                            index.name = mysql_index_name(&first, &mut index_names);
-                            draft.table.indexes.push(index);
-                        } else {
-                            i += 1;
-                        }
+                    // Unnamed plain indexes of this table take their names now, in file order.
+                    for pending in mysql_unnamed.remove(&draft.table.name).unwrap_or_default() {
+                        let mut index = pending.item;
+                        let first = pending
+                            .basis
+                            .first()
+                            .cloned()
+                            .unwrap_or_else(|| "idx".into());
+                        index.name = mysql_index_name(&first, &mut index_names);
+                        draft.table.indexes.push(index);
                     }
                     // InnoDB adds an index for each foreign key that no index starts with, named after
                     // the constraint when it was named, else after the first column.
@@ -1628,7 +1654,7 @@ impl Builder {
         }
         // Unnamed CREATE INDEX statements (PostgreSQL and SQLite).
         for (table_name, pending) in std::mem::take(&mut self.unnamed_indexes) {
-            let Some(draft) = tables.iter_mut().find(|d| d.table.name == table_name) else {
+            let Some(draft) = table_at.get(&table_name).and_then(|&at| tables.get_mut(at)) else {
                 continue;
             };
             let mut index = pending.item;
