@@ -86,6 +86,15 @@ impl fmt::Display for QName {
     }
 }
 
+/// Whether a name occurs in canonical expression text as a whole identifier (bare, "quoted"
+/// or `quoted`).
+pub fn mentions_identifier(text: &str, name: &str) -> bool {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .any(|token| token.eq_ignore_ascii_case(name))
+        || text.contains(&format!("\"{name}\""))
+        || text.contains(&format!("`{name}`"))
+}
+
 /// A whole database schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Schema {
@@ -205,6 +214,35 @@ impl Table {
 
     pub fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
         self.columns.iter_mut().find(|c| c.name == name)
+    }
+
+    /// Whether a key, constraint, index or generated column of the table uses the column
+    /// (what SQLite's DROP COLUMN refuses, and what a column change can break).
+    pub fn uses_column(&self, column: &str) -> bool {
+        let in_list = |columns: &[String]| columns.iter().any(|c| c == column);
+        self.primary_key
+            .as_ref()
+            .is_some_and(|pk| in_list(&pk.columns))
+            || self.uniques.iter().any(|u| in_list(&u.columns))
+            || self.foreign_keys.iter().any(|f| in_list(&f.columns))
+            || self
+                .checks
+                .iter()
+                .any(|c| mentions_identifier(&c.expr, column))
+            || self.indexes.iter().any(|i| {
+                i.keys.iter().any(|k| match &k.part {
+                    IndexPart::Column(c) => c == column,
+                    IndexPart::Expr(e) => mentions_identifier(e, column),
+                }) || i
+                    .predicate
+                    .as_deref()
+                    .is_some_and(|p| mentions_identifier(p, column))
+            })
+            || self.columns.iter().any(|c| {
+                c.generated
+                    .as_ref()
+                    .is_some_and(|g| mentions_identifier(&g.expr, column))
+            })
     }
 
     /// Every constraint and index name the table carries (names share one namespace per schema in PostgreSQL).

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{
     Context, Statement, check_clause, column_list, fk_clause, index_keys, q, qn, unique_clause,
 };
-use crate::diff::{Change, apply_column_rename};
+use crate::diff::Change;
 use crate::model::*;
 use crate::normalize::{default_sql, type_sql};
 
@@ -19,37 +19,6 @@ const D: Dialect = Dialect::Sqlite;
 pub(crate) enum Step {
     Change(Change),
     Rebuild { from: Table, to: Table },
-}
-
-fn column_mentioned(table: &Table, column: &str) -> bool {
-    let mentions = |text: &str| {
-        text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .any(|token| token.eq_ignore_ascii_case(column))
-            || text.contains(&format!("\"{column}\""))
-    };
-    table
-        .primary_key
-        .as_ref()
-        .is_some_and(|pk| pk.columns.iter().any(|c| c == column))
-        || table
-            .uniques
-            .iter()
-            .any(|u| u.columns.iter().any(|c| c == column))
-        || table
-            .foreign_keys
-            .iter()
-            .any(|f| f.columns.iter().any(|c| c == column))
-        || table.checks.iter().any(|c| mentions(&c.expr))
-        || table.indexes.iter().any(|i| {
-            i.keys.iter().any(|k| match &k.part {
-                IndexPart::Column(c) => c == column,
-                IndexPart::Expr(e) => mentions(e),
-            }) || i.predicate.as_deref().is_some_and(mentions)
-        })
-        || table
-            .columns
-            .iter()
-            .any(|c| c.generated.as_ref().is_some_and(|g| mentions(&g.expr)))
 }
 
 /// What `ALTER TABLE … ADD COLUMN` accepts (see the SQLite manual on ALTER TABLE).
@@ -101,10 +70,8 @@ pub(crate) fn plan_rebuilds(changes: &[Change], from: &Schema, to: &Schema) -> V
                 .get(table)
                 .is_none_or(|t| !can_add_column(t, column)),
             Change::DropColumn { table, column } => {
-                let before = before_table(changes, from, table);
-                before
-                    .as_ref()
-                    .is_none_or(|t| column_mentioned(t, &column.name))
+                let before = crate::diff::table_after_renames(changes, from, table);
+                before.as_ref().is_none_or(|t| t.uses_column(&column.name))
             }
             _ => false,
         };
@@ -143,9 +110,10 @@ pub(crate) fn plan_rebuilds(changes: &[Change], from: &Schema, to: &Schema) -> V
         }
         let table = change.table().expect("absorbed changes belong to a table");
         if last.get(table) == Some(&i) {
-            if let (Some(old), Some(new)) =
-                (before_table(changes, from, table), to.tables.get(table))
-            {
+            if let (Some(old), Some(new)) = (
+                crate::diff::table_after_renames(changes, from, table),
+                to.tables.get(table),
+            ) {
                 steps.push(Step::Rebuild {
                     from: old,
                     to: new.clone(),
@@ -154,32 +122,6 @@ pub(crate) fn plan_rebuilds(changes: &[Change], from: &Schema, to: &Schema) -> V
         }
     }
     steps
-}
-
-/// The table as it stands in the before-schema once this run's renames are applied.
-fn before_table(changes: &[Change], from: &Schema, name: &QName) -> Option<Table> {
-    let original = changes
-        .iter()
-        .find_map(|c| match c {
-            Change::RenameTable { from: old, to: new } if new == name => Some(old.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| name.clone());
-    let mut table = from.tables.get(&original)?.clone();
-    table.name = name.clone();
-    for change in changes {
-        if let Change::RenameColumn {
-            table: t,
-            from: old,
-            to: new,
-        } = change
-        {
-            if t == name {
-                apply_column_rename(&mut table, old, new);
-            }
-        }
-    }
-    Some(table)
 }
 
 fn column_def(table: &Table, column: &Column) -> String {

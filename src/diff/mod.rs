@@ -896,6 +896,28 @@ fn diff_table(
     (questions, out)
 }
 
+/// A table of the before-schema as it stands once this run's renames are applied: under its new
+/// name, with its columns renamed. `None` when the before-schema has no such table.
+pub fn table_after_renames(changes: &[Change], before: &Schema, name: &QName) -> Option<Table> {
+    let original = changes
+        .iter()
+        .find_map(|c| match c {
+            Change::RenameTable { from, to } if to == name => Some(from.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| name.clone());
+    let mut table = before.tables.get(&original)?.clone();
+    table.name = name.clone();
+    for change in changes {
+        if let Change::RenameColumn { table: t, from, to } = change {
+            if t == name {
+                apply_column_rename(&mut table, from, to);
+            }
+        }
+    }
+    Some(table)
+}
+
 /// Rename a column everywhere inside a table description (constraints, indexes).
 pub fn apply_column_rename(table: &mut Table, old: &str, new: &str) {
     let rename = |c: &mut String| {

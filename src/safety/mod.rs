@@ -34,7 +34,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diff::{Change, apply_column_rename};
+use crate::diff::Change;
 use crate::model::{Dialect, QName, Schema, Table};
 
 // ---------------------------------------------------------------------------
@@ -893,21 +893,7 @@ impl<'a> Ctx<'a> {
         if self.created(name) {
             return None;
         }
-        let mut table = self.before.tables.get(&self.original_name(name))?.clone();
-        table.name = name.clone();
-        for change in self.changes {
-            if let Change::RenameColumn {
-                table: t,
-                from: old,
-                to: new,
-            } = change
-            {
-                if t == name {
-                    apply_column_rename(&mut table, old, new);
-                }
-            }
-        }
-        Some(table)
+        crate::diff::table_after_renames(self.changes, self.before, name)
     }
 
     /// Known row count of a table, by its current or before name.

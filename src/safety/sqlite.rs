@@ -5,9 +5,9 @@
 //! and adds the version limits of native RENAME COLUMN (3.25) and DROP COLUMN (3.35).
 
 use super::Ctx;
-use super::types::{has_value_default, mentions};
+use super::types::has_value_default;
 use crate::diff::{Change, column_changes};
-use crate::model::{Column, DefaultValue, IndexPart, QName, Table};
+use crate::model::{Column, DefaultValue, QName};
 
 /// Why change `i` forces a rebuild of its table, or `None` when ALTER TABLE can do it.
 pub(crate) fn rebuild_reason(ctx: &Ctx, i: usize) -> Option<String> {
@@ -64,7 +64,7 @@ pub(crate) fn rebuild_reason(ctx: &Ctx, i: usize) -> Option<String> {
                 ));
             }
             match ctx.before_table(table) {
-                Some(before) if !column_mentioned(&before, &column.name) => None,
+                Some(before) if !before.uses_column(&column.name) => None,
                 _ => Some(format!(
                     "{table}.{} is part of a key, index, CHECK, foreign key or generated column, which DROP COLUMN refuses",
                     column.name
@@ -113,32 +113,4 @@ fn add_column_obstacle(ctx: &Ctx, table: &QName, column: &Column) -> Option<&'st
         }
         _ => None,
     })
-}
-
-/// Same test as `dialect/sqlite.rs`: DROP COLUMN refuses a column any of these use.
-fn column_mentioned(table: &Table, column: &str) -> bool {
-    table
-        .primary_key
-        .as_ref()
-        .is_some_and(|pk| pk.columns.iter().any(|c| c == column))
-        || table
-            .uniques
-            .iter()
-            .any(|u| u.columns.iter().any(|c| c == column))
-        || table
-            .foreign_keys
-            .iter()
-            .any(|f| f.columns.iter().any(|c| c == column))
-        || table.checks.iter().any(|c| mentions(&c.expr, column))
-        || table.indexes.iter().any(|i| {
-            i.keys.iter().any(|k| match &k.part {
-                IndexPart::Column(c) => c == column,
-                IndexPart::Expr(e) => mentions(e, column),
-            }) || i.predicate.as_deref().is_some_and(|p| mentions(p, column))
-        })
-        || table.columns.iter().any(|c| {
-            c.generated
-                .as_ref()
-                .is_some_and(|g| mentions(&g.expr, column))
-        })
 }

@@ -117,10 +117,7 @@ pub(crate) fn narrows(dialect: Dialect, from: &Type, to: &Type) -> bool {
 
 /// Whether a word occurs in an expression as a whole identifier (plain or double-quoted).
 pub(crate) fn mentions(text: &str, name: &str) -> bool {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-        .any(|token| token.eq_ignore_ascii_case(name))
-        || text.contains(&format!("\"{name}\""))
-        || text.contains(&format!("`{name}`"))
+    crate::model::mentions_identifier(text, name)
 }
 
 /// Whether any index, key or constraint-backed index of the table covers the column.
