@@ -1320,6 +1320,20 @@ impl Builder {
                 }
                 Ok(())
             }
+            // MySQL's full column redefinitions: the column is declared again in place.
+            AlterTableOperation::ModifyColumn {
+                col_name,
+                data_type,
+                options,
+                ..
+            } => self.redefine_column(table, span, col_name.clone(), col_name, data_type, options),
+            AlterTableOperation::ChangeColumn {
+                old_name,
+                new_name,
+                data_type,
+                options,
+                ..
+            } => self.redefine_column(table, span, old_name, new_name, data_type, options),
             AlterTableOperation::RenameColumn {
                 old_column_name,
                 new_column_name,
@@ -1399,6 +1413,48 @@ impl Builder {
                 format!("unsupported in a schema file: ALTER TABLE … {other}"),
             )),
         }
+    }
+
+    /// Replace a column's whole definition, keeping its place (and renaming it where asked).
+    fn redefine_column(
+        &mut self,
+        table: &QName,
+        span: Span,
+        old_name: Ident,
+        new_name: Ident,
+        data_type: sqlparser::ast::DataType,
+        options: Vec<ColumnOption>,
+    ) -> Result<()> {
+        let old = self.name(&old_name);
+        let new = self.name(&new_name);
+        let (at, mut draft) = self.take_table(table, span)?;
+        let Some(position) = draft.table.columns.iter().position(|c| c.name == old) else {
+            self.tables[at] = draft;
+            return Err(self.missing(
+                old_name.span,
+                format!("column {table}.{old} does not exist"),
+            ));
+        };
+        if old != new {
+            crate::diff::apply_column_rename(&mut draft.table, &old, &new);
+        }
+        draft.table.columns.remove(position);
+        draft.column_spans.remove(&new);
+        let def = ColumnDef {
+            name: new_name,
+            data_type,
+            options: options
+                .into_iter()
+                .map(|option| sqlparser::ast::ColumnOptionDef { name: None, option })
+                .collect(),
+        };
+        let result = self.column(&mut draft, def);
+        if result.is_ok() {
+            let column = draft.table.columns.pop().expect("column() adds the column");
+            draft.table.columns.insert(position, column);
+        }
+        self.tables[at] = draft;
+        result
     }
 
     /// Borrow a table draft out of the list, so a method taking `&mut self` can change it; the
@@ -2190,6 +2246,33 @@ mod tests {
         assert_eq!(t.indexes[0].name, "i");
         assert_eq!(t.comment.as_deref(), Some("x"));
         assert_eq!(t.uniques[0].name.as_deref(), Some("t_a_key"));
+    }
+
+    #[test]
+    fn mysql_modify_and_change_column_redefine_in_place() {
+        let schema = parse(
+            Dialect::Mysql,
+            "CREATE TABLE t (id INT PRIMARY KEY, qty INT, note TEXT, KEY t_qty (qty));
+             ALTER TABLE t MODIFY COLUMN note VARCHAR(10) NOT NULL;
+             ALTER TABLE t CHANGE COLUMN qty quantity BIGINT UNSIGNED NOT NULL DEFAULT 0;",
+            "schema.sql",
+        )
+        .unwrap();
+        let t = table(&schema, "t");
+        let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["id", "quantity", "note"]);
+        assert_eq!(
+            t.column("quantity").unwrap().ty,
+            Type::Integer {
+                bits: 64,
+                unsigned: true
+            }
+        );
+        assert!(!t.column("note").unwrap().nullable);
+        assert_eq!(
+            t.indexes[0].keys[0].part,
+            IndexPart::Column("quantity".into())
+        );
     }
 
     #[test]
