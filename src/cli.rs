@@ -268,23 +268,17 @@ fn plan_with_answers(loaded: &mut Loaded) -> Result<Plan> {
                 .with_help_message("yes: rename (keeps the data); no: drop and add")
                 .prompt()
                 .map_err(|e| Error::Usage(format!("no answer to a rename question: {e}")))?;
+            let answer = question.answer();
             if yes {
-                let answer = question.answer();
                 let (old, new) = answer.split_once('=').expect("answers are old=new");
                 loaded
                     .answers
                     .renames
                     .push((old.to_string(), new.to_string()));
+            } else {
+                // Not asked again; an accepted rename may still raise new questions, which are.
+                loaded.answers.declined.push(answer);
             }
-        }
-        if plan.questions.iter().all(|q| {
-            !loaded
-                .answers
-                .renames
-                .iter()
-                .any(|(o, _)| q.answer().starts_with(o.as_str()))
-        }) {
-            loaded.answers.assume_no = true;
         }
     }
 }

@@ -2224,14 +2224,7 @@ pub fn default_sql(dialect: Dialect, default: &DefaultValue) -> String {
             Dialect::Mysql => if *b { "1" } else { "0" }.into(),
             _ => if *b { "true" } else { "false" }.into(),
         },
-        DefaultValue::Number(n) => {
-            if n.starts_with('-') && dialect == Dialect::Sqlite {
-                // SQLite accepts a signed number as a default only without parentheses, which is fine here.
-                n.clone()
-            } else {
-                n.clone()
-            }
-        }
+        DefaultValue::Number(n) => n.clone(),
         DefaultValue::String(s) => quote_string(dialect, s),
         DefaultValue::Function(f) => match dialect {
             // SQLite takes only the bare keywords as a default; anything with parentheses must be wrapped.

@@ -158,14 +158,7 @@ fn run(input: &VerifyInput, db: &mut dyn Database, result: &mut Verification) ->
     let after_up = db.introspect()?;
     compare(result, "target reached", &after_up, input.after);
     check_rows(db, result, &plan, &seeded);
-    let rediff = diff::diff(
-        &after_up,
-        input.after,
-        &RenameAnswers {
-            renames: Vec::new(),
-            assume_no: true,
-        },
-    );
+    let rediff = diff::diff(&after_up, input.after, &RenameAnswers::never());
     let rediff_sql = dialect::statements(&rediff.changes, &after_up, input.after);
     if rediff_sql.is_empty() {
         result.pass("re-diff empty", "no statements left to run");
@@ -197,10 +190,7 @@ fn apply<'a>(db: &mut dyn Database, statements: impl Iterator<Item = &'a str>) -
 
 /// Compare a live schema with the expected one; the differences are listed as changes.
 fn compare(result: &mut Verification, name: &'static str, live: &Schema, expected: &Schema) {
-    let answers = RenameAnswers {
-        renames: Vec::new(),
-        assume_no: true,
-    };
+    let answers = RenameAnswers::never();
     let changes = diff::diff(live, expected, &answers).changes;
     if changes.is_empty() {
         result.pass(name, "equal");

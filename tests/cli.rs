@@ -105,10 +105,7 @@ fn introspect_sqlite(path: &Path) -> Schema {
 
 /// The differences between two schemas, described; empty when they are the same.
 fn differences(live: &Schema, expected: &Schema) -> Vec<String> {
-    let answers = RenameAnswers {
-        renames: Vec::new(),
-        assume_no: true,
-    };
+    let answers = RenameAnswers::never();
     migen::diff::diff(live, expected, &answers)
         .changes
         .iter()

@@ -60,9 +60,20 @@ pub struct RenameAnswers {
     pub renames: Vec<(String, String)>,
     /// Treat every unanswered likely rename as drop + add.
     pub assume_no: bool,
+    /// Candidates answered "no" (their `--rename` text): dropped and added, not asked again.
+    pub declined: Vec<String>,
 }
 
 impl RenameAnswers {
+    /// No renames, and no questions: every unmatched object is a drop or an add. For comparing a
+    /// database with the schema it should hold.
+    pub fn never() -> RenameAnswers {
+        RenameAnswers {
+            assume_no: true,
+            ..RenameAnswers::default()
+        }
+    }
+
     /// Parse `--rename` values of the form `old=new` (table) or `table.old=new` (column).
     pub fn parse(values: &[String], assume_no: bool) -> Result<RenameAnswers, String> {
         let mut renames = Vec::new();
@@ -77,7 +88,11 @@ impl RenameAnswers {
             }
             renames.push((old.trim().to_string(), new.trim().to_string()));
         }
-        Ok(RenameAnswers { renames, assume_no })
+        Ok(RenameAnswers {
+            renames,
+            assume_no,
+            declined: Vec::new(),
+        })
     }
 
     fn table_answer(&self, from: &QName, to: &QName) -> bool {
@@ -120,6 +135,7 @@ impl RenameAnswers {
         RenameAnswers {
             renames,
             assume_no: self.assume_no,
+            declined: Vec::new(),
         }
     }
 }
@@ -207,13 +223,16 @@ pub fn table_renames(
                 .max_by(|a, b| a.0.total_cmp(&b.0));
             if let Some((score, new)) = best {
                 used_to.insert(new.name.clone());
-                questions.push(RenameCandidate {
+                let candidate = RenameCandidate {
                     kind: RenameKind::Table,
                     table: None,
                     from: old.name.to_string(),
                     to: new.name.to_string(),
                     score,
-                });
+                };
+                if !answers.declined.contains(&candidate.answer()) {
+                    questions.push(candidate);
+                }
             }
         }
     }
@@ -295,13 +314,16 @@ pub fn column_renames(
             .max_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((_, score, new)) = best {
             used_to.insert(new.name.clone());
-            questions.push(RenameCandidate {
+            let candidate = RenameCandidate {
                 kind: RenameKind::Column,
                 table: Some(to.name.clone()),
                 from: old.name.clone(),
                 to: new.name.clone(),
                 score,
-            });
+            };
+            if !answers.declined.contains(&candidate.answer()) {
+                questions.push(candidate);
+            }
         }
     }
     (renames, questions)
@@ -316,6 +338,22 @@ mod tests {
         assert!(name_similarity("name", "full_name") >= 0.5);
         assert!(name_similarity("user_name", "username") >= 0.9);
         assert!(name_similarity("legacy", "email") < 0.5);
+    }
+
+    #[test]
+    fn a_declined_rename_is_not_asked_again_but_others_are() {
+        let parse = |sql: &str| {
+            crate::source::sql::parse(crate::model::Dialect::Postgres, sql, "t.sql").unwrap()
+        };
+        let before = parse("CREATE TABLE t (id int, name text, mail text);");
+        let after = parse("CREATE TABLE t (id int, full_name text, mail_address text);");
+        let mut answers = RenameAnswers::default();
+        let asked = crate::diff::diff(&before, &after, &answers).questions;
+        assert_eq!(asked.len(), 2, "{asked:?}");
+        answers.declined.push(asked[0].answer());
+        let again = crate::diff::diff(&before, &after, &answers).questions;
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].answer(), asked[1].answer());
     }
 
     #[test]

@@ -624,7 +624,7 @@ impl Builder {
             self.column(&mut draft, column)?;
         }
         for constraint in create.constraints {
-            self.table_constraint(&mut draft, constraint, false)?;
+            self.table_constraint(&mut draft, constraint)?;
         }
         self.positions
             .insert(draft.table.name.clone(), self.tables.len());
@@ -741,9 +741,6 @@ impl Builder {
                     }
                 }
                 ColumnOption::PrimaryKey(pk) => {
-                    if self.dialect == Dialect::Sqlite && pk.characteristics.is_none() {
-                        // `INTEGER PRIMARY KEY AUTOINCREMENT` arrives as tokens after the key.
-                    }
                     draft.table.primary_key = Some(PrimaryKey {
                         name: constraint_name
                             .clone()
@@ -760,13 +757,6 @@ impl Builder {
                     }
                     if self.dialect != Dialect::Sqlite {
                         column.nullable = false;
-                    }
-                    if pk
-                        .columns
-                        .iter()
-                        .any(|c| c.to_string().eq_ignore_ascii_case("DESC"))
-                    {
-                        // SQLite's `PRIMARY KEY DESC` keeps the same key columns.
                     }
                 }
                 ColumnOption::Unique(unique) => {
@@ -942,7 +932,6 @@ impl Builder {
         &mut self,
         draft: &mut TableDraft,
         constraint: TableConstraint,
-        _altered: bool,
     ) -> Result<()> {
         match constraint {
             TableConstraint::PrimaryKey(pk) => {
@@ -1235,7 +1224,7 @@ impl Builder {
         match operation {
             AlterTableOperation::AddConstraint { constraint, .. } => {
                 let (at, mut draft) = self.take_table(table, span)?;
-                let result = self.table_constraint(&mut draft, constraint, true);
+                let result = self.table_constraint(&mut draft, constraint);
                 self.tables[at] = draft;
                 result
             }
@@ -1740,15 +1729,11 @@ impl Builder {
             }
         }
         for (sequence, table, column) in std::mem::take(&mut self.sequence_owners) {
-            // A sequence owned by the column whose default draws from it is a serial column's.
-            let serial = tables
-                .iter_mut()
-                .find(|d| d.table.name == table)
-                .and_then(|d| d.table.column_mut(&column));
+            // Ownership is recorded here; `collapse_serial_sequences` then folds a sequence owned
+            // by the very column whose default draws from it into that column (a serial).
             if let Some(seq) = self.schema.sequences.get_mut(&sequence) {
-                seq.owned_by = Some((table.clone(), column.clone()));
+                seq.owned_by = Some((table, column));
             }
-            let _ = serial;
         }
         let enum_names: BTreeMap<String, QName> = self
             .schema
@@ -1763,10 +1748,6 @@ impl Builder {
         for mut draft in tables {
             for column in draft.table.columns.iter_mut() {
                 resolve_enum(&mut column.ty, &enum_names);
-                if let Some(default) = &column.default {
-                    // A default typed as an enum arrives as text; keep it as the literal it is.
-                    if let (Type::Enum { .. }, DefaultValue::Expr(_)) = (&column.ty, default) {}
-                }
             }
             self.check_types(&draft)?;
             self.collapse_serial_sequences(&mut draft);
