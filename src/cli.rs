@@ -204,6 +204,45 @@ fn server_version(
     Ok((version, Some(note)))
 }
 
+/// The safety findings for a plan: for the server version given or read, and graded by the
+/// before-database's table sizes when it is a live database. Notes (a guessed version, no
+/// statistics) go to stderr when `tell` is set.
+fn analyze(
+    loaded: &Loaded,
+    pair: &PairArgs,
+    plan: &Plan,
+    tell: bool,
+) -> Result<Vec<crate::safety::Finding>> {
+    let (version, note) = server_version(loaded, pair)?;
+    let stats = match &loaded.from_spec {
+        SourceSpec::Database(url) => {
+            let mut db = crate::source::live::connect(url)?;
+            let mut stats = crate::safety::TableStats::default();
+            for size in db.table_sizes()? {
+                if let Some(rows) = size.rows {
+                    stats.rows.insert(size.table.clone(), rows);
+                }
+                if let Some(bytes) = size.bytes {
+                    stats.bytes.insert(size.table, bytes);
+                }
+            }
+            Some(stats)
+        }
+        _ => None,
+    };
+    if tell {
+        if let Some(note) = note {
+            eprintln!("note: {note}");
+        }
+    }
+    Ok(crate::safety::analyze(
+        &plan.changes,
+        &loaded.before,
+        &version,
+        stats.as_ref(),
+    ))
+}
+
 /// Exit code 1 when a finding reaches `--fail-on`.
 fn fail_code(findings: &[crate::safety::Finding], pair: &PairArgs) -> i32 {
     match pair.fail_on {
@@ -300,11 +339,7 @@ fn question_text(questions: &[RenameCandidate]) -> String {
 fn plan_command(args: &PlanArgs) -> Result<i32> {
     let mut loaded = load_pair(&args.pair, None)?;
     let plan = plan_with_answers(&mut loaded)?;
-    let (version, note) = server_version(&loaded, &args.pair)?;
-    if let Some(note) = note {
-        eprintln!("note: {note}");
-    }
-    let findings = crate::safety::analyze(&plan.changes, &loaded.before, &version, None);
+    let findings = analyze(&loaded, &args.pair, &plan, true)?;
     let mut out = std::io::stdout().lock();
     let text = match args.format {
         PlanFormat::Json => {
@@ -362,8 +397,7 @@ fn use_color() -> bool {
 fn diff_command(args: &PairArgs) -> Result<i32> {
     let mut loaded = load_pair(args, None)?;
     let plan = plan_with_answers(&mut loaded)?;
-    let (version, note) = server_version(&loaded, args)?;
-    let findings = crate::safety::analyze(&plan.changes, &loaded.before, &version, None);
+    let findings = analyze(&loaded, args, &plan, true)?;
     let color = use_color();
     let paint = |code: &str, text: &str| {
         if color {
@@ -411,10 +445,6 @@ fn diff_command(args: &PairArgs) -> Result<i32> {
                 ));
             }
         }
-        // Notes go to stderr, as in `plan`, so stdout holds only the change list.
-        if let Some(note) = note {
-            eprintln!("note: {note}");
-        }
     }
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     Ok(fail_code(&findings, args))
@@ -424,11 +454,7 @@ fn verify_command(args: &VerifyArgs) -> Result<i32> {
     let mut loaded = load_pair(&args.pair, args.db.as_deref())?;
     // Questions are settled before any database work starts.
     let plan = plan_with_answers(&mut loaded)?;
-    let (version, note) = server_version(&loaded, &args.pair)?;
-    if let Some(note) = note.filter(|_| args.pair.fail_on.is_some()) {
-        eprintln!("note: {note}");
-    }
-    let findings = crate::safety::analyze(&plan.changes, &loaded.before, &version, None);
+    let findings = analyze(&loaded, &args.pair, &plan, args.pair.fail_on.is_some())?;
     let before_sql = match &loaded.from_spec {
         SourceSpec::SqlFile(path) if path.is_file() => {
             Some(std::fs::read_to_string(path).map_err(|source| Error::Io {

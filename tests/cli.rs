@@ -1162,3 +1162,51 @@ fn sqlite_url_to_a_missing_file_is_an_error_and_creates_nothing() {
     assert!(run.stdout.is_empty(), "{}", run.show());
     assert!(run.stderr.contains("no_such.db"), "{}", run.show());
 }
+
+/// A live source's table sizes grade its findings: an empty table is named as such and graded
+/// lower; a file source says the grade assumes a large table.
+#[test]
+fn findings_are_graded_by_the_live_databases_table_sizes() {
+    let dir = temp_dir();
+    let db = dir.path().join("shop.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(&std::fs::read_to_string(example("before.sql")).unwrap())
+        .unwrap();
+    drop(conn);
+    let url = format!("sqlite://{}", db.display());
+    let after = example("after.sql");
+    let live = migen(
+        dir.path(),
+        &[
+            "diff",
+            "--from",
+            &url,
+            "--to",
+            after.to_str().unwrap(),
+            "--no-renames",
+        ],
+    );
+    assert_eq!(live.code, 0, "{}", live.show());
+    assert!(live.stdout.contains("customers: 0 rows"), "{}", live.show());
+    assert!(
+        !live.stdout.contains("no table statistics"),
+        "{}",
+        live.show()
+    );
+    let from_file = migen(
+        dir.path(),
+        &[
+            "diff",
+            "--from",
+            example("before.sql").to_str().unwrap(),
+            "--to",
+            after.to_str().unwrap(),
+            "--no-renames",
+        ],
+    );
+    assert!(
+        from_file.stdout.contains("no table statistics"),
+        "{}",
+        from_file.show()
+    );
+}

@@ -22,6 +22,17 @@ pub trait Database {
     fn row_count(&mut self, table: &QName) -> Result<u64>;
     /// Server version as `major.minor` text (e.g. `15.4`, `10.11.6-MariaDB`, `3.46.0`).
     fn server_version(&mut self) -> Result<String>;
+    /// Size of every user table: (name, rows, bytes with indexes), each where the server knows
+    /// it. Estimates from the catalog where exact counts would be slow.
+    fn table_sizes(&mut self) -> Result<Vec<TableSize>>;
+}
+
+/// How big a table is, for grading the risk of changing it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableSize {
+    pub table: QName,
+    pub rows: Option<u64>,
+    pub bytes: Option<u64>,
 }
 
 /// The dialect a URL speaks, from its scheme.

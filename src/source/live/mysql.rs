@@ -675,6 +675,28 @@ impl super::Database for MysqlDb {
         Ok(count.unwrap_or(0))
     }
 
+    fn table_sizes(&mut self) -> Result<Vec<super::TableSize>> {
+        let Some(db) = self.database.clone() else {
+            return Ok(Vec::new());
+        };
+        // TABLE_ROWS is InnoDB's estimate; sizes include indexes.
+        let rows = self.rows(
+            "table sizes",
+            "SELECT TABLE_NAME, CAST(TABLE_ROWS AS CHAR), CAST(DATA_LENGTH + INDEX_LENGTH AS CHAR) \
+             FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'",
+            &db,
+        )?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| {
+                let table = QName::new(text(row, 0)?);
+                let rows = text(row, 1).and_then(|t| t.parse().ok());
+                let bytes = text(row, 2).and_then(|t| t.parse().ok());
+                Some(super::TableSize { table, rows, bytes })
+            })
+            .collect())
+    }
+
     fn server_version(&mut self) -> Result<String> {
         self.version()
     }

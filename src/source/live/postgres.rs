@@ -70,6 +70,41 @@ impl super::Database for PostgresDb {
         Ok(count.max(0) as u64)
     }
 
+    fn table_sizes(&mut self) -> Result<Vec<super::TableSize>> {
+        // reltuples is the planner's estimate; -1 (never analysed) is unknown, except that a
+        // table of a few pages is counted exactly, which costs nothing.
+        let sql = format!(
+            "SELECT n.nspname::text, c.relname::text, c.reltuples::float8, pg_total_relation_size(c.oid)::int8
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind IN ('r', 'p') AND {USER_NAMESPACE}"
+        );
+        let rows = self.client.query(sql.as_str(), &[]).map_err(|e| {
+            Error::database(
+                &self.url,
+                format!("cannot read table sizes: {}", describe(&e)),
+            )
+        })?;
+        let mut sizes = Vec::new();
+        for row in rows {
+            let table = qname(&row.get::<_, String>(0), &row.get::<_, String>(1));
+            let estimate: f64 = row.get(2);
+            let bytes: i64 = row.get(3);
+            let rows = if estimate >= 0.0 {
+                Some(estimate as u64)
+            } else if bytes < 1024 * 1024 {
+                Some(super::Database::row_count(self, &table)?)
+            } else {
+                None
+            };
+            sizes.push(super::TableSize {
+                table,
+                rows,
+                bytes: Some(bytes.max(0) as u64),
+            });
+        }
+        Ok(sizes)
+    }
+
     fn server_version(&mut self) -> Result<String> {
         let row = self
             .client

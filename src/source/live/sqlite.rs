@@ -110,6 +110,21 @@ impl super::Database for SqliteDb {
             .map_err(|e| Error::database(&self.url, e))
     }
 
+    fn table_sizes(&mut self) -> Result<Vec<super::TableSize>> {
+        // SQLite keeps no estimate; counting is exact and, for an embedded database, quick.
+        let schema = self.introspect()?;
+        let mut sizes = Vec::new();
+        for table in schema.tables.keys() {
+            let rows = super::Database::row_count(self, table)?;
+            sizes.push(super::TableSize {
+                table: table.clone(),
+                rows: Some(rows),
+                bytes: None,
+            });
+        }
+        Ok(sizes)
+    }
+
     fn server_version(&mut self) -> Result<String> {
         self.conn
             .query_row("SELECT sqlite_version()", [], |row| row.get::<_, String>(0))
