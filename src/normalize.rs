@@ -1663,17 +1663,7 @@ fn similar_to_pattern(expr: &Expr) -> Option<(Expr, Option<Expr>)> {
     if function.name.to_string() != "similar_to_escape" {
         return None;
     }
-    let FunctionArguments::List(list) = &function.args else {
-        return None;
-    };
-    let args: Vec<&Expr> = list
-        .args
-        .iter()
-        .map(|arg| match arg {
-            FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
-            _ => None,
-        })
-        .collect::<Option<_>>()?;
+    let args = plain_arguments(function)?;
     match args.as_slice() {
         [pattern] => Some(((*pattern).clone(), None)),
         [pattern, escape] => Some(((*pattern).clone(), Some((*escape).clone()))),
@@ -1681,19 +1671,26 @@ fn similar_to_pattern(expr: &Expr) -> Option<(Expr, Option<Expr>)> {
     }
 }
 
-/// MariaDB's spellings of functions: `count(0)` is `count(*)`, `MOD(a, b)` is `a % b`.
-fn fold_mysql_function(name: &str, function: &Function) -> Option<Expr> {
+/// A call's arguments when all are plain positional expressions (no names, no `*`).
+fn plain_arguments(function: &Function) -> Option<Vec<&Expr>> {
     let FunctionArguments::List(list) = &function.args else {
         return None;
     };
-    let args: Vec<&Expr> = list
-        .args
+    list.args
         .iter()
         .map(|arg| match arg {
             FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
             _ => None,
         })
-        .collect::<Option<_>>()?;
+        .collect()
+}
+
+/// MariaDB's spellings of functions: `count(0)` is `count(*)`, `MOD(a, b)` is `a % b`.
+fn fold_mysql_function(name: &str, function: &Function) -> Option<Expr> {
+    let FunctionArguments::List(list) = &function.args else {
+        return None;
+    };
+    let args = plain_arguments(function)?;
     match (name, args.as_slice()) {
         ("count", [only]) if list.duplicate_treatment.is_none() && is_integer_literal(only) => {
             let mut star = function.clone();
