@@ -165,6 +165,7 @@ fn explain_command(rule: &str) -> Result<i32> {
 fn server_version(
     loaded: &Loaded,
     pair: &PairArgs,
+    live: Option<&mut Box<dyn crate::source::live::Database>>,
 ) -> Result<(crate::safety::Version, Option<String>)> {
     use crate::safety::{Engine, Version};
     if let Some(text) = &pair.db_version {
@@ -178,8 +179,7 @@ fn server_version(
         }
         return Ok((version, None));
     }
-    if let SourceSpec::Database(url) = &loaded.from_spec {
-        let mut db = crate::source::live::connect(url)?;
+    if let Some(db) = live {
         let reported = db.server_version()?;
         let engine = match loaded.after.dialect {
             Dialect::Postgres => Engine::Postgres,
@@ -213,10 +213,14 @@ fn analyze(
     plan: &Plan,
     tell: bool,
 ) -> Result<Vec<crate::safety::Finding>> {
-    let (version, note) = server_version(loaded, pair)?;
-    let stats = match &loaded.from_spec {
-        SourceSpec::Database(url) => {
-            let mut db = crate::source::live::connect(url)?;
+    // One connection to a live source serves both its version and its table sizes.
+    let mut live = match &loaded.from_spec {
+        SourceSpec::Database(url) => Some(crate::source::live::connect(url)?),
+        _ => None,
+    };
+    let (version, note) = server_version(loaded, pair, live.as_mut())?;
+    let stats = match live.as_mut() {
+        Some(db) => {
             let mut stats = crate::safety::TableStats::default();
             for size in db.table_sizes()? {
                 if let Some(rows) = size.rows {
@@ -228,7 +232,7 @@ fn analyze(
             }
             Some(stats)
         }
-        _ => None,
+        None => None,
     };
     if tell {
         if let Some(note) = note {

@@ -1009,19 +1009,7 @@ fn canonical_ident(dialect: Dialect, ident: &mut Ident) {
 }
 
 fn canonicalize(dialect: Dialect, root: &mut Expr) {
-    // First pass, bottom-up: drop parentheses and the casts deparsers add, fold rewritten forms.
-    let _ = visit_expressions_mut(root, |expr| {
-        let taken = std::mem::replace(expr, Expr::Value(Value::Null.into()));
-        *expr = rewrite(dialect, taken);
-        ControlFlow::<()>::Continue(())
-    });
-    // Second pass: put back exactly the parentheses precedence needs, so the text is valid
-    // and identical whichever way the source parenthesised it.
-    let _ = visit_expressions_mut(root, |expr| {
-        let taken = std::mem::replace(expr, Expr::Value(Value::Null.into()));
-        *expr = reparenthesize(taken);
-        ControlFlow::<()>::Continue(())
-    });
+    canonicalize_all(dialect, root);
 }
 
 fn rewrite(dialect: Dialect, expr: Expr) -> Expr {
@@ -2642,13 +2630,16 @@ fn strip_qualifier(dialect: Dialect, expr: &mut Expr, matches: &dyn Fn(&str) -> 
     }
 }
 
-/// Canonicalise every expression inside any AST node (a query, a statement).
+/// Canonicalise every expression inside any AST node (an expression, a query, a statement).
 fn canonicalize_all<V: sqlparser::ast::VisitMut>(dialect: Dialect, node: &mut V) {
+    // First pass, bottom-up: drop parentheses and the casts deparsers add, fold rewritten forms.
     let _ = visit_expressions_mut(node, |expr| {
         let taken = std::mem::replace(expr, Expr::Value(Value::Null.into()));
         *expr = rewrite(dialect, taken);
         ControlFlow::<()>::Continue(())
     });
+    // Second pass: put back exactly the parentheses precedence needs, so the text is valid
+    // and identical whichever way the source parenthesised it.
     let _ = visit_expressions_mut(node, |expr| {
         let taken = std::mem::replace(expr, Expr::Value(Value::Null.into()));
         *expr = reparenthesize(taken);

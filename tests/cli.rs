@@ -1210,3 +1210,35 @@ fn findings_are_graded_by_the_live_databases_table_sizes() {
         from_file.show()
     );
 }
+
+/// A directory source is one schema: a later file may alter a table an earlier file creates.
+#[test]
+fn a_directory_file_may_refer_to_an_earlier_file() {
+    let dir = temp_dir();
+    let schema = dir.path().join("schema");
+    std::fs::create_dir(&schema).unwrap();
+    std::fs::write(
+        schema.join("1_users.sql"),
+        "CREATE TABLE users (id integer PRIMARY KEY);\n",
+    )
+    .unwrap();
+    std::fs::write(
+        schema.join("2_email.sql"),
+        "ALTER TABLE users ADD COLUMN email text;\n",
+    )
+    .unwrap();
+    let run = migen(
+        dir.path(),
+        &[
+            "plan",
+            "--from",
+            "empty",
+            "--to",
+            schema.to_str().unwrap(),
+            "--format",
+            "sql",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(run.stdout.contains("email text"), "{}", run.show());
+}

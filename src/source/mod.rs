@@ -82,15 +82,35 @@ fn load_sql_path(path: &Path, dialect: Dialect) -> Result<(Schema, Vec<String>)>
             .filter(|p| p.extension().is_some_and(|e| e == "sql"))
             .collect();
         files.sort();
+        // One text, so a file may refer to what an earlier file defines; an error's line is
+        // mapped back to the file it falls in.
         let mut text = String::new();
-        // Files are concatenated; a parse error names the combined position, so parse each alone first.
+        let mut starts: Vec<(u64, &PathBuf)> = Vec::new();
         for file in &files {
+            starts.push((text.lines().count() as u64 + 1, file));
             let content = read(file)?;
-            sql::parse(dialect, &content, &file.display().to_string())?;
             text.push_str(&content);
-            text.push_str(";\n");
+            text.push_str("\n;\n");
         }
-        return sql::parse_with_notes(dialect, &text, &path.display().to_string());
+        return sql::parse_with_notes(dialect, &text, &path.display().to_string()).map_err(
+            |error| match error {
+                Error::Parse {
+                    mut location,
+                    message,
+                } => {
+                    if let Some((first_line, file)) = starts
+                        .iter()
+                        .rev()
+                        .find(|(start, _)| *start <= location.line)
+                    {
+                        location.file = file.display().to_string();
+                        location.line = location.line - first_line + 1;
+                    }
+                    Error::Parse { location, message }
+                }
+                other => other,
+            },
+        );
     }
     let text = read(path)?;
     sql::parse_with_notes(dialect, &text, &path.display().to_string())

@@ -112,9 +112,20 @@ impl super::Database for SqliteDb {
 
     fn table_sizes(&mut self) -> Result<Vec<super::TableSize>> {
         // SQLite keeps no estimate; counting is exact and, for an embedded database, quick.
-        let schema = self.introspect()?;
+        let names: Vec<String> = {
+            let mut statement = self
+                .conn
+                .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                .map_err(|e| Error::database(&self.url, e))?;
+            let rows = statement
+                .query_map([], |row| row.get::<_, String>(0))
+                .map_err(|e| Error::database(&self.url, e))?;
+            rows.collect::<Result<_, _>>()
+                .map_err(|e| Error::database(&self.url, e))?
+        };
         let mut sizes = Vec::new();
-        for table in schema.tables.keys() {
+        for table in names.into_iter().map(QName::new) {
+            let table = &table;
             let rows = super::Database::row_count(self, table)?;
             sizes.push(super::TableSize {
                 table: table.clone(),
