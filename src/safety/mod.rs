@@ -28,6 +28,23 @@ mod sqlite;
 pub(crate) mod test_support;
 mod types;
 
+pub(crate) use mysql::Algorithm as MysqlAlgorithm;
+pub(crate) use rules::change_column_type_rewrite::rewrites as postgres_type_change_rewrites;
+pub(crate) use types::narrows as narrows_type;
+
+/// How MySQL or MariaDB `version` performs each change (`None`: not an ALTER of a table that
+/// existed before).
+pub(crate) fn mysql_algorithms(
+    changes: &[Change],
+    before: &Schema,
+    version: &Version,
+) -> Vec<Option<(MysqlAlgorithm, String)>> {
+    let ctx = Ctx::new(changes, before, version, None);
+    (0..changes.len())
+        .map(|i| mysql::classify(&ctx, i))
+        .collect()
+}
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
@@ -135,6 +152,7 @@ rule_ids! {
     RenameColumnBreaksClients => "rename-column-breaks-clients",
     ChangeColumnTypeRewrite => "change-column-type-rewrite",
     DropDefaultBreaksInserts => "drop-default-breaks-inserts",
+    AlterIdentityBreaksInserts => "alter-identity-breaks-inserts",
     SetNotNullScan => "set-not-null-scan",
     DropNotNull => "drop-not-null",
     AlterPrimaryKey => "alter-primary-key",
@@ -483,6 +501,27 @@ impl Version {
             Engine::Mariadb => Version::new(Engine::Mariadb, 10, 5, 0),
             Engine::Sqlite => Version::new(Engine::Sqlite, 3, 35, 0),
         }
+    }
+
+    /// The version a server reports about itself (`15.4 (Debian …)`, `10.11.6-MariaDB-0+deb12u1`,
+    /// `3.45.1`), for a database of `dialect`.
+    pub fn from_server_report(dialect: Dialect, reported: &str) -> Option<Version> {
+        let engine = match dialect {
+            Dialect::Postgres => Engine::Postgres,
+            Dialect::Sqlite => Engine::Sqlite,
+            Dialect::Mysql if reported.to_ascii_lowercase().contains("mariadb") => Engine::Mariadb,
+            Dialect::Mysql => Engine::Mysql,
+        };
+        let number: String = reported
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        Version::parse(&format!(
+            "{}:{}",
+            engine.key(),
+            number.trim_end_matches('.')
+        ))
+        .ok()
     }
 
     /// Parse `engine[:major[.minor[.patch]]]`; a bare engine means its oldest supported release.

@@ -398,13 +398,18 @@ fn type_change(
         (Type::Varchar { len: Some(a) }, Type::Varchar { len: Some(b) }) if b >= a => {
             let per = bytes_per_char(before, to);
             let (old_bytes, new_bytes) = (*a as u64 * per, *b as u64 * per);
-            if mariadb {
-                (Algorithm::Instant, format!("{what} only widens it"))
-            } else if (old_bytes <= 255) == (new_bytes <= 255) {
-                (
-                    Algorithm::Inplace,
-                    format!("{what} keeps its length prefix, so it is done in place"),
-                )
+            if (old_bytes <= 255) == (new_bytes <= 255) {
+                if mariadb {
+                    (
+                        Algorithm::Instant,
+                        format!("{what} only widens it and keeps its length prefix"),
+                    )
+                } else {
+                    (
+                        Algorithm::Inplace,
+                        format!("{what} keeps its length prefix, so it is done in place"),
+                    )
+                }
             } else {
                 (
                     Algorithm::Copy,
@@ -413,9 +418,6 @@ fn type_change(
                     ),
                 )
             }
-        }
-        (Type::Char { len: Some(a) }, Type::Char { len: Some(b) }) if mariadb && b >= a => {
-            (Algorithm::Instant, format!("{what} only widens it"))
         }
         (
             Type::Integer {
@@ -426,10 +428,10 @@ fn type_change(
                 bits: b,
                 unsigned: ub,
             },
-        ) if mariadb && ctx.version().at_least(10, 4, 3) && b > a && ua == ub => (
-            Algorithm::Instant,
+        ) if mariadb && b > a && ua == ub => (
+            Algorithm::Copy,
             format!(
-                "{what} widens it, which MariaDB can do instantly (depending on the row format)"
+                "{what} copies the table (MariaDB widens integers instantly only in ROW_FORMAT=REDUNDANT tables, which are rare)"
             ),
         ),
         (Type::InlineEnum { values: a }, Type::InlineEnum { values: b })
@@ -492,8 +494,9 @@ fn alter_column(
         Algorithm::Instant,
         format!("changing the default or comment of {name} is metadata only"),
     );
+    // Later reasons of the same cost replace the generic first one.
     let mut consider = |candidate: (Algorithm, String)| {
-        if candidate.0 > worst.0 {
+        if candidate.0 >= worst.0 {
             worst = candidate;
         }
     };

@@ -58,6 +58,11 @@ fn not_less_precise(from: &Option<u32>, to: &Option<u32>) -> bool {
     to.unwrap_or(6) >= from.unwrap_or(6)
 }
 
+/// Whether PostgreSQL rewrites the table (or rebuilds its indexes) for this type change.
+pub(crate) fn rewrites(version: &Version, from: &Type, to: &Type) -> bool {
+    !matches!(cost(version, from, to), Cost::Free)
+}
+
 fn cost(version: &Version, from: &Type, to: &Type) -> Cost {
     let citext = |t: &Type| matches!(t, Type::Custom { name } if name == "citext");
     match (from, to) {

@@ -12,8 +12,9 @@ mod add_enum_value_in_transaction;
 mod add_foreign_key_validating;
 mod add_not_null_without_default;
 mod add_unique_constraint_locking;
+mod alter_identity_breaks_inserts;
 mod alter_primary_key;
-mod change_column_type_rewrite;
+pub(crate) mod change_column_type_rewrite;
 mod create_index_non_concurrently;
 mod ddl_not_transactional;
 mod drop_column;
@@ -84,6 +85,7 @@ pub(super) static ALL: [RuleMeta; RuleId::ALL.len()] = [
     rename_column_breaks_clients::META,
     change_column_type_rewrite::META,
     drop_default_breaks_inserts::META,
+    alter_identity_breaks_inserts::META,
     set_not_null_scan::META,
     drop_not_null::META,
     alter_primary_key::META,
@@ -126,6 +128,7 @@ pub(super) fn meta(rule: RuleId) -> &'static RuleMeta {
         RuleId::RenameColumnBreaksClients => &rename_column_breaks_clients::META,
         RuleId::ChangeColumnTypeRewrite => &change_column_type_rewrite::META,
         RuleId::DropDefaultBreaksInserts => &drop_default_breaks_inserts::META,
+        RuleId::AlterIdentityBreaksInserts => &alter_identity_breaks_inserts::META,
         RuleId::SetNotNullScan => &set_not_null_scan::META,
         RuleId::DropNotNull => &drop_not_null::META,
         RuleId::AlterPrimaryKey => &alter_primary_key::META,
@@ -169,6 +172,7 @@ pub(super) fn check(rule: RuleId, ctx: &mut Ctx) {
         RuleId::RenameColumnBreaksClients => rename_column_breaks_clients::check(ctx),
         RuleId::ChangeColumnTypeRewrite => change_column_type_rewrite::check(ctx),
         RuleId::DropDefaultBreaksInserts => drop_default_breaks_inserts::check(ctx),
+        RuleId::AlterIdentityBreaksInserts => alter_identity_breaks_inserts::check(ctx),
         RuleId::SetNotNullScan => set_not_null_scan::check(ctx),
         RuleId::DropNotNull => drop_not_null::check(ctx),
         RuleId::AlterPrimaryKey => alter_primary_key::check(ctx),
