@@ -35,6 +35,8 @@ pub enum Command {
     Diff(PairArgs),
     /// Apply the migration up and down on a scratch database and check every step.
     Verify(VerifyArgs),
+    /// Check migration files someone already wrote against the safety rules.
+    Lint(LintArgs),
     /// List the safety rules.
     Rules,
     /// Explain one safety rule: why it matters and what the safe pattern does.
@@ -82,8 +84,77 @@ pub enum PlanFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Strategy {
-    /// One migration, applied as a whole.
+    /// One migration, applied as a whole (still guarded by lock timeouts).
     Direct,
+    /// Expand (pre-deploy), backfill and contract (post-deploy) migrations, each online.
+    ZeroDowntime,
+}
+
+/// How the plan is shaped.
+#[derive(Debug, Args, Clone)]
+pub struct StrategyArgs {
+    /// How risky changes are applied.
+    #[arg(long, value_enum, default_value_t = Strategy::Direct)]
+    pub strategy: Strategy,
+    /// How long a statement may wait for a lock before failing (lock_timeout,
+    /// lock_wait_timeout, busy_timeout), e.g. `5s`, `800ms`.
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration_ms)]
+    pub lock_timeout: u64,
+    /// PostgreSQL statement_timeout for schema statements (`0` for none), e.g. `15min`.
+    #[arg(long, value_name = "DURATION", default_value = "15min", value_parser = parse_duration_ms)]
+    pub statement_timeout: u64,
+    /// Rows per backfill batch.
+    #[arg(long, value_name = "ROWS", default_value_t = 1000)]
+    pub batch_size: u64,
+    /// Pause between backfill batches, e.g. `100ms`.
+    #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = parse_duration_ms)]
+    pub batch_pause: u64,
+    /// Zero-downtime: rename dropped columns and tables to `<name>__migen_deprecated` instead of
+    /// dropping them (the down renames them back, losing nothing); drop them in a later migration.
+    #[arg(long)]
+    pub keep_dropped: bool,
+}
+
+impl StrategyArgs {
+    fn options(&self, version: Option<crate::safety::Version>) -> plan::PlanOptions {
+        plan::PlanOptions {
+            strategy: match self.strategy {
+                Strategy::Direct => plan::Strategy::Direct,
+                Strategy::ZeroDowntime => plan::Strategy::ZeroDowntime,
+            },
+            version,
+            lock_timeout_ms: self.lock_timeout,
+            statement_timeout_ms: self.statement_timeout,
+            batch_size: self.batch_size.max(1),
+            batch_pause_ms: self.batch_pause,
+            keep_dropped: self.keep_dropped,
+            no_guards: false,
+        }
+    }
+}
+
+/// `5s`, `800ms`, `2min`, `1h`, or a bare number of milliseconds.
+fn parse_duration_ms(text: &str) -> std::result::Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration (e.g. 5s, 800ms, 2min)"))?;
+    let factor = match unit.trim() {
+        "" | "ms" => 1,
+        "s" => 1_000,
+        "min" | "m" => 60_000,
+        "h" => 3_600_000,
+        other => {
+            return Err(format!(
+                "unknown unit `{other}` in `{text}` (use ms, s, min or h)"
+            ));
+        }
+    };
+    Ok(number * factor)
 }
 
 #[derive(Debug, Args)]
@@ -93,15 +164,49 @@ pub struct PlanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = PlanFormat::Sql)]
     pub format: PlanFormat,
-    /// How risky changes are applied.
-    #[arg(long, value_enum, default_value_t = Strategy::Direct)]
-    pub strategy: Strategy,
+    #[command(flatten)]
+    pub shape: StrategyArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    Text,
+    Json,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Migration files, or directories of `.sql` files (read in name order; down scripts are
+    /// left out). They are read in the order given, each on top of the ones before.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<std::path::PathBuf>,
+    /// The schema the first file applies to (a .sql file or directory, a database URL, or
+    /// `empty`, the default: the files build the schema themselves).
+    #[arg(long, default_value = "empty")]
+    pub schema: String,
+    /// SQL dialect of the files (taken from a --schema URL when there is one; sqlite otherwise).
+    #[arg(long, value_parser = parse_dialect)]
+    pub dialect: Option<Dialect>,
+    /// Server version the migrations are for, e.g. `postgres:15` (read from a --schema URL;
+    /// the oldest supported release otherwise).
+    #[arg(long, value_name = "ENGINE:VERSION")]
+    pub db_version: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+    pub format: LintFormat,
+    /// Exit with code 1 when a finding is at or above this severity (info, warning, error).
+    #[arg(long, value_name = "SEVERITY", default_value = "error")]
+    pub fail_on: crate::safety::Severity,
 }
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     #[command(flatten)]
     pub pair: PairArgs,
+    #[command(flatten)]
+    pub shape: StrategyArgs,
     /// Server to create the scratch database on (PostgreSQL or MySQL URL). SQLite needs none.
     #[arg(long)]
     pub db: Option<String>,
@@ -127,9 +232,78 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Plan(args) => plan_command(&args),
         Command::Diff(args) => diff_command(&args),
         Command::Verify(args) => verify_command(&args),
+        Command::Lint(args) => lint_command(&args),
         Command::Rules => rules_command(),
         Command::Explain { rule } => explain_command(&rule),
     }
+}
+
+fn lint_command(args: &LintArgs) -> Result<i32> {
+    let spec = SourceSpec::parse(&args.schema);
+    let dialect = resolve_dialect(args.dialect, spec.implied_dialect(), "as --schema")?;
+    let (base, notes) = source::load_with_notes(&spec, dialect)?;
+    for note in &notes {
+        eprintln!("note: {note}");
+    }
+    let version = match &args.db_version {
+        Some(text) => {
+            let version = crate::safety::Version::parse(text)
+                .map_err(|e| Error::Usage(format!("--db-version: {e}")))?;
+            if version.dialect != dialect {
+                return Err(Error::Usage(format!(
+                    "--db-version {text} is not a {dialect} server"
+                )));
+            }
+            version
+        }
+        None => {
+            let reported = match &spec {
+                SourceSpec::Database(url) => {
+                    let mut db = crate::source::live::connect(url)?;
+                    let reported = db.server_version()?;
+                    crate::safety::Version::from_server_report(dialect, &reported)
+                }
+                _ => None,
+            };
+            reported.unwrap_or_else(|| {
+                let oldest = crate::safety::Version::oldest_supported(dialect);
+                eprintln!(
+                    "note: no server version given: the rules assume {}, the oldest supported (pass --db-version)",
+                    oldest.label()
+                );
+                oldest
+            })
+        }
+    };
+    let files = crate::lint::expand_paths(&args.files)?;
+    let findings = crate::lint::lint(&files, &base, &version)?;
+    let text = match args.format {
+        LintFormat::Json => {
+            serde_json::to_string_pretty(&findings).expect("findings serialise") + "\n"
+        }
+        LintFormat::Github => crate::lint::github_annotations(&findings),
+        LintFormat::Text => {
+            let mut text = String::new();
+            for f in &findings {
+                text.push_str(&format!(
+                    "{}:{}:{}: {} {}: {}\n",
+                    f.file, f.line, f.column, f.severity, f.rule, f.message
+                ));
+            }
+            text.push_str(&format!(
+                "{} findings in {} files\n",
+                findings.len(),
+                files.len()
+            ));
+            text
+        }
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    Ok(if findings.iter().any(|f| f.severity >= args.fail_on) {
+        1
+    } else {
+        0
+    })
 }
 
 fn rules_command() -> Result<i32> {
@@ -167,7 +341,7 @@ fn server_version(
     pair: &PairArgs,
     live: Option<&mut Box<dyn crate::source::live::Database>>,
 ) -> Result<(crate::safety::Version, Option<String>)> {
-    use crate::safety::{Engine, Version};
+    use crate::safety::Version;
     if let Some(text) = &pair.db_version {
         let version =
             Version::parse(text).map_err(|e| Error::Usage(format!("--db-version: {e}")))?;
@@ -181,18 +355,7 @@ fn server_version(
     }
     if let Some(db) = live {
         let reported = db.server_version()?;
-        let engine = match loaded.after.dialect {
-            Dialect::Postgres => Engine::Postgres,
-            Dialect::Sqlite => Engine::Sqlite,
-            Dialect::Mysql if reported.to_ascii_lowercase().contains("mariadb") => Engine::Mariadb,
-            Dialect::Mysql => Engine::Mysql,
-        };
-        let number: String = reported
-            .chars()
-            .take_while(|c| c.is_ascii_digit() || *c == '.')
-            .collect();
-        let number = number.trim_end_matches('.');
-        if let Ok(version) = Version::parse(&format!("{}:{number}", engine.key())) {
+        if let Some(version) = Version::from_server_report(loaded.after.dialect, &reported) {
             return Ok((version, None));
         }
     }
@@ -204,15 +367,17 @@ fn server_version(
     Ok((version, Some(note)))
 }
 
-/// The safety findings for a plan: for the server version given or read, and graded by the
-/// before-database's table sizes when it is a live database. Notes (a guessed version, no
-/// statistics) go to stderr when `tell` is set.
-fn analyze(
-    loaded: &Loaded,
-    pair: &PairArgs,
-    plan: &Plan,
-    tell: bool,
-) -> Result<Vec<crate::safety::Finding>> {
+/// What is known of the server a migration is for: its version (given, read, or the oldest
+/// supported) and, for a live before-database, its table sizes.
+struct ServerInfo {
+    version: crate::safety::Version,
+    /// Set when the version is a guess.
+    note: Option<String>,
+    stats: Option<crate::safety::TableStats>,
+}
+
+/// The server facts for a pair; a guessed version is reported on stderr when `tell` is set.
+fn server_info(loaded: &Loaded, pair: &PairArgs, tell: bool) -> Result<ServerInfo> {
     // One connection to a live source serves both its version and its table sizes.
     let mut live = match &loaded.from_spec {
         SourceSpec::Database(url) => Some(crate::source::live::connect(url)?),
@@ -235,16 +400,33 @@ fn analyze(
         None => None,
     };
     if tell {
-        if let Some(note) = note {
+        if let Some(note) = &note {
             eprintln!("note: {note}");
         }
     }
-    Ok(crate::safety::analyze(
+    Ok(ServerInfo {
+        version,
+        note,
+        stats,
+    })
+}
+
+/// The safety findings for a plan, for the server's version and graded by its table sizes.
+/// The plan's own lock guards answer the lock-timeout rule.
+fn analyze(loaded: &Loaded, plan: &Plan, server: &ServerInfo) -> Vec<crate::safety::Finding> {
+    let guarded = plan.up.iter().any(|s| {
+        let sql = s.sql.to_ascii_lowercase();
+        sql.contains("lock_timeout") || sql.contains("busy_timeout")
+    });
+    crate::safety::analyze(
         &plan.changes,
         &loaded.before,
-        &version,
-        stats.as_ref(),
-    ))
+        &server.version,
+        server.stats.as_ref(),
+    )
+    .into_iter()
+    .filter(|f| !(guarded && f.rule == crate::safety::RuleId::RequireLockTimeout))
+    .collect()
 }
 
 /// Exit code 1 when a finding reaches `--fail-on`.
@@ -252,6 +434,23 @@ fn fail_code(findings: &[crate::safety::Finding], pair: &PairArgs) -> i32 {
     match pair.fail_on {
         Some(limit) if findings.iter().any(|f| f.severity >= limit) => 1,
         _ => 0,
+    }
+}
+
+/// The dialect given with --dialect, or the one a database URL implies (they must agree), or
+/// SQLite.
+fn resolve_dialect(
+    given: Option<Dialect>,
+    implied: Option<Dialect>,
+    where_: &str,
+) -> Result<Dialect> {
+    match (given, implied) {
+        (Some(given), Some(url)) if given != url => Err(Error::Usage(format!(
+            "--dialect {given} does not match the {url} database given {where_}"
+        ))),
+        (Some(given), _) => Ok(given),
+        (None, Some(url)) => Ok(url),
+        (None, None) => Ok(Dialect::Sqlite),
     }
 }
 
@@ -271,16 +470,7 @@ fn load_pair(pair: &PairArgs, server: Option<&str>) -> Result<Loaded> {
         .implied_dialect()
         .or(to_spec.implied_dialect())
         .or(server.and_then(crate::source::live::url_dialect));
-    let dialect = match (pair.dialect, implied) {
-        (Some(given), Some(url)) if given != url => {
-            return Err(Error::Usage(format!(
-                "--dialect {given} does not match the {url} database given as a source"
-            )));
-        }
-        (Some(given), _) => given,
-        (None, Some(url)) => url,
-        (None, None) => Dialect::Sqlite,
-    };
+    let dialect = resolve_dialect(pair.dialect, implied, "as a source")?;
     let (before, before_notes) = source::load_with_notes(&from_spec, dialect)?;
     let (after, after_notes) = source::load_with_notes(&to_spec, dialect)?;
     for note in before_notes.iter().chain(&after_notes) {
@@ -296,9 +486,9 @@ fn load_pair(pair: &PairArgs, server: Option<&str>) -> Result<Loaded> {
 }
 
 /// Plan, asking rename questions on a terminal; without one, unanswered questions stop the run.
-fn plan_with_answers(loaded: &mut Loaded) -> Result<Plan> {
+fn plan_with_answers(loaded: &mut Loaded, options: &plan::PlanOptions) -> Result<Plan> {
     loop {
-        let plan = plan::plan(&loaded.before, &loaded.after, &loaded.answers);
+        let plan = plan::plan_with(&loaded.before, &loaded.after, &loaded.answers, options);
         if plan.questions.is_empty() {
             return Ok(plan);
         }
@@ -342,13 +532,20 @@ fn question_text(questions: &[RenameCandidate]) -> String {
 
 fn plan_command(args: &PlanArgs) -> Result<i32> {
     let mut loaded = load_pair(&args.pair, None)?;
-    let plan = plan_with_answers(&mut loaded)?;
-    let findings = analyze(&loaded, &args.pair, &plan, true)?;
+    let server = server_info(&loaded, &args.pair, true)?;
+    let options = args.shape.options(Some(server.version));
+    let plan = plan_with_answers(&mut loaded, &options)?;
+    let findings = analyze(&loaded, &plan, &server);
+    for note in &plan.notes {
+        eprintln!("note: {note}");
+    }
     let mut out = std::io::stdout().lock();
     let text = match args.format {
         PlanFormat::Json => {
             let value = json!({
                 "dialect": plan.dialect,
+                "strategy": plan.strategy,
+                "server": server.version.label(),
                 "changes": plan.changes.iter().map(change_json).collect::<Vec<_>>(),
                 "findings": findings
                     .iter()
@@ -361,22 +558,45 @@ fn plan_command(args: &PlanArgs) -> Result<i32> {
                     .collect::<Vec<_>>(),
                 "up": plan.up,
                 "down": plan.down,
+                "migrations": plan.migrations.iter().map(|m| json!({
+                    "phase": m.phase,
+                    "when": m.phase.when(),
+                    "atomic": m.atomic(),
+                    "up": m.up,
+                    "down": m.down,
+                })).collect::<Vec<_>>(),
+                "steps": plan.steps,
+                "lossiness": plan.lossiness(),
+                "notes": plan.notes,
             });
             serde_json::to_string_pretty(&value).expect("plan serialises") + "\n"
         }
         PlanFormat::Sql => {
             let mut text = format!(
-                "-- migen plan ({}): {} changes\n",
+                "-- migen plan ({}, {}): {} changes\n",
                 plan.dialect,
+                plan.strategy.name(),
                 plan.changes.len()
             );
-            text.push_str("-- up\n");
-            text.push_str(&plan::script(&plan.up));
-            text.push_str("\n-- down\n");
-            for line in plan::script(&plan.down).lines() {
-                text.push_str("-- ");
-                text.push_str(line);
-                text.push('\n');
+            for note in &plan.notes {
+                text.push_str(&format!("-- note: {note}\n"));
+            }
+            for migration in &plan.migrations {
+                if plan.strategy == plan::Strategy::ZeroDowntime {
+                    text.push_str(&format!(
+                        "\n-- ===== {}: {}\n",
+                        migration.phase.name(),
+                        migration.phase.when()
+                    ));
+                }
+                text.push_str("-- up\n");
+                text.push_str(&plan::migration_script(plan.dialect, &migration.up));
+                text.push_str("\n-- down\n");
+                for line in plan::migration_script(plan.dialect, &migration.down).lines() {
+                    text.push_str("-- ");
+                    text.push_str(line);
+                    text.push('\n');
+                }
             }
             text
         }
@@ -400,8 +620,9 @@ fn use_color() -> bool {
 
 fn diff_command(args: &PairArgs) -> Result<i32> {
     let mut loaded = load_pair(args, None)?;
-    let plan = plan_with_answers(&mut loaded)?;
-    let findings = analyze(&loaded, args, &plan, true)?;
+    let server = server_info(&loaded, args, true)?;
+    let plan = plan_with_answers(&mut loaded, &plan::PlanOptions::default())?;
+    let findings = analyze(&loaded, &plan, &server);
     let color = use_color();
     let paint = |code: &str, text: &str| {
         if color {
@@ -457,8 +678,13 @@ fn diff_command(args: &PairArgs) -> Result<i32> {
 fn verify_command(args: &VerifyArgs) -> Result<i32> {
     let mut loaded = load_pair(&args.pair, args.db.as_deref())?;
     // Questions are settled before any database work starts.
-    let plan = plan_with_answers(&mut loaded)?;
-    let findings = analyze(&loaded, &args.pair, &plan, args.pair.fail_on.is_some())?;
+    let server_facts = server_info(&loaded, &args.pair, args.pair.fail_on.is_some())?;
+    let version_known = server_facts.note.is_none();
+    let options = args
+        .shape
+        .options(version_known.then_some(server_facts.version));
+    let plan = plan_with_answers(&mut loaded, &options)?;
+    let findings = analyze(&loaded, &plan, &server_facts);
     let before_sql = match &loaded.from_spec {
         SourceSpec::SqlFile(path) if path.is_file() => {
             Some(std::fs::read_to_string(path).map_err(|source| Error::Io {
@@ -487,6 +713,7 @@ fn verify_command(args: &VerifyArgs) -> Result<i32> {
         auto_seed: !args.no_seed,
         answers: &loaded.answers,
         server_url: server.as_deref(),
+        options,
     })?;
     let mut out = String::new();
     if args.json {

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod dialect;
 pub mod diff;
 pub mod error;
+pub mod lint;
 pub mod model;
 pub mod normalize;
 pub mod plan;

@@ -11,7 +11,7 @@ use crate::diff::{self, Change, RenameAnswers};
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::normalize::{quote_qname, quote_string};
-use crate::plan::{self, Plan};
+use crate::plan::{self, Plan, PlanOptions};
 use crate::source::live::{self, Database};
 
 /// What the round trip starts from and where it runs.
@@ -27,11 +27,13 @@ pub struct VerifyInput<'a> {
     pub answers: &'a RenameAnswers,
     /// A server URL for PostgreSQL or MySQL; SQLite uses a temporary file.
     pub server_url: Option<&'a str>,
+    /// The plan's strategy and settings; without a version, the scratch server's own is used.
+    pub options: PlanOptions,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PhaseResult {
-    pub name: &'static str,
+    pub name: String,
     pub ok: bool,
     pub detail: String,
 }
@@ -47,17 +49,17 @@ impl Verification {
         self.phases.iter().all(|p| p.ok)
     }
 
-    fn pass(&mut self, name: &'static str, detail: impl Into<String>) {
+    fn pass(&mut self, name: impl Into<String>, detail: impl Into<String>) {
         self.phases.push(PhaseResult {
-            name,
+            name: name.into(),
             ok: true,
             detail: detail.into(),
         });
     }
 
-    fn fail(&mut self, name: &'static str, detail: impl Into<String>) {
+    fn fail(&mut self, name: impl Into<String>, detail: impl Into<String>) {
         self.phases.push(PhaseResult {
-            name,
+            name: name.into(),
             ok: false,
             detail: detail.into(),
         });
@@ -142,17 +144,33 @@ fn run(input: &VerifyInput, db: &mut dyn Database, result: &mut Verification) ->
         ),
     );
 
-    // 3. up
-    let plan = plan::plan(input.before, input.after, input.answers);
+    // 3. up, migration by migration (one for the direct strategy, one per phase otherwise)
+    let mut options = input.options.clone();
+    if options.version.is_none() {
+        options.version = db
+            .server_version()
+            .ok()
+            .and_then(|v| crate::safety::Version::from_server_report(dialect, &v));
+    }
+    let plan = plan::plan_with(input.before, input.after, input.answers, &options);
     if !plan.questions.is_empty() {
         let questions: Vec<String> = plan.questions.iter().map(|q| q.question()).collect();
         return Err(Error::Question(questions.join("\n")));
     }
-    match apply(db, plan.up_statements()) {
-        Ok(n) => result.pass("up", format!("{n} statements")),
-        Err(e) => {
-            result.fail("up", e.to_string());
-            return Ok(());
+    let label = |direction: &str, phase: plan::Phase| match plan.strategy {
+        plan::Strategy::Direct => direction.to_string(),
+        plan::Strategy::ZeroDowntime => format!("{direction} {}", phase.name()),
+    };
+    if plan.migrations.is_empty() {
+        result.pass("up", "0 statements");
+    }
+    for migration in &plan.migrations {
+        match apply(db, migration.up.iter().map(|s| s.sql.as_str())) {
+            Ok(n) => result.pass(label("up", migration.phase), format!("{n} statements")),
+            Err(e) => {
+                result.fail(label("up", migration.phase), e.to_string());
+                return Ok(());
+            }
         }
     }
     let after_up = db.introspect()?;
@@ -166,12 +184,17 @@ fn run(input: &VerifyInput, db: &mut dyn Database, result: &mut Verification) ->
         result.fail("re-diff empty", dialect::script(&rediff_sql));
     }
 
-    // 4. down
-    match apply(db, plan.down_statements()) {
-        Ok(n) => result.pass("down", format!("{n} statements")),
-        Err(e) => {
-            result.fail("down", e.to_string());
-            return Ok(());
+    // 4. down, the last migration first
+    if plan.migrations.is_empty() {
+        result.pass("down", "0 statements");
+    }
+    for migration in plan.migrations.iter().rev() {
+        match apply(db, migration.down.iter().map(|s| s.sql.as_str())) {
+            Ok(n) => result.pass(label("down", migration.phase), format!("{n} statements")),
+            Err(e) => {
+                result.fail(label("down", migration.phase), e.to_string());
+                return Ok(());
+            }
         }
     }
     let after_down = db.introspect()?;

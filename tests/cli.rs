@@ -493,7 +493,19 @@ fn plan_json_has_the_documented_shape_and_applies_to_sqlite() {
     let plan: serde_json::Value = serde_json::from_str(&run.stdout).expect("stdout is JSON");
     let object = plan.as_object().expect("a JSON object");
     let keys: Vec<&str> = object.keys().map(String::as_str).collect();
-    let mut expected = vec!["dialect", "changes", "findings", "up", "down"];
+    let mut expected = vec![
+        "dialect",
+        "strategy",
+        "server",
+        "changes",
+        "findings",
+        "up",
+        "down",
+        "migrations",
+        "steps",
+        "lossiness",
+        "notes",
+    ];
     expected.sort();
     let mut sorted = keys.clone();
     sorted.sort();
@@ -604,7 +616,7 @@ fn plan_sql_is_a_script_sqlite3_accepts() {
     );
     assert_eq!(run.code, 0, "{}", run.show());
     assert!(
-        run.stdout.starts_with("-- migen plan (sqlite)"),
+        run.stdout.starts_with("-- migen plan (sqlite, direct)"),
         "{}",
         run.show()
     );
@@ -1241,4 +1253,389 @@ fn a_directory_file_may_refer_to_an_earlier_file() {
     );
     assert_eq!(run.code, 0, "{}", run.show());
     assert!(run.stdout.contains("email text"), "{}", run.show());
+}
+
+// ---------------------------------------------------------------------------
+// strategies
+
+const PG_BEFORE: &str = "CREATE TABLE customers (id bigint PRIMARY KEY, email text);
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, total integer NOT NULL, memo text);
+";
+const PG_AFTER: &str = "CREATE TABLE customers (id bigint PRIMARY KEY, email text);
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers (id), total bigint NOT NULL);
+CREATE INDEX orders_customer_idx ON orders (customer_id);
+";
+
+fn pg_plan(dir: &Path, extra: &[&str]) -> Run {
+    write(dir, "before.sql", PG_BEFORE);
+    write(dir, "after.sql", PG_AFTER);
+    let mut args = vec![
+        "plan",
+        "--from",
+        "before.sql",
+        "--to",
+        "after.sql",
+        "--dialect",
+        "postgres",
+        "--db-version",
+        "postgres:15",
+    ];
+    args.extend_from_slice(extra);
+    migen(dir, &args)
+}
+
+#[test]
+fn zero_downtime_plan_json_has_phases_steps_and_online_statements() {
+    let dir = temp_dir();
+    let run = pg_plan(
+        dir.path(),
+        &["--strategy", "zero-downtime", "--format", "json"],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(plan["strategy"], "zero-downtime");
+    let migrations = plan["migrations"].as_array().unwrap();
+    let phases: Vec<&str> = migrations
+        .iter()
+        .map(|m| m["phase"].as_str().unwrap())
+        .collect();
+    assert_eq!(phases, ["pre_deploy", "backfill", "post_deploy"]);
+    for migration in migrations {
+        assert!(migration["when"].is_string());
+        assert!(migration["atomic"].is_boolean());
+    }
+    // The top-level lists are the migrations' statements in order (downs: last phase first).
+    let flat_up: Vec<&serde_json::Value> = migrations
+        .iter()
+        .flat_map(|m| m["up"].as_array().unwrap())
+        .collect();
+    assert_eq!(
+        flat_up,
+        plan["up"].as_array().unwrap().iter().collect::<Vec<_>>()
+    );
+    let flat_down: Vec<&serde_json::Value> = migrations
+        .iter()
+        .rev()
+        .flat_map(|m| m["down"].as_array().unwrap())
+        .collect();
+    assert_eq!(
+        flat_down,
+        plan["down"].as_array().unwrap().iter().collect::<Vec<_>>()
+    );
+    let up = plan["up"].as_array().unwrap();
+    let find = |needle: &str| {
+        up.iter()
+            .find(|s| s["sql"].as_str().unwrap().contains(needle))
+            .unwrap_or_else(|| panic!("no statement with {needle}:\n{}", run.stdout))
+    };
+    let index = find("CREATE INDEX CONCURRENTLY");
+    assert_eq!(index["transactional"], false);
+    assert_eq!(index["phase"], "pre_deploy");
+    assert_eq!(find("NOT VALID")["phase"], "pre_deploy");
+    let validate = find("VALIDATE CONSTRAINT orders_customer_id_fkey");
+    assert_eq!(validate["phase"], "backfill");
+    assert_eq!(validate["own_transaction"], true);
+    // int → bigint goes through a shadow column: synced, backfilled in batches, swapped.
+    assert_eq!(
+        find("ADD COLUMN IF NOT EXISTS total__migen_new bigint")["phase"],
+        "pre_deploy"
+    );
+    assert_eq!(find("DO $migen$")["phase"], "backfill");
+    assert_eq!(
+        find("RENAME COLUMN total__migen_new TO total")["phase"],
+        "post_deploy"
+    );
+    assert_eq!(
+        find("ALTER TABLE orders DROP COLUMN memo")["phase"],
+        "post_deploy"
+    );
+    // Every step names its phase, its changes, its lossiness and its down.
+    let steps = plan["steps"].as_array().unwrap();
+    assert!(!steps.is_empty());
+    for step in steps {
+        assert!(
+            step["phase"].is_string() && step["summary"].is_string(),
+            "{step}"
+        );
+        assert!(step["up"].is_array() && step["down"].is_array(), "{step}");
+        assert!(
+            ["lossless", "lossy", "irreversible"].contains(&step["lossiness"].as_str().unwrap()),
+            "{step}"
+        );
+    }
+    let memo = steps
+        .iter()
+        .find(|s| {
+            s["summary"]
+                .as_str()
+                .unwrap()
+                .contains("drop column orders.memo")
+        })
+        .expect("a step drops memo");
+    assert_eq!(memo["lossiness"], "lossy");
+    assert!(memo["loss"].as_str().unwrap().contains("orders.memo"));
+    assert_eq!(plan["lossiness"], "lossy");
+}
+
+#[test]
+fn zero_downtime_sql_script_splits_phases_and_transactions() {
+    let dir = temp_dir();
+    let run = pg_plan(dir.path(), &["--strategy", "zero-downtime"]);
+    assert_eq!(run.code, 0, "{}", run.show());
+    let out = &run.stdout;
+    let expand = out.find("-- ===== pre_deploy").expect("expand header");
+    let backfill = out.find("-- ===== backfill").expect("backfill header");
+    let contract = out.find("-- ===== post_deploy").expect("contract header");
+    assert!(expand < backfill && backfill < contract, "{out}");
+    // CONCURRENTLY stands outside any BEGIN … COMMIT; VALIDATE commits on its own.
+    let concurrently = out.find("CREATE INDEX CONCURRENTLY").unwrap();
+    let before = &out[..concurrently];
+    assert!(
+        before.rfind("BEGIN;") < before.rfind("COMMIT;"),
+        "CONCURRENTLY inside a transaction:\n{out}"
+    );
+    assert!(
+        out.contains("BEGIN;\n-- scans the rows without blocking writes"),
+        "{out}"
+    );
+}
+
+#[test]
+fn direct_plans_are_guarded_by_lock_timeouts() {
+    let dir = temp_dir();
+    let run = pg_plan(dir.path(), &["--lock-timeout", "2s", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.show());
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let up: Vec<&str> = plan["up"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["sql"].as_str().unwrap())
+        .collect();
+    assert_eq!(up[0], "SET lock_timeout = '2000ms'");
+    assert_eq!(up[1], "SET statement_timeout = '900000ms'");
+    let down = plan["down"].as_array().unwrap();
+    assert_eq!(down[0]["sql"], "SET lock_timeout = '2000ms'");
+
+    // SQLite waits for another writer at most this long.
+    let sqlite = temp_dir();
+    copy_example(sqlite.path());
+    let run = migen(
+        sqlite.path(),
+        &[
+            "plan",
+            "--from",
+            "before.sql",
+            "--to",
+            "after.sql",
+            "--rename",
+            EXAMPLE_RENAME,
+            "--format",
+            "json",
+        ],
+    );
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(plan["up"][0]["sql"], "PRAGMA busy_timeout = 5000");
+
+    let bad = pg_plan(temp_dir().path(), &["--lock-timeout", "5 parsecs"]);
+    assert_eq!(bad.code, 2, "{}", bad.show());
+    assert!(bad.stderr.contains("--lock-timeout"), "{}", bad.show());
+}
+
+#[test]
+fn keep_dropped_renames_instead_of_dropping_and_says_how_to_finish() {
+    let dir = temp_dir();
+    let run = pg_plan(
+        dir.path(),
+        &[
+            "--strategy",
+            "zero-downtime",
+            "--keep-dropped",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let sql: Vec<&str> = plan["up"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["sql"].as_str().unwrap())
+        .collect();
+    assert!(
+        sql.contains(&"ALTER TABLE orders RENAME COLUMN memo TO memo__migen_deprecated"),
+        "{sql:#?}"
+    );
+    assert!(
+        !sql.iter().any(|s| s.contains("DROP COLUMN memo")),
+        "{sql:#?}"
+    );
+    let notes = plan["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n
+            .as_str()
+            .unwrap()
+            .contains("ALTER TABLE orders DROP COLUMN memo__migen_deprecated")),
+        "{notes:?}"
+    );
+    assert_eq!(plan["lossiness"], "lossless");
+}
+
+#[test]
+fn verify_runs_the_zero_downtime_phases_on_sqlite() {
+    let dir = temp_dir();
+    copy_example(dir.path());
+    let run = migen(
+        dir.path(),
+        &[
+            "verify",
+            "--from",
+            "before.sql",
+            "--to",
+            "after.sql",
+            "--rename",
+            EXAMPLE_RENAME,
+            "--strategy",
+            "zero-downtime",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(run.stdout.contains("up pre_deploy"), "{}", run.show());
+    assert!(run.stdout.contains("up post_deploy"), "{}", run.show());
+    assert!(run.stdout.contains("down pre_deploy"), "{}", run.show());
+    assert!(run.stdout.contains("verified"), "{}", run.show());
+}
+
+// ---------------------------------------------------------------------------
+// lint
+
+fn lint_fixture(dir: &Path) {
+    write(
+        dir,
+        "schema.sql",
+        "CREATE TABLE users (id bigint PRIMARY KEY, email text, legacy text);",
+    );
+    std::fs::create_dir(dir.join("migrations")).unwrap();
+    write(
+        dir,
+        "migrations/001_index.sql",
+        "-- index the email\nCREATE INDEX users_email_idx ON users (email);\n",
+    );
+    write(
+        dir,
+        "migrations/002_drop.sql",
+        "SET lock_timeout = '2s';\nALTER TABLE users DROP COLUMN legacy;\n",
+    );
+    write(
+        dir,
+        "migrations/002_drop.down.sql",
+        "ALTER TABLE users ADD COLUMN legacy text;\n",
+    );
+}
+
+#[test]
+fn lint_reports_findings_at_their_statements_in_every_format() {
+    let dir = temp_dir();
+    lint_fixture(dir.path());
+    let base = [
+        "lint",
+        "migrations",
+        "--schema",
+        "schema.sql",
+        "--dialect",
+        "postgres",
+        "--db-version",
+        "postgres:15",
+    ];
+    let run = migen(dir.path(), &base);
+    assert_eq!(
+        run.code,
+        1,
+        "an error-level finding fails by default: {}",
+        run.show()
+    );
+    assert!(
+        run.stdout
+            .contains("migrations/001_index.sql:2:1: error create-index-non-concurrently"),
+        "{}",
+        run.show()
+    );
+    assert!(
+        run.stdout
+            .contains("migrations/002_drop.sql:2:1: error drop-column"),
+        "{}",
+        run.show()
+    );
+    // The down script is not part of the way forward; the file's SET answers the lock timeout.
+    assert!(!run.stdout.contains("002_drop.down.sql"), "{}", run.show());
+    assert!(
+        !run.stdout
+            .contains("002_drop.sql:2:1: warning require-lock-timeout"),
+        "{}",
+        run.show()
+    );
+
+    let mut github = base.to_vec();
+    github.extend(["--format", "github"]);
+    let run = migen(dir.path(), &github);
+    assert!(
+        run.stdout.contains(
+            "::error file=migrations/001_index.sql,line=2,col=1,title=create-index-non-concurrently::"
+        ),
+        "{}",
+        run.show()
+    );
+    assert!(
+        run.stdout
+            .contains("::error file=migrations/002_drop.sql,line=2,col=1,title=drop-column::"),
+        "{}",
+        run.show()
+    );
+
+    let mut json = base.to_vec();
+    json.extend(["--format", "json", "--fail-on", "info"]);
+    let run = migen(dir.path(), &json);
+    assert_eq!(run.code, 1, "{}", run.show());
+    let findings: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let first = &findings[0];
+    for key in [
+        "file", "line", "column", "rule", "severity", "message", "change",
+    ] {
+        assert!(!first[key].is_null(), "{key} missing in {first}");
+    }
+
+    // The careful way to write the same index passes the gate.
+    write(
+        dir.path(),
+        "careful.sql",
+        "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n",
+    );
+    let run = migen(
+        dir.path(),
+        &[
+            "lint",
+            "careful.sql",
+            "--schema",
+            "schema.sql",
+            "--dialect",
+            "postgres",
+            "--db-version",
+            "postgres:15",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+}
+
+#[test]
+fn lint_of_an_unreadable_statement_is_exit_2_with_its_place() {
+    let dir = temp_dir();
+    write(
+        dir.path(),
+        "001.sql",
+        "CREATE TABLE a (id int);\n\nALTER TABLE nowhere ADD COLUMN b int;\n",
+    );
+    let run = migen(dir.path(), &["lint", "001.sql", "--dialect", "postgres"]);
+    assert_eq!(run.code, 2, "{}", run.show());
+    assert!(run.stderr.contains("001.sql:3:1"), "{}", run.show());
 }

@@ -2,78 +2,46 @@
 //! database of its dialect (SQLite embedded; PostgreSQL and MariaDB on localhost), migrated up,
 //! compared with the target, checked for kept rows, migrated down and compared with the source.
 //!
+//! Every case runs twice: with the direct strategy and with the zero-downtime strategy, whose
+//! migrations (expand, backfill, contract) are applied one after the other and undone in
+//! reverse. `MIGEN_STRATEGY=direct` or `MIGEN_STRATEGY=zero-downtime` runs only one.
+//!
 //! Servers: `MIGEN_TEST_POSTGRES` and `MIGEN_TEST_MYSQL` override the default URLs. Without a
 //! server the dialect is skipped locally and fails under `CI=true`. `MIGEN_CASE=text` runs only
 //! the cases whose name contains `text`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use migen::diff::RenameAnswers;
 use migen::model::Dialect;
+use migen::plan::{PlanOptions, Strategy};
+use migen::safety::Version;
 use migen::source::{live, sql};
 use migen::verify::{VerifyInput, verify};
-use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
-struct CaseFile {
-    #[serde(rename = "case")]
-    cases: Vec<Case>,
-}
+mod common;
 
-#[derive(Debug, Deserialize)]
-struct Case {
-    name: String,
-    before: String,
-    after: String,
-    #[serde(default)]
-    seed: Option<String>,
-    #[serde(default)]
-    renames: Vec<String>,
-    #[serde(default)]
-    expect: Option<String>,
-}
-
-fn case_files(dialect: Dialect) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/cases")
-        .join(dialect.name());
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    files
-}
-
-/// The server for a dialect, or `None` (skip) when it is unreachable outside CI.
-fn server(dialect: Dialect) -> Option<String> {
-    let url = match dialect {
-        Dialect::Sqlite => return Some("sqlite://".into()),
-        Dialect::Postgres => std::env::var("MIGEN_TEST_POSTGRES")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into()),
-        Dialect::Mysql => std::env::var("MIGEN_TEST_MYSQL")
-            .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/".into()),
-    };
-    match live::create_scratch(&url) {
-        Ok(_) => Some(url),
-        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("{dialect} server unreachable under CI=true: {e}")
-        }
-        Err(e) => {
-            eprintln!("skipping {dialect} round trips: server unreachable ({e})");
-            None
-        }
-    }
-}
+use common::{Case, case_files, server};
 
 /// Run one case; `Err` carries everything needed to understand the failure.
-fn run_case(dialect: Dialect, file: &Path, case: &Case, server: &str) -> Result<(), String> {
+fn run_case(
+    dialect: Dialect,
+    file: &Path,
+    case: &Case,
+    server: &str,
+    strategy: Strategy,
+    version: Option<&Version>,
+) -> Result<(), String> {
     let label = |side: &str| format!("{}#{}:{side}", file.display(), case.name);
     let before = sql::parse(dialect, &case.before, &label("before")).map_err(|e| e.to_string())?;
     let after = sql::parse(dialect, &case.after, &label("after")).map_err(|e| e.to_string())?;
     let answers = RenameAnswers::parse(&case.renames, false)?;
-    let plan = migen::plan::plan(&before, &after, &answers);
+    let options = PlanOptions {
+        strategy,
+        version: version.copied(),
+        ..PlanOptions::default()
+    };
+    let plan = migen::plan::plan_with(&before, &after, &answers, &options);
     if case.expect.as_deref() == Some("question") {
         return if plan.questions.is_empty() {
             Err(format!(
@@ -110,6 +78,7 @@ fn run_case(dialect: Dialect, file: &Path, case: &Case, server: &str) -> Result<
         auto_seed: false,
         answers: &answers,
         server_url: Some(server),
+        options,
     })
     .map_err(|e| e.to_string())?;
     if result.passed() {
@@ -130,24 +99,43 @@ fn run_dialect(dialect: Dialect) {
     let Some(server) = server(dialect) else {
         return;
     };
+    // Plans are made for the server that runs them (MariaDB and MySQL differ in what is online).
+    let version = live::connect(&server)
+        .and_then(|mut db| db.server_version())
+        .ok()
+        .and_then(|reported| Version::from_server_report(dialect, &reported));
     let filter = std::env::var("MIGEN_CASE").ok();
+    let strategies: Vec<Strategy> = match std::env::var("MIGEN_STRATEGY").ok().as_deref() {
+        Some(name) => vec![Strategy::parse(name).expect("MIGEN_STRATEGY: direct or zero-downtime")],
+        None => vec![Strategy::Direct, Strategy::ZeroDowntime],
+    };
     let mut total = 0;
     let mut failures = Vec::new();
     for file in case_files(dialect) {
-        let text = std::fs::read_to_string(&file).unwrap();
-        let parsed: CaseFile =
-            toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        for case in &parsed.cases {
+        for case in &common::cases(&file) {
             if filter.as_deref().is_some_and(|f| !case.name.contains(f)) {
                 continue;
             }
-            total += 1;
-            if let Err(why) = run_case(dialect, &file, case, &server) {
-                failures.push(format!(
-                    "{} {}:\n{why}",
-                    file.file_name().unwrap().to_string_lossy(),
-                    case.name
-                ));
+            for &strategy in &strategies {
+                total += 1;
+                if std::env::var_os("MIGEN_VERBOSE").is_some() {
+                    eprintln!(
+                        "case {} {} ({})",
+                        file.display(),
+                        case.name,
+                        strategy.name()
+                    );
+                }
+                if let Err(why) =
+                    run_case(dialect, &file, case, &server, strategy, version.as_ref())
+                {
+                    failures.push(format!(
+                        "{} {} ({}):\n{why}",
+                        file.file_name().unwrap().to_string_lossy(),
+                        case.name,
+                        strategy.name()
+                    ));
+                }
             }
         }
     }

@@ -20,6 +20,10 @@ pub struct Statement {
     /// False for statements that must run outside a transaction block
     /// (`ALTER TYPE … ADD VALUE` in PostgreSQL, `PRAGMA foreign_keys` in SQLite).
     pub transactional: bool,
+    /// Must commit on its own, apart from the statements around it (VALIDATE CONSTRAINT after
+    /// the NOT VALID add: holding the add's lock during the scan would defeat the point).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub own_transaction: bool,
     /// What a reader of the migration should know about this statement.
     #[serde(skip)]
     pub note: Option<String>,
@@ -30,7 +34,16 @@ impl Statement {
         Statement {
             sql: sql.into(),
             transactional: true,
+            own_transaction: false,
             note: None,
+        }
+    }
+
+    /// A statement that commits on its own.
+    pub fn alone(sql: impl Into<String>) -> Statement {
+        Statement {
+            own_transaction: true,
+            ..Statement::new(sql)
         }
     }
 
@@ -38,6 +51,7 @@ impl Statement {
         Statement {
             sql: sql.into(),
             transactional: false,
+            own_transaction: false,
             note: None,
         }
     }
@@ -143,6 +157,11 @@ fn merge_foreign_key_switches(statements: &mut Vec<Statement>) {
         }
     }
     *statements = merged;
+}
+
+/// `value` of type `from` converted to `to` in PostgreSQL.
+pub(crate) fn postgres_convert(value: &str, from: &Type, to: &Type) -> String {
+    postgres::convert(value, from, to)
 }
 
 pub(crate) const UNCHECKED_FK_NOTE: &str = "the referenced table was dropped with its rows by the up migration, so existing rows are not checked against it";

@@ -188,6 +188,21 @@ fn alter(table: &QName, action: String) -> Statement {
     Statement::new(format!("ALTER TABLE {} {action}", qn(D, table)))
 }
 
+/// `value` (SQL of type `from`) converted to `to`: enums and booleans go through text.
+pub(crate) fn convert(value: &str, from: &Type, to: &Type) -> String {
+    let new_type = type_sql(D, to);
+    let via_text = matches!(to, Type::Enum { .. })
+        || matches!(from, Type::Enum { .. })
+        || *from == Type::Boolean;
+    if via_text && to.is_textual() {
+        format!("{value}::text")
+    } else if via_text {
+        format!("{value}::text::{new_type}")
+    } else {
+        format!("{value}::{new_type}")
+    }
+}
+
 /// Whether a value of `from` converts to `to` without an explicit USING clause.
 fn casts_implicitly(from: &Type, to: &Type) -> bool {
     let text = |t: &Type| t.is_textual();
@@ -249,7 +264,12 @@ fn alter_column(ctx: &mut Context, table: &QName, from: &Column, to: &Column) ->
         }
     }
     let drop_sequence = from_owned.filter(|_| !same_owned_sequence);
-    if from.default.is_some() && !same_owned_sequence && (default_changes || type_changes) {
+    // A new default simply replaces the old one; dropping it first is needed only when the old
+    // one cannot survive the type change or its sequence goes away.
+    if from.default.is_some()
+        && !same_owned_sequence
+        && (type_changes || (default_changes && to.default.is_none()) || drop_sequence.is_some())
+    {
         out.push(alter(table, format!("ALTER COLUMN {col} DROP DEFAULT")));
     }
     if from.identity.is_some() && to.identity.is_none() {
@@ -265,16 +285,7 @@ fn alter_column(ctx: &mut Context, table: &QName, from: &Column, to: &Column) ->
             action.push_str(&format!(" COLLATE \"{}\"", collation.replace('"', "\"\"")));
         }
         if from.ty != to.ty && !casts_implicitly(&from.ty, &to.ty) {
-            let via_text = matches!(to.ty, Type::Enum { .. })
-                || matches!(from.ty, Type::Enum { .. })
-                || from.ty == Type::Boolean;
-            if via_text && to.ty.is_textual() {
-                action.push_str(&format!(" USING {col}::text"));
-            } else if via_text {
-                action.push_str(&format!(" USING {col}::text::{new_type}"));
-            } else {
-                action.push_str(&format!(" USING {col}::{new_type}"));
-            }
+            action.push_str(&format!(" USING {}", convert(&col, &from.ty, &to.ty)));
         }
         out.push(alter(table, action));
     }
@@ -459,10 +470,17 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
             value,
             before,
         } => {
-            let position = before
-                .as_ref()
-                .map(|b| format!(" BEFORE {}", quote_string(D, b)))
-                .unwrap_or_default();
+            // The position is always spelled out: without one the value goes last, which is
+            // right only while nothing else is added in the same migration.
+            let previous = ctx.to.enums.get(name).and_then(|e| {
+                let at = e.values.iter().position(|v| v == value)?;
+                at.checked_sub(1).map(|p| e.values[p].clone())
+            });
+            let position = match (before, previous) {
+                (Some(b), _) => format!(" BEFORE {}", quote_string(D, b)),
+                (None, Some(p)) => format!(" AFTER {}", quote_string(D, &p)),
+                (None, None) => String::new(),
+            };
             // A value added in a transaction cannot be used until that transaction commits.
             vec![Statement::outside_transaction(format!(
                 "ALTER TYPE {} ADD VALUE {}{position}",

@@ -209,6 +209,160 @@ impl Change {
         }
     }
 
+    /// The change that undoes this one. `from` and `to` are the schemas this change was
+    /// computed between; they supply what the change itself does not carry (a comment's old
+    /// text, an enum's values before a value was added).
+    pub fn inverse(&self, from: &Schema, to: &Schema) -> Change {
+        match self.clone() {
+            Change::CreateSchema { name } => Change::DropSchema { name },
+            Change::DropSchema { name } => Change::CreateSchema { name },
+            Change::CreateExtension { extension } => Change::DropExtension { extension },
+            Change::DropExtension { extension } => Change::CreateExtension { extension },
+            Change::CreateEnum { enum_type } => Change::DropEnum { enum_type },
+            Change::DropEnum { enum_type } => Change::CreateEnum { enum_type },
+            Change::AddEnumValue { name, value, .. } => {
+                let after = to.enums.get(&name).cloned();
+                let before = from.enums.get(&name).cloned();
+                match (after, before) {
+                    (Some(after), Some(before)) => Change::RecreateEnum {
+                        // Columns that exist at this point of the way back: those of `from`.
+                        columns: enum_columns(to, &name)
+                            .into_iter()
+                            .filter(|(t, c)| from.tables.get(t).and_then(|t| t.column(c)).is_some())
+                            .collect(),
+                        from: after,
+                        to: before,
+                    },
+                    // Not reachable for changes computed by `diff`; removing the value is the
+                    // closest inverse.
+                    _ => Change::RecreateEnum {
+                        from: EnumType {
+                            name: name.clone(),
+                            values: vec![value],
+                            comment: None,
+                        },
+                        to: EnumType {
+                            name,
+                            values: Vec::new(),
+                            comment: None,
+                        },
+                        columns: Vec::new(),
+                    },
+                }
+            }
+            Change::RecreateEnum {
+                from: old,
+                to: new,
+                columns,
+            } => Change::RecreateEnum {
+                from: new,
+                to: old,
+                columns,
+            },
+            Change::AlterEnumComment { name, .. } => Change::AlterEnumComment {
+                comment: from.enums.get(&name).and_then(|e| e.comment.clone()),
+                name,
+            },
+            Change::CreateSequence { sequence } => Change::DropSequence { sequence },
+            Change::DropSequence { sequence } => Change::CreateSequence { sequence },
+            Change::AlterSequence { from: old, to: new } => {
+                Change::AlterSequence { from: new, to: old }
+            }
+            Change::CreateTable { table } => Change::DropTable { table },
+            Change::DropTable { table } => Change::CreateTable { table },
+            Change::RenameTable { from: old, to: new } => {
+                Change::RenameTable { from: new, to: old }
+            }
+            Change::AddColumn { table, column } => Change::DropColumn { table, column },
+            Change::DropColumn { table, column } => Change::AddColumn { table, column },
+            Change::RenameColumn {
+                table,
+                from: old,
+                to: new,
+            } => Change::RenameColumn {
+                table,
+                from: new,
+                to: old,
+            },
+            Change::AlterColumn {
+                table,
+                from: old,
+                to: new,
+            } => Change::AlterColumn {
+                table,
+                from: new,
+                to: old,
+            },
+            Change::AddPrimaryKey { table, primary_key } => {
+                Change::DropPrimaryKey { table, primary_key }
+            }
+            Change::DropPrimaryKey { table, primary_key } => {
+                Change::AddPrimaryKey { table, primary_key }
+            }
+            Change::AddForeignKey { table, foreign_key } => {
+                Change::DropForeignKey { table, foreign_key }
+            }
+            Change::DropForeignKey { table, foreign_key } => {
+                Change::AddForeignKey { table, foreign_key }
+            }
+            Change::AddUnique { table, unique } => Change::DropUnique { table, unique },
+            Change::DropUnique { table, unique } => Change::AddUnique { table, unique },
+            Change::AddCheck { table, check } => Change::DropCheck { table, check },
+            Change::DropCheck { table, check } => Change::AddCheck { table, check },
+            Change::RenameConstraint {
+                table,
+                constraint,
+                from: old,
+                to: new,
+            } => Change::RenameConstraint {
+                table,
+                constraint,
+                from: new,
+                to: old,
+            },
+            Change::AddIndex { table, index } => Change::DropIndex { table, index },
+            Change::DropIndex { table, index } => Change::AddIndex { table, index },
+            Change::RenameIndex {
+                table,
+                from: old,
+                to: new,
+            } => Change::RenameIndex {
+                table,
+                from: new,
+                to: old,
+            },
+            Change::AlterTableComment {
+                table,
+                from: old,
+                to: new,
+            } => Change::AlterTableComment {
+                table,
+                from: new,
+                to: old,
+            },
+            Change::AlterTableOptions {
+                table,
+                from: old,
+                to: new,
+            } => Change::AlterTableOptions {
+                table,
+                from: new,
+                to: old,
+            },
+            Change::CreateTrigger { table, trigger } => Change::DropTrigger { table, trigger },
+            Change::DropTrigger { table, trigger } => Change::CreateTrigger { table, trigger },
+            Change::CreateView { view } => Change::DropView { view },
+            Change::DropView { view } => Change::CreateView { view },
+            Change::AlterViewComment {
+                name, materialized, ..
+            } => Change::AlterViewComment {
+                comment: from.views.get(&name).and_then(|v| v.comment.clone()),
+                name,
+                materialized,
+            },
+        }
+    }
+
     /// A short description for people: `add column users.email`.
     pub fn describe(&self) -> String {
         match self {

@@ -1,42 +1,204 @@
-//! Changes → the statements of a migration, up and down.
+//! Changes → migrations: the statements of each phase, up and down, and what each step loses.
 //!
-//! The down script is planned the same way as the up script, from the target back to the
-//! source, so it gets the same dependency ordering; statements that re-create dropped objects
-//! carry a note saying that data is not restored.
+//! Two strategies. `direct` is one migration: the down script is planned the same way as the up
+//! script, from the target back to the source, so it gets the same dependency ordering.
+//! `zero-downtime` splits the work into phases that each become their own migration: pre-deploy
+//! (expand: everything old and new code can both live with), backfill (data copied in batches,
+//! constraints validated) and post-deploy (contract: what only the new code can live with).
+//! Every migration starts with the dialect's lock guards (lock_timeout, lock_wait_timeout,
+//! busy_timeout) so a blocked statement fails fast instead of queueing every other query.
+
+mod backfill;
+mod online;
 
 use serde::Serialize;
 
 use crate::dialect::{self, Statement};
 use crate::diff::{self, Change, RenameAnswers, RenameCandidate};
 use crate::model::{Dialect, Schema};
+use crate::safety::Version;
+
+/// How changes become migrations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Strategy {
+    /// One migration applied as a whole.
+    #[default]
+    Direct,
+    /// Expand, backfill and contract migrations around the deploy of the new code.
+    ZeroDowntime,
+}
+
+impl Strategy {
+    pub fn parse(text: &str) -> Option<Strategy> {
+        match text {
+            "direct" => Some(Strategy::Direct),
+            "zero-downtime" | "zero_downtime" | "online" => Some(Strategy::ZeroDowntime),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Strategy::Direct => "direct",
+            Strategy::ZeroDowntime => "zero-downtime",
+        }
+    }
+}
 
 /// Which deployment phase a statement belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     /// One migration applied as a whole.
     Direct,
+    /// Expand: run before the new code is deployed; the old code keeps working.
+    PreDeploy,
+    /// Data copied and constraints validated while both versions of the code run.
+    Backfill,
+    /// Contract: run once no old code is left.
+    PostDeploy,
+}
+
+impl Phase {
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Direct => "direct",
+            Phase::PreDeploy => "pre_deploy",
+            Phase::Backfill => "backfill",
+            Phase::PostDeploy => "post_deploy",
+        }
+    }
+
+    /// When to run a migration of this phase, in words.
+    pub fn when(self) -> &'static str {
+        match self {
+            Phase::Direct => "apply as one migration",
+            Phase::PreDeploy => {
+                "expand: apply before deploying the new code; the old code keeps working"
+            }
+            Phase::Backfill => {
+                "backfill: apply after the expand migration, while old and new code both run; safe to re-run after an interruption"
+            }
+            Phase::PostDeploy => {
+                "contract: apply after the new code is deployed everywhere and no old code runs"
+            }
+        }
+    }
+}
+
+/// What a step and its down lose, honestly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lossiness {
+    /// Up keeps every value and the down restores the exact starting point.
+    Lossless,
+    /// The down restores the structure but not every value (dropped data, narrowed values).
+    Lossy,
+    /// The down cannot run as written once data depends on the step.
+    Irreversible,
+}
+
+/// Settings that shape the plan.
+#[derive(Debug, Clone)]
+pub struct PlanOptions {
+    pub strategy: Strategy,
+    /// The server version, for version-gated choices (the oldest supported when `None`).
+    pub version: Option<Version>,
+    /// Lock guard: how long a statement may wait for a lock before it fails, in milliseconds.
+    pub lock_timeout_ms: u64,
+    /// PostgreSQL statement_timeout for schema statements, in milliseconds (0: none).
+    pub statement_timeout_ms: u64,
+    /// Rows per backfill batch.
+    pub batch_size: u64,
+    /// Pause between backfill batches, in milliseconds.
+    pub batch_pause_ms: u64,
+    /// Zero-downtime: rename dropped columns and tables to a deprecated name instead of
+    /// dropping them; a later contract migration drops them.
+    pub keep_dropped: bool,
+    /// No lock guard statements (for plans replayed inside other tools' sessions).
+    pub no_guards: bool,
+}
+
+impl Default for PlanOptions {
+    fn default() -> PlanOptions {
+        PlanOptions {
+            strategy: Strategy::Direct,
+            version: None,
+            lock_timeout_ms: 5_000,
+            statement_timeout_ms: 15 * 60_000,
+            batch_size: 1_000,
+            batch_pause_ms: 100,
+            keep_dropped: false,
+            no_guards: false,
+        }
+    }
+}
+
+/// One unit of work: the statements for one change (or a few that belong together), its down,
+/// and what it loses.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub phase: Phase,
+    /// Indexes into the plan's `changes`.
+    pub changes: Vec<usize>,
+    pub summary: String,
+    pub up: Vec<Statement>,
+    pub down: Vec<Statement>,
+    pub lossiness: Lossiness,
+    /// What is lost, in words, when not lossless.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loss: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlannedStatement {
     pub sql: String,
     pub transactional: bool,
+    /// Commits on its own, apart from the statements around it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub own_transaction: bool,
     pub phase: Phase,
     /// What a person should know about this statement (not part of the JSON contract).
     #[serde(skip)]
     pub note: Option<String>,
 }
 
+/// The statements of one phase: one migration file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Migration {
+    pub phase: Phase,
+    pub up: Vec<PlannedStatement>,
+    pub down: Vec<PlannedStatement>,
+}
+
+impl Migration {
+    /// Whether the whole migration may run in one transaction.
+    pub fn atomic(&self) -> bool {
+        self.up
+            .iter()
+            .chain(&self.down)
+            .all(|s| s.transactional && !s.own_transaction)
+    }
+}
+
 /// A complete migration between two schemas.
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub dialect: Dialect,
+    pub strategy: Strategy,
     pub changes: Vec<Change>,
+    pub steps: Vec<Step>,
+    /// One per phase, in the order to apply them.
+    pub migrations: Vec<Migration>,
+    /// Every up statement in order (all phases).
     pub up: Vec<PlannedStatement>,
+    /// Every down statement in order (phases in reverse).
     pub down: Vec<PlannedStatement>,
     /// Likely renames nobody answered; the plan must not be used until they are.
     pub questions: Vec<RenameCandidate>,
+    /// What the reader of the plan should know about it as a whole.
+    pub notes: Vec<String>,
 }
 
 impl Plan {
@@ -47,65 +209,284 @@ impl Plan {
     pub fn down_statements(&self) -> impl Iterator<Item = &str> {
         self.down.iter().map(|s| s.sql.as_str())
     }
+
+    /// The worst lossiness of any step.
+    pub fn lossiness(&self) -> Lossiness {
+        self.steps
+            .iter()
+            .map(|s| s.lossiness)
+            .max()
+            .unwrap_or(Lossiness::Lossless)
+    }
+}
+
+/// Plan the migration `from` → `to` and its reverse with the direct strategy.
+pub fn plan(from: &Schema, to: &Schema, answers: &RenameAnswers) -> Plan {
+    plan_with(from, to, answers, &PlanOptions::default())
 }
 
 /// Plan the migration `from` → `to` and its reverse.
-pub fn plan(from: &Schema, to: &Schema, answers: &RenameAnswers) -> Plan {
+pub fn plan_with(
+    from: &Schema,
+    to: &Schema,
+    answers: &RenameAnswers,
+    options: &PlanOptions,
+) -> Plan {
     let forward = diff::diff(from, to, answers);
+    let (steps, notes) = match options.strategy {
+        Strategy::Direct => (
+            direct_steps(from, to, answers, &forward.changes),
+            Vec::new(),
+        ),
+        Strategy::ZeroDowntime => online::steps(from, to, answers, &forward.changes, options),
+    };
+    let migrations = migrations(to.dialect, &steps, options);
+    let up = migrations.iter().flat_map(|m| m.up.clone()).collect();
+    let down = migrations
+        .iter()
+        .rev()
+        .flat_map(|m| m.down.clone())
+        .collect();
+    Plan {
+        dialect: to.dialect,
+        strategy: options.strategy,
+        changes: forward.changes,
+        steps,
+        migrations,
+        up,
+        down,
+        questions: forward.questions,
+        notes,
+    }
+}
+
+/// The direct strategy: one step holding every change, ordered as a whole in both directions.
+fn direct_steps(
+    from: &Schema,
+    to: &Schema,
+    answers: &RenameAnswers,
+    changes: &[Change],
+) -> Vec<Step> {
+    if changes.is_empty() {
+        return Vec::new();
+    }
     let mut back_answers = answers.inverted(from, to);
     // The way back mirrors the way there; it never asks a question of its own.
     back_answers.assume_no = true;
     let backward = diff::diff(to, from, &back_answers);
-    let dropped_tables = forward
-        .changes
+    let dropped_tables = changes
         .iter()
         .filter_map(|c| match c {
             Change::DropTable { table } => Some(table.name.clone()),
             _ => None,
         })
         .collect();
-    let up = annotate(dialect::statements(&forward.changes, from, to), &[]);
-    let down = annotate(
+    let up = dialect::statements(changes, from, to);
+    let down = annotate_down(
         dialect::statements_with(&backward.changes, to, from, &dropped_tables),
-        &forward.changes,
+        changes,
     );
-    Plan {
-        dialect: to.dialect,
-        changes: forward.changes,
+    let losses: Vec<String> = changes.iter().filter_map(|c| loss(c, from)).collect();
+    vec![Step {
+        phase: Phase::Direct,
+        changes: (0..changes.len()).collect(),
+        summary: format!("{} changes in one migration", changes.len()),
         up,
         down,
-        questions: forward.questions,
+        lossiness: if losses.is_empty() {
+            Lossiness::Lossless
+        } else {
+            Lossiness::Lossy
+        },
+        loss: (!losses.is_empty()).then(|| losses.join("; ")),
+    }]
+}
+
+/// What applying `change` loses for good, in words; `None` when it keeps every value.
+pub(crate) fn loss(change: &Change, from: &Schema) -> Option<String> {
+    match change {
+        Change::DropTable { table } => Some(format!(
+            "table {} and its rows are dropped; the down re-creates it empty",
+            table.name
+        )),
+        Change::DropColumn { table, column } => Some(format!(
+            "the values of {table}.{} are dropped; the down re-adds the column {}",
+            column.name,
+            if column.nullable || column.default.is_some() {
+                "with its default or NULL"
+            } else {
+                "and fails on a non-empty table"
+            }
+        )),
+        Change::AlterColumn { table, from: old, to: new } if old.ty != new.ty => {
+            crate::safety::narrows_type(from.dialect, &old.ty, &new.ty).then(|| {
+                format!(
+                    "{table}.{}: values that do not fit the new type fail the change or are cut; the down cannot restore what was cut",
+                    new.name
+                )
+            })
+        }
+        Change::RecreateEnum { from: old, to: new, .. } => {
+            let removed: Vec<&String> = old.values.iter().filter(|v| !new.values.contains(v)).collect();
+            (!removed.is_empty()).then(|| {
+                format!(
+                    "enum {} loses the values {}; rows holding them fail the change",
+                    new.name,
+                    removed.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
+                )
+            })
+        }
+        Change::DropSequence { sequence } => Some(format!(
+            "sequence {} is dropped with its current value; the down restarts it",
+            sequence.name
+        )),
+        Change::DropView { view } if view.materialized => Some(format!(
+            "materialized view {} is dropped; the down re-creates and refills it from its query",
+            view.name
+        )),
+        _ => None,
     }
 }
 
 /// Attach notes to the down statements that re-create what the up migration dropped.
-fn annotate(statements: Vec<Statement>, forward: &[Change]) -> Vec<PlannedStatement> {
+fn annotate_down(mut statements: Vec<Statement>, forward: &[Change]) -> Vec<Statement> {
     let dropped: Vec<String> = forward
         .iter()
         .filter_map(|change| match change {
-            Change::DropTable { table } => Some(format!("table {}", table.name)),
-            Change::DropColumn { table, column } => Some(format!("column {table}.{}", column.name)),
+            Change::DropTable { table } => Some(table.name.name.clone()),
+            Change::DropColumn { column, .. } => Some(column.name.clone()),
             _ => None,
         })
         .collect();
+    if dropped.is_empty() {
+        return statements;
+    }
+    for statement in &mut statements {
+        let upper = statement.sql.to_ascii_uppercase();
+        let recreates = upper.starts_with("CREATE TABLE") || upper.contains(" ADD COLUMN ");
+        if statement.note.is_none()
+            && recreates
+            && dropped
+                .iter()
+                .any(|name| statement.sql.contains(name.as_str()))
+        {
+            statement.note = Some(RESTORES_STRUCTURE_ONLY.to_string());
+        }
+    }
     statements
+}
+
+pub(crate) const RESTORES_STRUCTURE_ONLY: &str =
+    "re-creates the structure only: rows and values removed by the up migration are not restored";
+
+/// Group the steps by phase into migrations, each opened by the dialect's lock guards.
+fn migrations(dialect: Dialect, steps: &[Step], options: &PlanOptions) -> Vec<Migration> {
+    let mut phases: Vec<Phase> = steps.iter().map(|s| s.phase).collect();
+    phases.sort();
+    phases.dedup();
+    phases
         .into_iter()
-        .map(|statement| {
-            let upper = statement.sql.to_ascii_uppercase();
-            let recreates = upper.starts_with("CREATE TABLE") || upper.contains(" ADD COLUMN ");
-            let note = statement.note.clone().or_else(|| {
-                (recreates && !dropped.is_empty())
-                    .then(|| "re-creates the structure only: rows and values removed by the up migration are not restored".to_string())
-                    .filter(|_| dropped.iter().any(|d| statement.sql.contains(d.rsplit(['.', ' ']).next().unwrap_or(""))))
-            });
-            PlannedStatement {
-                sql: statement.sql,
-                transactional: statement.transactional,
-                phase: Phase::Direct,
-                note,
+        .map(|phase| {
+            let in_phase: Vec<&Step> = steps.iter().filter(|s| s.phase == phase).collect();
+            let planned = |statements: Vec<&Statement>| -> Vec<PlannedStatement> {
+                statements
+                    .into_iter()
+                    .map(|s| PlannedStatement {
+                        sql: s.sql.clone(),
+                        transactional: s.transactional,
+                        own_transaction: s.own_transaction,
+                        phase,
+                        note: s.note.clone(),
+                    })
+                    .collect()
+            };
+            let up_body: Vec<&Statement> = in_phase.iter().flat_map(|s| &s.up).collect();
+            // Each step's down undoes it; the steps are undone last first.
+            let down_body: Vec<&Statement> = in_phase.iter().rev().flat_map(|s| &s.down).collect();
+            let guards = if options.no_guards {
+                Vec::new()
+            } else {
+                guards(dialect, phase, options)
+            };
+            let with_guards = |body: Vec<&Statement>| {
+                if body.is_empty() {
+                    Vec::new()
+                } else {
+                    planned(guards.iter().chain(body).collect())
+                }
+            };
+            Migration {
+                phase,
+                up: with_guards(up_body),
+                down: with_guards(down_body),
             }
         })
         .collect()
+}
+
+/// The statements that make a migration fail fast instead of waiting behind a long lock
+/// (and making every query behind it wait too).
+pub fn guards(dialect: Dialect, phase: Phase, options: &PlanOptions) -> Vec<Statement> {
+    let lock_ms = options.lock_timeout_ms;
+    match dialect {
+        Dialect::Postgres => {
+            let statement_ms = if phase == Phase::Backfill {
+                // A batched backfill is one long statement that commits as it goes.
+                0
+            } else {
+                options.statement_timeout_ms
+            };
+            vec![
+                Statement::new(format!("SET lock_timeout = '{lock_ms}ms'"))
+                    .with_note("fail instead of queueing behind a long transaction (and making every query behind this one wait); retry later"),
+                Statement::new(format!("SET statement_timeout = '{statement_ms}ms'")),
+            ]
+        }
+        Dialect::Mysql => vec![
+            Statement::new(format!(
+                "SET SESSION lock_wait_timeout = {}",
+                lock_ms.div_ceil(1000).max(1)
+            ))
+            .with_note("fail instead of waiting for the metadata lock (and making every query behind this one wait); retry later"),
+        ],
+        Dialect::Sqlite => vec![
+            Statement::new(format!("PRAGMA busy_timeout = {lock_ms}"))
+                .with_note("wait at most this long for another connection's write lock"),
+        ],
+    }
+}
+
+/// One migration as a script. In PostgreSQL a migration with statements that must run outside
+/// a transaction is split into explicit transactions around them, so every statement that can
+/// be atomic is, and a failure leaves a clear point to resume from.
+pub fn migration_script(dialect: Dialect, statements: &[PlannedStatement]) -> String {
+    if dialect != Dialect::Postgres || statements.is_empty() {
+        return script(statements);
+    }
+    let mut text = String::new();
+    let mut group: Vec<PlannedStatement> = Vec::new();
+    let flush = |group: &mut Vec<PlannedStatement>, text: &mut String| {
+        if !group.is_empty() {
+            text.push_str("BEGIN;\n");
+            text.push_str(&script(group));
+            text.push_str("COMMIT;\n");
+            group.clear();
+        }
+    };
+    for statement in statements {
+        if statement.own_transaction {
+            flush(&mut group, &mut text);
+            group.push(statement.clone());
+            flush(&mut group, &mut text);
+        } else if statement.transactional {
+            group.push(statement.clone());
+        } else {
+            flush(&mut group, &mut text);
+            text.push_str(&script(std::slice::from_ref(statement)));
+        }
+    }
+    flush(&mut group, &mut text);
+    text
 }
 
 /// The statements as a script psql, mysql and sqlite3 accept as is.
@@ -113,13 +494,33 @@ pub fn script(statements: &[PlannedStatement]) -> String {
     let mut text = String::new();
     for statement in statements {
         if let Some(note) = &statement.note {
-            text.push_str(&format!("-- {note}\n"));
+            for line in note.lines() {
+                text.push_str(&format!("-- {line}\n"));
+            }
         }
         if !statement.transactional {
             text.push_str("-- must run outside a transaction block\n");
+        } else if statement.own_transaction {
+            text.push_str("-- commits on its own\n");
         }
-        text.push_str(statement.sql.trim_end());
-        text.push_str(";\n");
+        let sql = statement.sql.trim_end();
+        // The mysql client splits at `;`: a compound body goes between other delimiters.
+        if sql.contains(";\n")
+            && !sql.starts_with("DO ")
+            && sql.contains("BEGIN")
+            && is_mysql_routine(sql)
+        {
+            text.push_str("DELIMITER //\n");
+            text.push_str(sql);
+            text.push_str(" //\nDELIMITER ;\n");
+        } else {
+            text.push_str(sql);
+            text.push_str(";\n");
+        }
     }
     text
+}
+
+fn is_mysql_routine(sql: &str) -> bool {
+    sql.starts_with("CREATE PROCEDURE") || sql.starts_with("CREATE TRIGGER")
 }

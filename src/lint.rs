@@ -1,0 +1,484 @@
+//! `migen lint`: the safety rules over migration files someone already wrote.
+//!
+//! Each file is split into statements; each statement is read as DDL on top of the schema as it
+//! stands (the `--schema` source, then every earlier statement and file in order), and the
+//! difference it makes becomes typed changes that the same rules as `migen plan` judge. How a
+//! statement is written counts too: CREATE INDEX CONCURRENTLY, NOT VALID, an explicit
+//! ALGORITHM/LOCK, or a lock timeout set earlier in the file silence the findings they answer.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sqlparser::tokenizer::{Token, Tokenizer};
+
+use crate::dialect;
+use crate::diff::{self, Change, RenameAnswers};
+use crate::error::{Error, Result};
+use crate::model::{Dialect, Schema};
+use crate::normalize;
+use crate::safety::{self, Finding, RuleId, Severity, Version};
+use crate::source::sql;
+
+/// One statement of a migration file and where it starts (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceStatement {
+    pub sql: String,
+    pub line: u64,
+    pub column: u64,
+}
+
+/// A finding at a place in a file.
+#[derive(Debug, Clone, Serialize)]
+pub struct LintFinding {
+    pub file: String,
+    pub line: u64,
+    pub column: u64,
+    pub rule: RuleId,
+    pub severity: Severity,
+    pub message: String,
+    /// The change the statement makes, in words.
+    pub change: String,
+}
+
+/// Split a script into statements at top-level semicolons (quoted text, dollar-quoted bodies
+/// and comments are single tokens, so their semicolons do not split).
+pub fn split_statements(dialect: Dialect, text: &str, file: &str) -> Result<Vec<SourceStatement>> {
+    let sql_dialect = normalize::sql_dialect(dialect);
+    let tokens = Tokenizer::new(sql_dialect.as_ref(), text)
+        .tokenize_with_location()
+        .map_err(|e| {
+            Error::parse(
+                file,
+                e.location.line,
+                e.location.column,
+                format!("cannot read the file: {}", e.message),
+            )
+        })?;
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let offset = |line: u64, column: u64| -> usize {
+        let start = starts
+            .get(line.saturating_sub(1) as usize)
+            .copied()
+            .unwrap_or(text.len());
+        let rest = &text[start..];
+        start
+            + rest
+                .char_indices()
+                .nth(column.saturating_sub(1) as usize)
+                .map(|(i, _)| i)
+                .unwrap_or(rest.len())
+    };
+    let mut statements = Vec::new();
+    let mut first: Option<(u64, u64)> = None;
+    let mut last_end = 0;
+    for token in &tokens {
+        match &token.token {
+            Token::Whitespace(_) => {}
+            Token::SemiColon => {
+                if let Some((line, column)) = first.take() {
+                    let start = offset(line, column);
+                    let end = offset(token.span.start.line, token.span.start.column);
+                    statements.push(SourceStatement {
+                        sql: text[start..end].trim_end().to_string(),
+                        line,
+                        column,
+                    });
+                }
+            }
+            Token::EOF => {}
+            _ => {
+                if first.is_none() {
+                    first = Some((token.span.start.line, token.span.start.column));
+                }
+                last_end = offset(token.span.end.line, token.span.end.column);
+            }
+        }
+    }
+    if let Some((line, column)) = first {
+        let start = offset(line, column);
+        statements.push(SourceStatement {
+            sql: text[start..last_end.max(start)].trim_end().to_string(),
+            line,
+            column,
+        });
+    }
+    Ok(statements)
+}
+
+/// How a statement is written, beyond what it changes.
+#[derive(Debug, Default, Clone, Copy)]
+struct Written {
+    concurrently: bool,
+    not_valid: bool,
+    algorithm_and_lock: bool,
+}
+
+impl Written {
+    fn of(sql: &str) -> Written {
+        let upper = sql.to_ascii_uppercase();
+        let words: Vec<&str> = upper
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let has = |w: &str| words.contains(&w);
+        Written {
+            concurrently: has("CONCURRENTLY"),
+            not_valid: words.windows(2).any(|p| p == ["NOT", "VALID"]),
+            algorithm_and_lock: has("ALGORITHM") && has("LOCK"),
+        }
+    }
+}
+
+/// Whether a statement sets the dialect's lock guard.
+fn sets_lock_timeout(dialect: Dialect, sql: &str) -> bool {
+    let lower = sql.to_ascii_lowercase();
+    match dialect {
+        Dialect::Postgres => lower.starts_with("set") && lower.contains("lock_timeout"),
+        Dialect::Mysql => lower.starts_with("set") && lower.contains("lock_wait_timeout"),
+        Dialect::Sqlite => lower.starts_with("pragma") && lower.contains("busy_timeout"),
+    }
+}
+
+/// The DDL that rebuilds `schema` (the starting point the files are read on top of).
+pub fn schema_ddl(schema: &Schema) -> String {
+    let empty = Schema::empty(schema.dialect);
+    let changes = diff::diff(&empty, schema, &RenameAnswers::never()).changes;
+    dialect::script(&dialect::statements(&changes, &empty, schema))
+}
+
+/// The changes one statement makes to the schema `before_text` describes. A rename is read as
+/// the rename it is (never as a drop and an add).
+fn statement_changes(
+    dialect: Dialect,
+    before_text: &str,
+    before: &Schema,
+    statement: &str,
+    file: &str,
+) -> std::result::Result<(Schema, Vec<Change>), String> {
+    let after_text = format!("{before_text}\n{statement};\n");
+    let after = sql::parse(dialect, &after_text, file).map_err(|e| match e {
+        Error::Parse { message, .. } => message,
+        other => other.to_string(),
+    })?;
+    let mut answers = RenameAnswers::default();
+    loop {
+        let result = diff::diff(before, &after, &answers);
+        if result.questions.is_empty() {
+            return Ok((after, result.changes));
+        }
+        for question in result.questions {
+            let answer = question.answer();
+            let (old, new) = answer.split_once('=').expect("answers are old=new");
+            answers.renames.push((old.to_string(), new.to_string()));
+        }
+    }
+}
+
+/// Lint `files` in order on top of `base` for a server `version`.
+pub fn lint(files: &[PathBuf], base: &Schema, version: &Version) -> Result<Vec<LintFinding>> {
+    let dialect = base.dialect;
+    let mut state_text = schema_ddl(base);
+    let mut state = base.clone();
+    let mut out = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let file = path.display().to_string();
+        let mut guarded = false;
+        let mut file_changes: Vec<(Change, usize)> = Vec::new();
+        let file_start = state.clone();
+        let statements = split_statements(dialect, up_part(&text), &file)?;
+        for (at, statement) in statements.iter().enumerate() {
+            if sets_lock_timeout(dialect, &statement.sql) {
+                guarded = true;
+            }
+            let (after, changes) =
+                statement_changes(dialect, &state_text, &state, &statement.sql, &file).map_err(
+                    |message| {
+                        Error::parse(
+                            &file,
+                            statement.line,
+                            statement.column,
+                            format!("cannot read this statement: {message}"),
+                        )
+                    },
+                )?;
+            if changes.is_empty() {
+                // Not a schema change (data, settings, VALIDATE…): nothing for the rules.
+                state_text.push_str(&format!("\n{};\n", statement.sql));
+                continue;
+            }
+            let written = Written::of(&statement.sql);
+            for finding in safety::analyze(&changes, &state, version, None) {
+                if answered(finding.rule, written, guarded) {
+                    continue;
+                }
+                out.push(located(&file, statement, &changes, finding));
+            }
+            for change in changes {
+                file_changes.push((change, at));
+            }
+            state_text.push_str(&format!("\n{};\n", statement.sql));
+            state = after;
+        }
+        // Rules about the migration as a whole (expand and contract mixed in one file).
+        let all: Vec<Change> = file_changes.iter().map(|(c, _)| c.clone()).collect();
+        for finding in safety::analyze(&all, &file_start, version, None) {
+            if finding.rule != RuleId::MixedExpandContract {
+                continue;
+            }
+            let statement = &statements[file_changes[finding.change].1];
+            out.push(located(&file, statement, &all, finding));
+        }
+    }
+    Ok(out)
+}
+
+/// The part of a migration file that migrates up: dbmate and goose keep the down in the same
+/// file after a marker.
+fn up_part(text: &str) -> &str {
+    ["-- migrate:down", "-- +goose Down"]
+        .iter()
+        .filter_map(|marker| text.find(marker))
+        .min()
+        .map_or(text, |at| &text[..at])
+}
+
+fn located(
+    file: &str,
+    statement: &SourceStatement,
+    changes: &[Change],
+    finding: Finding,
+) -> LintFinding {
+    LintFinding {
+        file: file.to_string(),
+        line: statement.line,
+        column: statement.column,
+        rule: finding.rule,
+        severity: finding.severity,
+        change: changes
+            .get(finding.change)
+            .map(|c| c.describe())
+            .unwrap_or_default(),
+        message: finding.message,
+    }
+}
+
+/// Whether the way the statement (or the file before it) is written already answers the rule.
+fn answered(rule: RuleId, written: Written, guarded: bool) -> bool {
+    match rule {
+        RuleId::CreateIndexNonConcurrently | RuleId::DropIndexNonConcurrently => {
+            written.concurrently
+        }
+        RuleId::AddForeignKeyValidating | RuleId::AddCheckConstraintValidating => written.not_valid,
+        RuleId::RequireAlgorithmLock => written.algorithm_and_lock,
+        RuleId::RequireLockTimeout => guarded,
+        _ => false,
+    }
+}
+
+/// GitHub workflow commands: one annotation per finding.
+pub fn github_annotations(findings: &[LintFinding]) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let level = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        out.push_str(&format!(
+            "::{level} file={},line={},col={},title={}::{}\n",
+            escape_property(&f.file),
+            f.line,
+            f.column,
+            escape_property(&f.rule.to_string()),
+            escape_data(&f.message)
+        ));
+    }
+    out
+}
+
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Migration files in the order a runner applies them: a directory's `.sql` files by name.
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|source| Error::Io {
+                    path: path.clone(),
+                    source,
+                })?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+                // A down script is not part of the way forward.
+                .filter(|p| !is_down_script(p))
+                .collect();
+            inside.sort();
+            files.extend(inside);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn is_down_script(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    // golang-migrate's `N_name.down.sql`, Flyway's undo `U<version>__name.sql`.
+    let flyway_undo = name.starts_with('u')
+        && name[1..].starts_with(|c: char| c.is_ascii_digit())
+        && name.contains("__");
+    name.ends_with(".down.sql") || flyway_undo
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn statements_split_at_top_level_semicolons_with_positions() {
+        let text = "CREATE TABLE t (id int);\n-- a comment; with a semicolon\n  DO $$ BEGIN PERFORM 1; END $$;\nINSERT INTO t VALUES (';')";
+        let statements = split_statements(Dialect::Postgres, text, "f.sql").unwrap();
+        let sql: Vec<&str> = statements.iter().map(|s| s.sql.as_str()).collect();
+        assert_eq!(
+            sql,
+            [
+                "CREATE TABLE t (id int)",
+                "DO $$ BEGIN PERFORM 1; END $$",
+                "INSERT INTO t VALUES (';')"
+            ]
+        );
+        assert_eq!((statements[1].line, statements[1].column), (3, 3));
+        assert_eq!((statements[2].line, statements[2].column), (4, 1));
+    }
+
+    #[test]
+    fn findings_point_at_the_statement_and_respect_how_it_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = sql::parse(
+            Dialect::Postgres,
+            "CREATE TABLE users (id bigint PRIMARY KEY, email text, org_id bigint);\nCREATE TABLE orgs (id bigint PRIMARY KEY);",
+            "schema.sql",
+        )
+        .unwrap();
+        let careless = write(
+            dir.path(),
+            "001_careless.sql",
+            "CREATE INDEX users_email_idx ON users (email);\n\nALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id);\n",
+        );
+        let version = Version::parse("postgres:15").unwrap();
+        let found = lint(&[careless], &base, &version).unwrap();
+        let at = |rule: RuleId| found.iter().find(|f| f.rule == rule).map(|f| f.line);
+        assert_eq!(
+            at(RuleId::CreateIndexNonConcurrently),
+            Some(1),
+            "{found:#?}"
+        );
+        assert_eq!(at(RuleId::AddForeignKeyValidating), Some(3), "{found:#?}");
+        assert!(at(RuleId::RequireLockTimeout).is_some(), "{found:#?}");
+
+        let careful = write(
+            dir.path(),
+            "002_careful.sql",
+            "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\nALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_org_fk;\n",
+        );
+        let found = lint(&[careful], &base, &version).unwrap();
+        assert!(
+            !found.iter().any(|f| matches!(
+                f.rule,
+                RuleId::CreateIndexNonConcurrently
+                    | RuleId::AddForeignKeyValidating
+                    | RuleId::RequireLockTimeout
+            )),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn files_build_on_each_other_and_renames_are_renames() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = write(
+            dir.path(),
+            "001.sql",
+            "CREATE TABLE accounts (id integer PRIMARY KEY, name text);",
+        );
+        let second = write(
+            dir.path(),
+            "002.sql",
+            "ALTER TABLE accounts RENAME COLUMN name TO full_name;\nALTER TABLE accounts DROP COLUMN full_name;",
+        );
+        let version = Version::parse("postgres:15").unwrap();
+        let found = lint(
+            &[first, second],
+            &Schema::empty(Dialect::Postgres),
+            &version,
+        )
+        .unwrap();
+        let rename = found
+            .iter()
+            .find(|f| f.rule == RuleId::RenameColumnBreaksClients)
+            .expect("the rename is a rename");
+        assert_eq!((rename.line, rename.file.ends_with("002.sql")), (1, true));
+        let drop = found
+            .iter()
+            .find(|f| f.rule == RuleId::DropColumn)
+            .expect("the drop");
+        assert_eq!(drop.line, 2);
+        assert!(drop.change.contains("accounts.full_name"), "{drop:?}");
+    }
+
+    #[test]
+    fn an_unreadable_statement_names_its_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = write(
+            dir.path(),
+            "003.sql",
+            "CREATE TABLE a (id int);\n\n  ALTER TABLE missing ADD COLUMN x int;",
+        );
+        let version = Version::parse("postgres:15").unwrap();
+        let error = lint(&[bad], &Schema::empty(Dialect::Postgres), &version).unwrap_err();
+        let text = error.to_string();
+        assert!(text.contains("003.sql:3:3"), "{text}");
+        assert_eq!(error.exit_code(), 2);
+    }
+
+    #[test]
+    fn github_annotations_escape_their_fields() {
+        let finding = LintFinding {
+            file: "db/001, init.sql".into(),
+            line: 4,
+            column: 2,
+            rule: RuleId::DropTable,
+            severity: Severity::Error,
+            message: "50% of it\nis gone".into(),
+            change: String::new(),
+        };
+        assert_eq!(
+            github_annotations(&[finding]),
+            "::error file=db/001%2C init.sql,line=4,col=2,title=drop-table::50%25 of it%0Ais gone\n"
+        );
+    }
+}

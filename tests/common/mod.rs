@@ -1,0 +1,70 @@
+//! What the database-backed test suites share: the case corpus and the servers.
+// Each test crate uses its own part of this module.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use migen::model::Dialect;
+use migen::source::live;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct CaseFile {
+    #[serde(rename = "case")]
+    pub cases: Vec<Case>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Case {
+    pub name: String,
+    pub before: String,
+    pub after: String,
+    #[serde(default)]
+    pub seed: Option<String>,
+    #[serde(default)]
+    pub renames: Vec<String>,
+    #[serde(default)]
+    pub expect: Option<String>,
+}
+
+pub fn case_files(dialect: Dialect) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cases")
+        .join(dialect.name());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The server for a dialect, or `None` (skip) when it is unreachable outside CI.
+pub fn server(dialect: Dialect) -> Option<String> {
+    let url = match dialect {
+        Dialect::Sqlite => return Some("sqlite://".into()),
+        Dialect::Postgres => std::env::var("MIGEN_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into()),
+        Dialect::Mysql => std::env::var("MIGEN_TEST_MYSQL")
+            .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/".into()),
+    };
+    match live::create_scratch(&url) {
+        Ok(_) => Some(url),
+        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("{dialect} server unreachable under CI=true: {e}")
+        }
+        Err(e) => {
+            eprintln!("skipping {dialect} round trips: server unreachable ({e})");
+            None
+        }
+    }
+}
+
+/// The cases of one corpus file.
+pub fn cases(file: &Path) -> Vec<Case> {
+    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let parsed: CaseFile =
+        toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    parsed.cases
+}
