@@ -125,8 +125,8 @@ fn run(dialect: Dialect, strategy: Strategy, rows: u64) -> Result<Figures, Strin
     let options = PlanOptions {
         strategy,
         version,
-        batch_size: 5_000,
-        batch_pause_ms: 20,
+        batch_size: 1_000,
+        batch_pause_ms: 10,
         lock_timeout_ms: 2_000,
         ..PlanOptions::default()
     };
@@ -174,18 +174,19 @@ fn run(dialect: Dialect, strategy: Strategy, rows: u64) -> Result<Figures, Strin
     let started = Instant::now();
     let mut plan_error = None;
     'apply: for migration in &plan.migrations {
-        for statement in &migration.up {
-            // A statement that times out waiting for its lock is retried, as the guard intends.
+        // As the script runs: PostgreSQL's transactional statements grouped in transactions.
+        for unit in plan::units(dialect, &migration.up) {
+            // A unit that times out waiting for its lock is retried, as the guard intends.
             let mut attempts = 0;
             loop {
-                match db.execute(&statement.sql) {
+                match run_unit(db.as_mut(), &unit) {
                     Ok(()) => break,
-                    Err(e) if is_lock_timeout(&e.to_string()) && attempts < 20 => {
+                    Err(e) if is_lock_timeout(&e) && attempts < 20 => {
                         attempts += 1;
                         thread::sleep(Duration::from_millis(200));
                     }
                     Err(e) => {
-                        plan_error = Some(format!("{e}\n{}", statement.sql));
+                        plan_error = Some(e);
                         break 'apply;
                     }
                 }
@@ -207,6 +208,24 @@ fn run(dialect: Dialect, strategy: Strategy, rows: u64) -> Result<Figures, Strin
         failed: failed.load(Ordering::Relaxed),
         plan_time,
     })
+}
+
+fn run_unit(db: &mut dyn live::Database, unit: &plan::Unit) -> Result<(), String> {
+    if unit.transaction {
+        db.execute("BEGIN").map_err(|e| e.to_string())?;
+    }
+    for statement in &unit.statements {
+        if let Err(e) = db.execute(&statement.sql) {
+            if unit.transaction {
+                let _ = db.execute("ROLLBACK");
+            }
+            return Err(format!("{e}\n{}", statement.sql));
+        }
+    }
+    if unit.transaction {
+        db.execute("COMMIT").map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// PostgreSQL's "canceling statement due to lock timeout", MySQL's "Lock wait timeout exceeded".

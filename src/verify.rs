@@ -165,7 +165,7 @@ fn run(input: &VerifyInput, db: &mut dyn Database, result: &mut Verification) ->
         result.pass("up", "0 statements");
     }
     for migration in &plan.migrations {
-        match apply(db, migration.up.iter().map(|s| s.sql.as_str())) {
+        match apply_migration(db, dialect, &migration.up) {
             Ok(n) => result.pass(label("up", migration.phase), format!("{n} statements")),
             Err(e) => {
                 result.fail(label("up", migration.phase), e.to_string());
@@ -189,7 +189,7 @@ fn run(input: &VerifyInput, db: &mut dyn Database, result: &mut Verification) ->
         result.pass("down", "0 statements");
     }
     for migration in plan.migrations.iter().rev() {
-        match apply(db, migration.down.iter().map(|s| s.sql.as_str())) {
+        match apply_migration(db, dialect, &migration.down) {
             Ok(n) => result.pass(label("down", migration.phase), format!("{n} statements")),
             Err(e) => {
                 result.fail(label("down", migration.phase), e.to_string());
@@ -200,6 +200,34 @@ fn run(input: &VerifyInput, db: &mut dyn Database, result: &mut Verification) ->
     let after_down = db.introspect()?;
     compare(result, "source restored", &after_down, input.before);
     Ok(())
+}
+
+/// Run one migration the way its script runs: PostgreSQL's transactional statements grouped
+/// into transactions (see `plan::units`), the rest one by one. Returns the statement count.
+pub fn apply_migration(
+    db: &mut dyn Database,
+    dialect: Dialect,
+    statements: &[plan::PlannedStatement],
+) -> Result<usize> {
+    let mut count = 0;
+    for unit in plan::units(dialect, statements) {
+        if unit.transaction {
+            db.execute("BEGIN")?;
+        }
+        for statement in &unit.statements {
+            if let Err(e) = db.execute(&statement.sql) {
+                if unit.transaction {
+                    let _ = db.execute("ROLLBACK");
+                }
+                return Err(e);
+            }
+            count += 1;
+        }
+        if unit.transaction {
+            db.execute("COMMIT")?;
+        }
+    }
+    Ok(count)
 }
 
 fn apply<'a>(db: &mut dyn Database, statements: impl Iterator<Item = &'a str>) -> Result<usize> {

@@ -37,10 +37,9 @@ fn count(db: &mut dyn Database, condition: &str) -> u64 {
 }
 
 fn apply(db: &mut dyn Database, statements: &[plan::PlannedStatement], what: &str) {
-    for statement in statements {
-        db.execute(&statement.sql)
-            .unwrap_or_else(|e| panic!("{what}: {e}\n{}", statement.sql));
-    }
+    let dialect = db.dialect();
+    migen::verify::apply_migration(db, dialect, statements)
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
 }
 
 fn same_schema(db: &mut dyn Database, expected: &Schema) -> Vec<String> {

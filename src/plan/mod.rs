@@ -456,36 +456,66 @@ pub fn guards(dialect: Dialect, phase: Phase, options: &PlanOptions) -> Vec<Stat
     }
 }
 
-/// One migration as a script. In PostgreSQL a migration with statements that must run outside
-/// a transaction is split into explicit transactions around them, so every statement that can
-/// be atomic is, and a failure leaves a clear point to resume from.
-pub fn migration_script(dialect: Dialect, statements: &[PlannedStatement]) -> String {
-    if dialect != Dialect::Postgres || statements.is_empty() {
-        return script(statements);
-    }
-    let mut text = String::new();
-    let mut group: Vec<PlannedStatement> = Vec::new();
-    let flush = |group: &mut Vec<PlannedStatement>, text: &mut String| {
+/// Statements that run together: in one transaction, or one statement on its own.
+#[derive(Debug)]
+pub struct Unit<'a> {
+    /// Run between BEGIN and COMMIT.
+    pub transaction: bool,
+    pub statements: Vec<&'a PlannedStatement>,
+}
+
+/// How a migration's statements run. In PostgreSQL the statements between those that must run
+/// outside a transaction (or commit on their own) form transactions, so everything that can be
+/// atomic is, and a failure leaves a clear point to resume from. MySQL commits every DDL
+/// statement by itself and SQLite migrations are run as written: one statement per unit.
+pub fn units(dialect: Dialect, statements: &[PlannedStatement]) -> Vec<Unit<'_>> {
+    fn flush<'a>(group: &mut Vec<&'a PlannedStatement>, units: &mut Vec<Unit<'a>>) {
         if !group.is_empty() {
-            text.push_str("BEGIN;\n");
-            text.push_str(&script(group));
-            text.push_str("COMMIT;\n");
-            group.clear();
-        }
-    };
-    for statement in statements {
-        if statement.own_transaction {
-            flush(&mut group, &mut text);
-            group.push(statement.clone());
-            flush(&mut group, &mut text);
-        } else if statement.transactional {
-            group.push(statement.clone());
-        } else {
-            flush(&mut group, &mut text);
-            text.push_str(&script(std::slice::from_ref(statement)));
+            units.push(Unit {
+                transaction: true,
+                statements: std::mem::take(group),
+            });
         }
     }
-    flush(&mut group, &mut text);
+    let mut units: Vec<Unit> = Vec::new();
+    let mut group: Vec<&PlannedStatement> = Vec::new();
+    for statement in statements {
+        if dialect != Dialect::Postgres {
+            units.push(Unit {
+                transaction: false,
+                statements: vec![statement],
+            });
+        } else if statement.own_transaction {
+            flush(&mut group, &mut units);
+            group.push(statement);
+            flush(&mut group, &mut units);
+        } else if statement.transactional {
+            group.push(statement);
+        } else {
+            flush(&mut group, &mut units);
+            units.push(Unit {
+                transaction: false,
+                statements: vec![statement],
+            });
+        }
+    }
+    flush(&mut group, &mut units);
+    units
+}
+
+/// One migration as a script (PostgreSQL's transactions spelled out, see `units`).
+pub fn migration_script(dialect: Dialect, statements: &[PlannedStatement]) -> String {
+    let mut text = String::new();
+    for unit in units(dialect, statements) {
+        let body: Vec<PlannedStatement> = unit.statements.into_iter().cloned().collect();
+        if unit.transaction {
+            text.push_str("BEGIN;\n");
+            text.push_str(&script(&body));
+            text.push_str("COMMIT;\n");
+        } else {
+            text.push_str(&script(&body));
+        }
+    }
     text
 }
 

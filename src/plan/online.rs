@@ -478,6 +478,41 @@ impl<'a> Planner<'a> {
         None
     }
 
+    /// The shadow column as the expand phase adds it: nullable and without a default, except on
+    /// MySQL for a NOT NULL target, where it starts NOT NULL with a placeholder default, so the
+    /// swap is catalog-only (MySQL makes a column NOT NULL only by rebuilding the table).
+    fn shadow_column(&self, shadow: &Shadow) -> Column {
+        let mut column = shadow.new.clone();
+        column.name = shadow.shadow.clone();
+        column.nullable = true;
+        column.default = None;
+        column.comment = None;
+        if self.dialect == Dialect::Mysql && !shadow.rename && !shadow.new.nullable {
+            let placeholder = match (&shadow.new.default, &shadow.new.ty) {
+                (
+                    Some(
+                        value @ (DefaultValue::Number(_)
+                        | DefaultValue::String(_)
+                        | DefaultValue::Bool(_)),
+                    ),
+                    _,
+                ) => Some(value.clone()),
+                (_, Type::Integer { .. } | Type::Decimal { .. } | Type::Float { .. }) => {
+                    Some(DefaultValue::Number("0".into()))
+                }
+                (_, Type::Char { .. } | Type::Varchar { .. }) => {
+                    Some(DefaultValue::String(String::new()))
+                }
+                _ => None,
+            };
+            if let Some(placeholder) = placeholder {
+                column.nullable = false;
+                column.default = Some(placeholder);
+            }
+        }
+        column
+    }
+
     /// Changes a shadow recipe already covers: the indexes and constraints on the shadowed
     /// column are dropped with the old column and rebuilt on the new one.
     fn absorb_into_shadows(&self, treatments: &mut [Treatment]) {
@@ -1185,11 +1220,7 @@ impl<'a> Planner<'a> {
         let after = &self.to.tables[table];
 
         // expand: the shadow column and the trigger that keeps it in sync
-        let mut bare = shadow.new.clone();
-        bare.name = shadow.shadow.clone();
-        bare.nullable = true;
-        bare.default = None;
-        bare.comment = None;
+        let bare = self.shadow_column(shadow);
         let add = self.forward(Change::AddColumn {
             table: table.clone(),
             column: bare.clone(),
@@ -1235,10 +1266,16 @@ impl<'a> Planner<'a> {
 
         // backfill: copy in batches, prove NOT NULL, build the indexes on the shadow column
         let converted = sync.convert(&old);
+        let pending = if bare.nullable {
+            format!("{s} IS NULL AND {old} IS NOT NULL")
+        } else {
+            // A NOT NULL shadow starts at its placeholder default: compare the values.
+            format!("NOT ({s} <=> {old})")
+        };
         let fill = Backfill {
             table: before,
             assignments: vec![format!("{s} = {converted}")],
-            pending: format!("{s} IS NULL AND {old} IS NOT NULL"),
+            pending,
             label: format!("{}.{}", table.name, shadow.shadow),
         };
         let mut up = fill.statements(d, self.options);
@@ -1347,6 +1384,20 @@ impl<'a> Planner<'a> {
         let objects_before = ShadowObjects::of(before, &shadow.old.name);
         let mut up = sync.drop();
         let mut down = Vec::new();
+        // MySQL cannot swap columns in a transaction: writes are held off by a table lock for
+        // the moment the triggers go and the columns trade places (catalog-only changes when the
+        // shadow is already NOT NULL), so no write lands between the two.
+        let locked_swap = d == Dialect::Mysql && !shadow.rename;
+        if locked_swap {
+            let mut lock = Statement::new(format!("LOCK TABLES {t} WRITE"));
+            lock.note = Some(if bare.nullable {
+                "holds writes off during the swap; the shadow column is nullable, so making it NOT NULL rebuilds the table under this lock".to_string()
+            } else {
+                "holds writes off for the moment the columns trade places (catalog-only changes)"
+                    .to_string()
+            });
+            up.insert(0, lock);
+        }
         // MySQL keeps a multi-column index without the dropped column: drop them explicitly.
         if d == Dialect::Mysql {
             for index in objects_before.index_like() {
@@ -1431,6 +1482,7 @@ impl<'a> Planner<'a> {
                 up.push(change);
             }
         }
+
         for (index, temp) in &temp_indexes {
             let constraint = objects_after
                 .uniques
@@ -1467,6 +1519,10 @@ impl<'a> Planner<'a> {
                     ),
                 )),
             }
+        }
+        if locked_swap {
+            // Constraints that read other tables come after the lock.
+            up.push(Statement::new("UNLOCK TABLES"));
         }
         let mut validations = Vec::new();
         for check in &objects_after.checks {
@@ -1574,11 +1630,7 @@ impl<'a> Planner<'a> {
                 }
             }
             _ => {
-                let mut bare_shadow = shadow.new.clone();
-                bare_shadow.name = shadow.shadow.clone();
-                bare_shadow.nullable = true;
-                bare_shadow.default = None;
-                bare_shadow.comment = None;
+                let bare_shadow = self.shadow_column(shadow);
                 let def = dialect::column_def(d, table, &bare_shadow, &Default::default());
                 down.push(alter(d, table, format!("CHANGE COLUMN {new_col} {def}")));
             }
