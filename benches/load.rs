@@ -7,7 +7,9 @@
 //! default, adds an index, adds a foreign key, sets NOT NULL, changes int → bigint and renames a
 //! column. MariaDB/MySQL: 1,000,000 rows; add column, add index, change int → bigint.
 //! Servers come from `MIGEN_TEST_POSTGRES` / `MIGEN_TEST_MYSQL` (localhost defaults);
-//! `MIGEN_LOAD_DIALECTS=postgres` runs one.
+//! `MIGEN_LOAD_DIALECTS=postgres` runs one; `MIGEN_LOAD_BATCH` sets the backfill batch size
+//! (default 1,000): a batch holds its rows' locks until it commits, so it bounds how long a
+//! write to one of those rows can wait.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -25,6 +27,8 @@ const WRITERS: usize = 4;
 
 struct Figures {
     longest_wait: Duration,
+    /// The statement running when the longest wait happened (its first line).
+    worst_during: String,
     writes: u64,
     failed: u64,
     plan_time: Duration,
@@ -57,13 +61,14 @@ fn main() {
         for strategy in [Strategy::Direct, Strategy::ZeroDowntime] {
             match run(dialect, strategy, rows) {
                 Ok(f) => println!(
-                    "{:<10} {:<14} {:>11.0} ms {:>10} {:>8} {:>10.1} s",
+                    "{:<10} {:<14} {:>11.0} ms {:>10} {:>8} {:>10.1} s\n    longest wait during: {}",
                     dialect.name(),
                     strategy.name(),
                     f.longest_wait.as_secs_f64() * 1000.0,
                     f.writes,
                     f.failed,
-                    f.plan_time.as_secs_f64()
+                    f.plan_time.as_secs_f64(),
+                    f.worst_during
                 ),
                 Err(e) => println!(
                     "{:<10} {:<14} not run: {e}",
@@ -125,7 +130,10 @@ fn run(dialect: Dialect, strategy: Strategy, rows: u64) -> Result<Figures, Strin
     let options = PlanOptions {
         strategy,
         version,
-        batch_size: 1_000,
+        batch_size: std::env::var("MIGEN_LOAD_BATCH")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1_000),
         batch_pause_ms: 10,
         lock_timeout_ms: 2_000,
         ..PlanOptions::default()
@@ -135,14 +143,17 @@ fn run(dialect: Dialect, strategy: Strategy, rows: u64) -> Result<Figures, Strin
     // The writers: updates of existing rows and inserts of new ones, columns every version has.
     let stop = Arc::new(AtomicBool::new(false));
     let longest = Arc::new(AtomicU64::new(0));
+    // The longest wait since the current unit of the plan started.
+    let window = Arc::new(AtomicU64::new(0));
     let writes = Arc::new(AtomicU64::new(0));
     let failed = Arc::new(AtomicU64::new(0));
     let mut handles = Vec::new();
     for writer in 0..WRITERS {
         let url = scratch.url.clone();
-        let (stop, longest, writes, failed) = (
+        let (stop, longest, window, writes, failed) = (
             stop.clone(),
             longest.clone(),
+            window.clone(),
             writes.clone(),
             failed.clone(),
         );
@@ -162,6 +173,7 @@ fn run(dialect: Dialect, strategy: Strategy, rows: u64) -> Result<Figures, Strin
                 let result = db.execute(&sql);
                 let waited = started.elapsed().as_micros() as u64;
                 longest.fetch_max(waited, Ordering::Relaxed);
+                window.fetch_max(waited, Ordering::Relaxed);
                 writes.fetch_add(1, Ordering::Relaxed);
                 if result.is_err() {
                     failed.fetch_add(1, Ordering::Relaxed);
@@ -173,14 +185,28 @@ fn run(dialect: Dialect, strategy: Strategy, rows: u64) -> Result<Figures, Strin
     thread::sleep(Duration::from_millis(500));
     let started = Instant::now();
     let mut plan_error = None;
+    let mut worst = (0, String::new());
     'apply: for migration in &plan.migrations {
         // As the script runs: PostgreSQL's transactional statements grouped in transactions.
         for unit in plan::units(dialect, &migration.up) {
             // A unit that times out waiting for its lock is retried, as the guard intends.
             let mut attempts = 0;
+            window.store(0, Ordering::Relaxed);
             loop {
                 match run_unit(db.as_mut(), &unit) {
-                    Ok(()) => break,
+                    Ok(()) => {
+                        let waited = window.load(Ordering::Relaxed);
+                        if waited > worst.0 {
+                            let first = unit
+                                .statements
+                                .iter()
+                                .map(|s| s.sql.lines().next().unwrap_or("").to_string())
+                                .collect::<Vec<_>>()
+                                .join(" / ");
+                            worst = (waited, first.chars().take(150).collect());
+                        }
+                        break;
+                    }
                     Err(e) if is_lock_timeout(&e) && attempts < 20 => {
                         attempts += 1;
                         thread::sleep(Duration::from_millis(200));
@@ -204,6 +230,7 @@ fn run(dialect: Dialect, strategy: Strategy, rows: u64) -> Result<Figures, Strin
     }
     Ok(Figures {
         longest_wait: Duration::from_micros(longest.load(Ordering::Relaxed)),
+        worst_during: worst.1,
         writes: writes.load(Ordering::Relaxed),
         failed: failed.load(Ordering::Relaxed),
         plan_time,

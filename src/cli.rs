@@ -290,10 +290,12 @@ fn lint_command(args: &LintArgs) -> Result<i32> {
                     f.file, f.line, f.column, f.severity, f.rule, f.message
                 ));
             }
+            let plural =
+                |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
             text.push_str(&format!(
-                "{} findings in {} files\n",
-                findings.len(),
-                files.len()
+                "{} in {}\n",
+                plural(findings.len(), "finding"),
+                plural(files.len(), "file")
             ));
             text
         }

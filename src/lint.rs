@@ -189,6 +189,7 @@ pub fn lint(files: &[PathBuf], base: &Schema, version: &Version) -> Result<Vec<L
         })?;
         let file = path.display().to_string();
         let mut guarded = false;
+        let mut warned_lock_timeout = false;
         let mut file_changes: Vec<(Change, usize)> = Vec::new();
         let file_start = state.clone();
         let statements = split_statements(dialect, up_part(&text), &file)?;
@@ -213,9 +214,21 @@ pub fn lint(files: &[PathBuf], base: &Schema, version: &Version) -> Result<Vec<L
                 continue;
             }
             let written = Written::of(&statement.sql);
-            for finding in safety::analyze(&changes, &state, version, None) {
+            // A table this file creates holds no rows and no running code uses it yet.
+            let mut judged = state.clone();
+            judged
+                .tables
+                .retain(|name, _| file_start.tables.contains_key(name));
+            for finding in safety::analyze(&changes, &judged, version, None) {
                 if answered(finding.rule, written, guarded) {
                     continue;
+                }
+                // Said once per file, at the first statement it is about.
+                if finding.rule == RuleId::RequireLockTimeout {
+                    if warned_lock_timeout {
+                        continue;
+                    }
+                    warned_lock_timeout = true;
                 }
                 out.push(located(&file, statement, &changes, finding));
             }
@@ -448,6 +461,35 @@ mod tests {
             .expect("the drop");
         assert_eq!(drop.line, 2);
         assert!(drop.change.contains("accounts.full_name"), "{drop:?}");
+    }
+
+    #[test]
+    fn a_table_made_in_the_same_file_is_not_judged_as_live() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write(
+            dir.path(),
+            "001.sql",
+            "CREATE TABLE t (id bigint PRIMARY KEY, a int);\nUPDATE t SET a = 1;\nALTER TABLE t ALTER COLUMN a SET NOT NULL;\nCREATE INDEX t_a_idx ON t (a);",
+        );
+        let later = write(
+            dir.path(),
+            "002.sql",
+            "CREATE INDEX t_id_a_idx ON t (id, a);",
+        );
+        let version = Version::parse("postgres:15").unwrap();
+        let found = lint(&[file, later], &Schema::empty(Dialect::Postgres), &version).unwrap();
+        let rules: Vec<(String, RuleId)> = found
+            .iter()
+            .map(|f| (f.file.rsplit('/').next().unwrap().to_string(), f.rule))
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                ("002.sql".to_string(), RuleId::CreateIndexNonConcurrently),
+                ("002.sql".to_string(), RuleId::RequireLockTimeout),
+            ],
+            "{found:#?}"
+        );
     }
 
     #[test]
