@@ -8,7 +8,7 @@
 //! column. MariaDB/MySQL: 1,000,000 rows; add column, add index, change int → bigint.
 //! Servers come from `MIGEN_TEST_POSTGRES` / `MIGEN_TEST_MYSQL` (localhost defaults);
 //! `MIGEN_LOAD_DIALECTS=postgres` runs one; `MIGEN_LOAD_BATCH` sets the backfill batch size
-//! (default 1,000): a batch holds its rows' locks until it commits, so it bounds how long a
+//! (default 500): a batch holds its rows' locks until it commits, so it bounds how long a
 //! write to one of those rows can wait.
 
 use std::sync::Arc;
@@ -133,7 +133,7 @@ fn run(dialect: Dialect, strategy: Strategy, rows: u64) -> Result<Figures, Strin
         batch_size: std::env::var("MIGEN_LOAD_BATCH")
             .ok()
             .and_then(|v| v.parse().ok())
-            .unwrap_or(1_000),
+            .unwrap_or(500),
         batch_pause_ms: 10,
         lock_timeout_ms: 2_000,
         ..PlanOptions::default()

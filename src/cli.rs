@@ -104,7 +104,7 @@ pub struct StrategyArgs {
     #[arg(long, value_name = "DURATION", default_value = "15min", value_parser = parse_duration_ms)]
     pub statement_timeout: u64,
     /// Rows per backfill batch.
-    #[arg(long, value_name = "ROWS", default_value_t = 1000)]
+    #[arg(long, value_name = "ROWS", default_value_t = 500)]
     pub batch_size: u64,
     /// Pause between backfill batches, e.g. `100ms`.
     #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = parse_duration_ms)]

@@ -127,7 +127,7 @@ impl Default for PlanOptions {
             version: None,
             lock_timeout_ms: 5_000,
             statement_timeout_ms: 15 * 60_000,
-            batch_size: 1_000,
+            batch_size: 500,
             batch_pause_ms: 100,
             keep_dropped: false,
             no_guards: false,
