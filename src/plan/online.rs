@@ -90,6 +90,18 @@ enum Treatment {
     VolatileAdd,
     /// RENAME TABLE with a view under the old name until the contract phase.
     RenameTable,
+    /// Enum values removed or reordered (PostgreSQL): a new type beside the old one, every
+    /// column through a shadow column of the new type, the types traded at the end.
+    Enum(Box<EnumSwap>),
+}
+
+#[derive(Debug, Clone)]
+struct EnumSwap {
+    from: EnumType,
+    to: EnumType,
+    /// The new type under a temporary name until the old one is gone.
+    temp: EnumType,
+    shadows: Vec<Shadow>,
 }
 
 #[derive(Debug, Clone)]
@@ -164,6 +176,8 @@ impl<'a> Planner<'a> {
         let mut expand = Vec::new();
         let mut backfill = Vec::new();
         let mut contract = Vec::new();
+        // Steps that must come after every other contract step.
+        let mut last = Vec::new();
         let mut i = 0;
         while i < self.changes.len() {
             // A run of new tables is one step: foreign keys among them wait for the last.
@@ -211,10 +225,23 @@ impl<'a> Planner<'a> {
                     };
                     self.rename_table(i, old, new, &mut expand, &mut contract)
                 }
+                Treatment::Enum(swap) => self.enum_steps(
+                    i,
+                    swap,
+                    &mut expand,
+                    &mut backfill,
+                    &mut contract,
+                    &mut last,
+                ),
             }
             i += 1;
         }
-        expand.into_iter().chain(backfill).chain(contract).collect()
+        expand
+            .into_iter()
+            .chain(backfill)
+            .chain(contract)
+            .chain(last)
+            .collect()
     }
 
     fn treatment(&self, change: &Change, notes: &mut Vec<String>) -> Treatment {
@@ -249,7 +276,6 @@ impl<'a> Planner<'a> {
             Change::DropSchema { .. }
             | Change::DropExtension { .. }
             | Change::DropEnum { .. }
-            | Change::RecreateEnum { .. }
             | Change::DropSequence { .. }
             | Change::DropTable { .. }
             | Change::DropColumn { .. }
@@ -261,6 +287,20 @@ impl<'a> Planner<'a> {
             | Change::DropView { .. }
             | Change::DropTrigger { .. }
             | Change::AddPrimaryKey { .. } => Treatment::Plain(Place::Contract),
+            Change::RecreateEnum {
+                from: old,
+                to: new,
+                columns,
+            } => match self.enum_swap(change, old, new, columns) {
+                Ok(swap) => Treatment::Enum(Box::new(swap)),
+                Err(why) => {
+                    notes.push(format!(
+                        "enum {} changes in place after the deploy ({why}): its columns are rewritten under a lock",
+                        new.name
+                    ));
+                    Treatment::Plain(Place::Contract)
+                }
+            },
             Change::RenameTable { from: old, to: new } => {
                 let old_name_reused =
                     self.to.tables.contains_key(old) || self.to.views.contains_key(old);
@@ -478,6 +518,138 @@ impl<'a> Planner<'a> {
         None
     }
 
+    /// The shadow columns for an enum whose values are removed or reordered, or why not.
+    fn enum_swap(
+        &self,
+        change: &Change,
+        from: &EnumType,
+        to: &EnumType,
+        columns: &[(QName, String)],
+    ) -> std::result::Result<EnumSwap, String> {
+        if self.dialect != Dialect::Postgres {
+            return Err("only PostgreSQL has enum types".into());
+        }
+        let temp = EnumType {
+            name: QName {
+                schema: to.name.schema.clone(),
+                name: shadow_name(self.dialect, &to.name.name),
+            },
+            values: to.values.clone(),
+            comment: None,
+        };
+        if self.from.enums.contains_key(&temp.name) {
+            return Err(format!("a type named {} already exists", temp.name));
+        }
+        // A column the plan adds or retypes to this enum would get the old type.
+        let uses = |ty: &Type| match ty {
+            Type::Enum { name } => *name == to.name,
+            Type::Array { element } => {
+                matches!(&**element, Type::Enum { name } if *name == to.name)
+            }
+            _ => false,
+        };
+        let other_use = self.changes.iter().any(|c| {
+            c != change
+                && match c {
+                    Change::AddColumn { column, .. } => uses(&column.ty),
+                    Change::AlterColumn { to: column, .. } => uses(&column.ty),
+                    Change::CreateTable { table } => table.columns.iter().any(|c| uses(&c.ty)),
+                    _ => false,
+                }
+        });
+        if other_use {
+            return Err("other columns take up the type in the same migration".into());
+        }
+        let mut shadows = Vec::new();
+        for (table, column) in columns {
+            let (Some(old), Some(new)) = (
+                self.from.tables.get(table).and_then(|t| t.column(column)),
+                self.to.tables.get(table).and_then(|t| t.column(column)),
+            ) else {
+                return Err(format!("{table}.{column} is not in both schemas"));
+            };
+            if !matches!(old.ty, Type::Enum { .. }) {
+                return Err(format!("{table}.{column} is an array of the enum"));
+            }
+            let mut new = new.clone();
+            new.ty = Type::Enum {
+                name: temp.name.clone(),
+            };
+            let shadow = Shadow {
+                table: table.clone(),
+                old: old.clone(),
+                new,
+                shadow: shadow_name(self.dialect, column),
+                rename: false,
+            };
+            if let Some(why) = self.shadow_blocker(&shadow) {
+                return Err(format!("{table}.{column}: {why}"));
+            }
+            shadows.push(shadow);
+        }
+        Ok(EnumSwap {
+            from: from.clone(),
+            to: to.clone(),
+            temp,
+            shadows,
+        })
+    }
+
+    fn enum_steps(
+        &self,
+        i: usize,
+        swap: &EnumSwap,
+        expand: &mut Vec<Step>,
+        backfill: &mut Vec<Step>,
+        contract: &mut Vec<Step>,
+        last: &mut Vec<Step>,
+    ) {
+        let d = self.dialect;
+        let create_temp = self.forward(Change::CreateEnum {
+            enum_type: swap.temp.clone(),
+        });
+        let drop_temp = self.backward(Change::DropEnum {
+            enum_type: swap.temp.clone(),
+        });
+        let mut step = self.step(Phase::PreDeploy, vec![i], create_temp, drop_temp);
+        step.summary = format!(
+            "create the new values of {} as {}",
+            swap.to.name, swap.temp.name
+        );
+        step.lossiness = Lossiness::Lossless;
+        step.loss = None;
+        expand.push(step);
+        for shadow in &swap.shadows {
+            self.shadow(i, shadow, expand, backfill, contract);
+        }
+        // Last: the old type goes and the new one takes its name.
+        let old = quote_qname(d, &swap.from.name);
+        let temp = quote_qname(d, &swap.temp.name);
+        let mut up = vec![
+            Statement::new(format!("DROP TYPE {old}")),
+            Statement::new(format!(
+                "ALTER TYPE {temp} RENAME TO {}",
+                quote_ident(d, &swap.to.name.name)
+            )),
+        ];
+        if swap.to.comment.is_some() {
+            up.extend(self.forward(Change::AlterEnumComment {
+                name: swap.to.name.clone(),
+                comment: swap.to.comment.clone(),
+            }));
+        }
+        let mut down = vec![Statement::new(format!(
+            "ALTER TYPE {old} RENAME TO {}",
+            quote_ident(d, &swap.temp.name.name)
+        ))];
+        down.extend(self.backward(Change::CreateEnum {
+            enum_type: swap.from.clone(),
+        }));
+        let mut step = self.step(Phase::PostDeploy, vec![i], up, down);
+        step.summary = format!("replace enum {} by its new values", swap.to.name);
+        last.push(step);
+    }
+
     /// The shadow column as the expand phase adds it: nullable and without a default, except on
     /// MySQL for a NOT NULL target, where it starts NOT NULL with a placeholder default, so the
     /// swap is catalog-only (MySQL makes a column NOT NULL only by rebuilding the table).
@@ -518,9 +690,10 @@ impl<'a> Planner<'a> {
     fn absorb_into_shadows(&self, treatments: &mut [Treatment]) {
         let shadows: Vec<Shadow> = treatments
             .iter()
-            .filter_map(|t| match t {
-                Treatment::Shadow(s) => Some((**s).clone()),
-                _ => None,
+            .flat_map(|t| match t {
+                Treatment::Shadow(s) => vec![(**s).clone()],
+                Treatment::Enum(swap) => swap.shadows.clone(),
+                _ => Vec::new(),
             })
             .collect();
         for shadow in &shadows {
@@ -591,6 +764,7 @@ impl<'a> Planner<'a> {
                 let in_contract = match treatment {
                     Treatment::Plain(place) => *place == Place::Contract,
                     Treatment::Shadow(shadow) => !shadow.rename,
+                    Treatment::Enum(_) => true,
                     _ => false,
                 };
                 if !in_contract {
