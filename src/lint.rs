@@ -43,6 +43,13 @@ pub struct LintFinding {
 /// Split a script into statements at top-level semicolons (quoted text, dollar-quoted bodies
 /// and comments are single tokens, so their semicolons do not split).
 pub fn split_statements(dialect: Dialect, text: &str, file: &str) -> Result<Vec<SourceStatement>> {
+    if text.lines().any(|l| {
+        l.trim_start()
+            .to_ascii_uppercase()
+            .starts_with("DELIMITER ")
+    }) {
+        return Ok(split_with_delimiters(text));
+    }
     let sql_dialect = normalize::sql_dialect(dialect);
     let tokens = Tokenizer::new(sql_dialect.as_ref(), text)
         .tokenize_with_location()
@@ -107,12 +114,143 @@ pub fn split_statements(dialect: Dialect, text: &str, file: &str) -> Result<Vec<
     Ok(statements)
 }
 
+/// The mysql client's way: `DELIMITER //` changes what ends a statement (for routine bodies).
+fn split_with_delimiters(text: &str) -> Vec<SourceStatement> {
+    let mut statements = Vec::new();
+    let mut delimiter = ";".to_string();
+    let mut buffer = String::new();
+    let mut start = (0, 0);
+    for (number, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.to_ascii_uppercase().starts_with("DELIMITER ") {
+            delimiter = trimmed["DELIMITER ".len()..].trim().to_string();
+            continue;
+        }
+        if buffer.trim().is_empty() {
+            buffer.clear();
+            if trimmed.is_empty() || trimmed.starts_with("--") {
+                continue;
+            }
+            let column = line.len() - line.trim_start().len() + 1;
+            start = (number as u64 + 1, column as u64);
+        }
+        buffer.push_str(line);
+        buffer.push('\n');
+        if trimmed.ends_with(delimiter.as_str()) {
+            let body = buffer.trim_end();
+            let body = body[..body.len() - delimiter.len()].trim();
+            if !body.is_empty() {
+                statements.push(SourceStatement {
+                    sql: body.to_string(),
+                    line: start.0,
+                    column: start.1,
+                });
+            }
+            buffer.clear();
+        }
+    }
+    if !buffer.trim().is_empty() {
+        statements.push(SourceStatement {
+            sql: buffer.trim().to_string(),
+            line: start.0,
+            column: start.1,
+        });
+    }
+    statements
+}
+
+/// Statements that are not schema changes migen models: routines, procedural blocks, data,
+/// transaction control. They are read past, not judged.
+fn outside_model(dialect: Dialect, sql: &str) -> bool {
+    let words: Vec<String> = sql
+        .split_whitespace()
+        .take(4)
+        .map(|w| w.to_ascii_uppercase())
+        .collect();
+    let first = words.first().map(String::as_str).unwrap_or("");
+    let object = |at: usize| words.get(at).map(String::as_str).unwrap_or("");
+    let routine = |word: &str| {
+        matches!(word, "FUNCTION" | "PROCEDURE")
+            || (word == "TRIGGER" && dialect != Dialect::Sqlite)
+    };
+    match first {
+        "DO" | "CALL" | "BEGIN" | "START" | "COMMIT" | "ROLLBACK" | "LOCK" | "UNLOCK" | "SET"
+        | "SELECT" | "INSERT" | "UPDATE" | "DELETE" | "ANALYZE" | "VACUUM" | "REFRESH" => true,
+        "CREATE" if object(1) == "OR" => routine(object(3)),
+        "CREATE" | "DROP" => routine(object(1)),
+        _ => false,
+    }
+}
+
+/// The statement as the schema reader takes it: CONCURRENTLY changes how, not what (and
+/// sqlparser does not read `DROP INDEX CONCURRENTLY IF EXISTS`).
+fn model_text(sql: &str) -> String {
+    let upper = sql.to_ascii_uppercase();
+    let text = match upper.find("INDEX CONCURRENTLY ") {
+        Some(at) if at < 24 => format!(
+            "{}{}",
+            &sql[..at + "INDEX ".len()],
+            &sql[at + "INDEX CONCURRENTLY ".len()..]
+        ),
+        _ => sql.to_string(),
+    };
+    without_algorithm_clauses(&text)
+}
+
+/// MySQL's `, ALGORITHM=INPLACE, LOCK=NONE` (or space-separated after CREATE INDEX) left out:
+/// they say how the server works, not what the schema becomes.
+fn without_algorithm_clauses(sql: &str) -> String {
+    let mut out = sql.to_string();
+    for keyword in ["ALGORITHM", "LOCK"] {
+        loop {
+            let upper = out.to_ascii_uppercase();
+            let Some(at) = find_word(&upper, keyword) else {
+                break;
+            };
+            let after = &upper[at + keyword.len()..];
+            let rest = after.trim_start();
+            let Some(value) = rest.strip_prefix('=') else {
+                break;
+            };
+            let value = value.trim_start();
+            let word_len = value
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(value.len());
+            let end = upper.len() - value.len() + word_len;
+            // Take the comma and spaces before the clause with it.
+            let before = out[..at].trim_end();
+            let start = before
+                .strip_suffix(',')
+                .map_or(before.len(), |b| b.trim_end().len());
+            out = format!("{}{}", &out[..start], &out[end..]);
+        }
+    }
+    out
+}
+
+/// Where `word` stands as a whole word in `text`.
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(found) = text[from..].find(word) {
+        let at = from + found;
+        let end = at + word.len();
+        let bounded = |i: Option<&u8>| i.is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_'));
+        if bounded(at.checked_sub(1).and_then(|i| bytes.get(i))) && bounded(bytes.get(end)) {
+            return Some(at);
+        }
+        from = end;
+    }
+    None
+}
+
 /// How a statement is written, beyond what it changes.
 #[derive(Debug, Default, Clone, Copy)]
 struct Written {
     concurrently: bool,
     not_valid: bool,
-    algorithm_and_lock: bool,
+    /// An explicit ALGORITHM (LOCK is implied by INSTANT and optional otherwise).
+    algorithm: bool,
 }
 
 impl Written {
@@ -126,7 +264,7 @@ impl Written {
         Written {
             concurrently: has("CONCURRENTLY"),
             not_valid: words.windows(2).any(|p| p == ["NOT", "VALID"]),
-            algorithm_and_lock: has("ALGORITHM") && has("LOCK"),
+            algorithm: has("ALGORITHM"),
         }
     }
 }
@@ -197,20 +335,27 @@ pub fn lint(files: &[PathBuf], base: &Schema, version: &Version) -> Result<Vec<L
             if sets_lock_timeout(dialect, &statement.sql) {
                 guarded = true;
             }
-            let (after, changes) =
-                statement_changes(dialect, &state_text, &state, &statement.sql, &file).map_err(
-                    |message| {
-                        Error::parse(
-                            &file,
-                            statement.line,
-                            statement.column,
-                            format!("cannot read this statement: {message}"),
-                        )
-                    },
-                )?;
+            if outside_model(dialect, &statement.sql) {
+                continue;
+            }
+            let (after, changes) = statement_changes(
+                dialect,
+                &state_text,
+                &state,
+                &model_text(&statement.sql),
+                &file,
+            )
+            .map_err(|message| {
+                Error::parse(
+                    &file,
+                    statement.line,
+                    statement.column,
+                    format!("cannot read this statement: {message}"),
+                )
+            })?;
             if changes.is_empty() {
                 // Not a schema change (data, settings, VALIDATE…): nothing for the rules.
-                state_text.push_str(&format!("\n{};\n", statement.sql));
+                state_text.push_str(&format!("\n{};\n", model_text(&statement.sql)));
                 continue;
             }
             let written = Written::of(&statement.sql);
@@ -235,7 +380,7 @@ pub fn lint(files: &[PathBuf], base: &Schema, version: &Version) -> Result<Vec<L
             for change in changes {
                 file_changes.push((change, at));
             }
-            state_text.push_str(&format!("\n{};\n", statement.sql));
+            state_text.push_str(&format!("\n{};\n", model_text(&statement.sql)));
             state = after;
         }
         // Rules about the migration as a whole (expand and contract mixed in one file).
@@ -288,7 +433,7 @@ fn answered(rule: RuleId, written: Written, guarded: bool) -> bool {
             written.concurrently
         }
         RuleId::AddForeignKeyValidating | RuleId::AddCheckConstraintValidating => written.not_valid,
-        RuleId::RequireAlgorithmLock => written.algorithm_and_lock,
+        RuleId::RequireAlgorithmLock => written.algorithm,
         RuleId::RequireLockTimeout => guarded,
         _ => false,
     }
@@ -505,6 +650,26 @@ mod tests {
         let text = error.to_string();
         assert!(text.contains("003.sql:3:3"), "{text}");
         assert_eq!(error.exit_code(), 2);
+    }
+
+    #[test]
+    fn algorithm_clauses_and_concurrently_are_read_past() {
+        assert_eq!(
+            model_text("ALTER TABLE `t` ADD COLUMN `x` int, ALGORITHM=INSTANT"),
+            "ALTER TABLE `t` ADD COLUMN `x` int"
+        );
+        assert_eq!(
+            model_text("CREATE INDEX `i` ON `t` (`x`) ALGORITHM=INPLACE LOCK=NONE"),
+            "CREATE INDEX `i` ON `t` (`x`)"
+        );
+        assert_eq!(
+            model_text("ALTER TABLE t DROP INDEX i, ALGORITHM = INPLACE, LOCK = NONE"),
+            "ALTER TABLE t DROP INDEX i"
+        );
+        assert_eq!(
+            model_text("CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (lock_algorithm)"),
+            "CREATE INDEX IF NOT EXISTS i ON t (lock_algorithm)"
+        );
     }
 
     #[test]

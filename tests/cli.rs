@@ -1639,3 +1639,62 @@ fn lint_of_an_unreadable_statement_is_exit_2_with_its_place() {
     assert_eq!(run.code, 2, "{}", run.show());
     assert!(run.stderr.contains("001.sql:3:1"), "{}", run.show());
 }
+
+#[test]
+fn lint_reads_migens_own_zero_downtime_scripts() {
+    for dialect in ["postgres", "mysql"] {
+        let dir = temp_dir();
+        let (before, after) = if dialect == "postgres" {
+            (PG_BEFORE, PG_AFTER)
+        } else {
+            (
+                "CREATE TABLE t (id INT PRIMARY KEY, n INT NOT NULL, s VARCHAR(20));",
+                "CREATE TABLE t (id INT PRIMARY KEY, n BIGINT NOT NULL, s VARCHAR(20));\nCREATE INDEX t_s_idx ON t (s);",
+            )
+        };
+        write(dir.path(), "before.sql", before);
+        write(dir.path(), "after.sql", after);
+        let plan = migen(
+            dir.path(),
+            &[
+                "plan",
+                "--from",
+                "before.sql",
+                "--to",
+                "after.sql",
+                "--dialect",
+                dialect,
+                "--strategy",
+                "zero-downtime",
+            ],
+        );
+        assert_eq!(plan.code, 0, "{}", plan.show());
+        write(dir.path(), "migration.sql", &plan.stdout);
+        let run = migen(
+            dir.path(),
+            &[
+                "lint",
+                "migration.sql",
+                "--schema",
+                "before.sql",
+                "--dialect",
+                dialect,
+                "--fail-on",
+                "info",
+            ],
+        );
+        assert_ne!(run.code, 2, "{dialect}: {}", run.show());
+        for rule in [
+            "create-index-non-concurrently",
+            "add-foreign-key-validating",
+            "require-lock-timeout",
+            "require-algorithm-lock",
+        ] {
+            assert!(
+                !run.stdout.contains(rule),
+                "{dialect}: {rule}\n{}",
+                run.show()
+            );
+        }
+    }
+}

@@ -18,10 +18,11 @@ use migen::source::sql;
 mod common;
 use common::server;
 
-const BEFORE: &str = "CREATE TABLE items (id INT PRIMARY KEY, qty INT NOT NULL, label VARCHAR(20));
+const BEFORE: &str =
+    "CREATE TABLE items (id INT PRIMARY KEY, qty INT NOT NULL, label VARCHAR(20) DEFAULT 'none');
 CREATE INDEX items_qty_idx ON items (qty);";
 const AFTER: &str =
-    "CREATE TABLE items (id INT PRIMARY KEY, qty BIGINT NOT NULL, title VARCHAR(20));
+    "CREATE TABLE items (id INT PRIMARY KEY, qty BIGINT NOT NULL, title VARCHAR(20) DEFAULT 'none');
 CREATE INDEX items_qty_idx ON items (qty);";
 
 /// Rows matching `condition`, counted through a throwaway view (the one query every backend
@@ -108,6 +109,9 @@ fn run(dialect: Dialect) {
         db.execute("INSERT INTO items (id, qty, title) VALUES (5002, 8, 'new code')")
             .unwrap();
         db.execute("UPDATE items SET title = 'renamed' WHERE id = 20")
+            .unwrap();
+        // Old code touches the new code's row (its old name got only the default at insert).
+        db.execute("UPDATE items SET qty = 9 WHERE id = 5002")
             .unwrap();
     }
 

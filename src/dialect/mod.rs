@@ -159,6 +159,11 @@ fn merge_foreign_key_switches(statements: &mut Vec<Statement>) {
     *statements = merged;
 }
 
+/// Whether PostgreSQL assigns a `from` value to a `to` column without an explicit cast.
+pub(crate) fn postgres_assigns(from: &Type, to: &Type) -> bool {
+    postgres::casts_implicitly(from, to)
+}
+
 /// `value` of type `from` converted to `to` in PostgreSQL.
 pub(crate) fn postgres_convert(value: &str, from: &Type, to: &Type) -> String {
     postgres::convert(value, from, to)

@@ -204,7 +204,7 @@ pub(crate) fn convert(value: &str, from: &Type, to: &Type) -> String {
 }
 
 /// Whether a value of `from` converts to `to` without an explicit USING clause.
-fn casts_implicitly(from: &Type, to: &Type) -> bool {
+pub(crate) fn casts_implicitly(from: &Type, to: &Type) -> bool {
     let text = |t: &Type| t.is_textual();
     (from.is_numeric() && to.is_numeric())
         || (text(from) && text(to))

@@ -7,7 +7,7 @@
 //! anyway, as one UPDATE.
 
 use crate::dialect::Statement;
-use crate::model::{Dialect, QName, Table};
+use crate::model::{Column, Dialect, QName, Table};
 use crate::normalize::{quote_ident, quote_qname, quote_string, type_sql};
 
 use super::PlanOptions;
@@ -35,20 +35,29 @@ impl Backfill<'_> {
         match (dialect, single_key) {
             (Dialect::Postgres, Some(key)) => vec![self.postgres_keyset(&key.name, options)],
             (Dialect::Postgres, None) => vec![self.postgres_by_ctid(options)],
-            (Dialect::Mysql, key) => self.mysql(key.map(|k| (k.name.as_str(), &k.ty)), options),
-            (Dialect::Sqlite, _) => vec![
-                Statement::new(format!(
-                    "UPDATE {} SET {} WHERE {}",
-                    quote_qname(dialect, &self.table.name),
-                    self.assignments.join(", "),
-                    self.pending
-                ))
-                .with_note(format!(
-                    "backfill {}: one statement, since a SQLite writer holds the whole database either way; safe to re-run",
-                    self.label
-                )),
-            ],
+            (Dialect::Mysql, Some(key)) => self.mysql_keyset(key, options),
+            (Dialect::Mysql, None) => vec![self.one_statement(
+                dialect,
+                "one statement: without a single-column primary key MySQL has no stable order to batch by",
+            )],
+            (Dialect::Sqlite, _) => vec![self.one_statement(
+                dialect,
+                "one statement, since a SQLite writer holds the whole database either way",
+            )],
         }
+    }
+
+    fn one_statement(&self, dialect: Dialect, why: &str) -> Statement {
+        Statement::new(format!(
+            "UPDATE {} SET {} WHERE {}",
+            quote_qname(dialect, &self.table.name),
+            self.assignments.join(", "),
+            self.pending
+        ))
+        .with_note(format!(
+            "backfill {}: {why}; only rows still needing it are touched, so it is safe to re-run",
+            self.label
+        ))
     }
 
     fn note(&self, options: &PlanOptions) -> String {
@@ -58,155 +67,153 @@ impl Backfill<'_> {
         )
     }
 
+    /// The loop's own variables carry a `_migen_` prefix so they cannot shadow a column, and
+    /// PL/pgSQL is told that a name that is both means the column.
     fn postgres_keyset(&self, key: &str, options: &PlanOptions) -> Statement {
         let d = Dialect::Postgres;
         let table = quote_qname(d, &self.table.name);
         let k = quote_ident(d, key);
         let key_type = format!("{table}.{k}%TYPE");
-        let sql = format!(
-            "DO $migen$
+        // min()/max() do not exist for every key type (uuid): ORDER BY … LIMIT 1 does.
+        let body = format!(
+            "#variable_conflict use_column
 DECLARE
-  next_key {key_type};
-  batch_end {key_type};
-  total bigint;
-  done bigint := 0;
-  touched bigint;
+  _migen_next {key_type};
+  _migen_end {key_type};
+  _migen_total bigint;
+  _migen_done bigint := 0;
+  _migen_touched bigint;
 BEGIN
-  SELECT count(*) INTO total FROM {table} WHERE {pending};
-  SELECT min({k}) INTO next_key FROM {table};
-  WHILE next_key IS NOT NULL LOOP
-    SELECT max(batch.key) INTO batch_end
-      FROM (SELECT {k} AS key FROM {table} WHERE {k} >= next_key ORDER BY {k} LIMIT {size}) AS batch;
+  SELECT count(*) INTO _migen_total FROM {table} WHERE {pending};
+  SELECT {k} INTO _migen_next FROM {table} ORDER BY {k} LIMIT 1;
+  WHILE _migen_next IS NOT NULL LOOP
+    SELECT _migen_batch.{k} INTO _migen_end
+      FROM (SELECT {k} FROM {table} WHERE {k} >= _migen_next ORDER BY {k} LIMIT {size}) AS _migen_batch
+      ORDER BY _migen_batch.{k} DESC LIMIT 1;
     UPDATE {table} SET {assignments}
-      WHERE {k} >= next_key AND {k} <= batch_end AND ({pending});
-    GET DIAGNOSTICS touched = ROW_COUNT;
-    done := done + touched;
+      WHERE {k} >= _migen_next AND {k} <= _migen_end AND ({pending});
+    GET DIAGNOSTICS _migen_touched = ROW_COUNT;
+    _migen_done := _migen_done + _migen_touched;
     COMMIT;
-    RAISE NOTICE 'migen backfill {label}: % of % rows', done, total;
-    SELECT min({k}) INTO next_key FROM {table} WHERE {k} > batch_end;
+    RAISE NOTICE 'migen backfill %: % of % rows', {label}, _migen_done, _migen_total;
+    _migen_next := NULL;
+    SELECT {k} INTO _migen_next FROM {table} WHERE {k} > _migen_end ORDER BY {k} LIMIT 1;
     PERFORM pg_sleep({pause});
   END LOOP;
-END
-$migen$",
+END",
             pending = self.pending,
             size = options.batch_size.max(1),
             assignments = self.assignments.join(", "),
-            label = self.label.replace('\'', "''").replace('%', "%%"),
+            label = quote_string(d, &self.label),
             pause = seconds(options.batch_pause_ms),
         );
-        Statement::outside_transaction(sql).with_note(self.note(options))
+        Statement::outside_transaction(do_block(&body)).with_note(self.note(options))
     }
 
     /// Without a single-column primary key: batches of pending rows by physical position.
     fn postgres_by_ctid(&self, options: &PlanOptions) -> Statement {
         let d = Dialect::Postgres;
         let table = quote_qname(d, &self.table.name);
-        let sql = format!(
-            "DO $migen$
+        let body = format!(
+            "#variable_conflict use_column
 DECLARE
-  total bigint;
-  done bigint := 0;
-  touched bigint;
+  _migen_total bigint;
+  _migen_done bigint := 0;
+  _migen_touched bigint;
 BEGIN
-  SELECT count(*) INTO total FROM {table} WHERE {pending};
+  SELECT count(*) INTO _migen_total FROM {table} WHERE {pending};
   LOOP
     UPDATE {table} SET {assignments}
       WHERE ctid = ANY (ARRAY(SELECT ctid FROM {table} WHERE {pending} LIMIT {size}));
-    GET DIAGNOSTICS touched = ROW_COUNT;
-    EXIT WHEN touched = 0;
-    done := done + touched;
+    GET DIAGNOSTICS _migen_touched = ROW_COUNT;
+    EXIT WHEN _migen_touched = 0;
+    _migen_done := _migen_done + _migen_touched;
     COMMIT;
-    RAISE NOTICE 'migen backfill {label}: % of % rows', done, total;
+    RAISE NOTICE 'migen backfill %: % of % rows', {label}, _migen_done, _migen_total;
     PERFORM pg_sleep({pause});
   END LOOP;
-END
-$migen$",
+END",
             pending = self.pending,
             size = options.batch_size.max(1),
             assignments = self.assignments.join(", "),
-            label = self.label.replace('\'', "''").replace('%', "%%"),
+            label = quote_string(d, &self.label),
             pause = seconds(options.batch_pause_ms),
         );
-        Statement::outside_transaction(sql).with_note(format!(
+        Statement::outside_transaction(do_block(&body)).with_note(format!(
             "{} (no single-column primary key: batches are picked among the rows still pending)",
             self.note(options)
         ))
     }
 
-    fn mysql(
-        &self,
-        key: Option<(&str, &crate::model::Type)>,
-        options: &PlanOptions,
-    ) -> Vec<Statement> {
+    /// A temporary procedure walks the key. Its variables carry a `_migen_` prefix: in MySQL a
+    /// local variable wins over a column of the same name, even a quoted one.
+    fn mysql_keyset(&self, key: &Column, options: &PlanOptions) -> Vec<Statement> {
         let d = Dialect::Mysql;
         let table = quote_qname(d, &self.table.name);
-        let procedure = quote_ident(d, &procedure_name(&self.table.name, &self.label));
+        let procedure = quote_qname(
+            d,
+            &QName {
+                schema: self.table.name.schema.clone(),
+                name: procedure_name(&self.table.name, &self.label),
+            },
+        );
         let size = options.batch_size.max(1);
         let pause = seconds(options.batch_pause_ms);
-        let progress = |done: &str| {
-            format!(
-                "SELECT CONCAT({}, {done}, ' of ', total, ' rows') AS migen_progress;",
-                quote_string(d, &format!("migen backfill {}: ", self.label))
-            )
-        };
-        let body = match key {
-            Some((key, ty)) => {
-                let k = quote_ident(d, key);
-                let key_type = type_sql(d, ty);
-                format!(
-                    "BEGIN
-  DECLARE next_key {key_type};
-  DECLARE batch_end {key_type};
-  DECLARE total BIGINT;
-  DECLARE done BIGINT DEFAULT 0;
-  SELECT COUNT(*) INTO total FROM {table} WHERE {pending};
-  SELECT MIN({k}) INTO next_key FROM {table};
-  WHILE next_key IS NOT NULL DO
-    SELECT MAX(batch.batch_key) INTO batch_end
-      FROM (SELECT {k} AS batch_key FROM {table} WHERE {k} >= next_key ORDER BY {k} LIMIT {size}) AS batch;
+        let k = quote_ident(d, &key.name);
+        let mut key_type = type_sql(d, &key.ty);
+        if let Some(collation) = &key.collation {
+            // A string variable takes the database's collation unless told the key's.
+            key_type.push_str(&format!(" COLLATE {collation}"));
+        }
+        let body = format!(
+            "BEGIN
+  DECLARE _migen_next {key_type};
+  DECLARE _migen_end {key_type};
+  DECLARE _migen_total BIGINT;
+  DECLARE _migen_done BIGINT DEFAULT 0;
+  SELECT COUNT(*) INTO _migen_total FROM {table} WHERE {pending};
+  SELECT MIN({k}) INTO _migen_next FROM {table};
+  WHILE _migen_next IS NOT NULL DO
+    SELECT MAX(_migen_batch.{k}) INTO _migen_end
+      FROM (SELECT {k} FROM {table} WHERE {k} >= _migen_next ORDER BY {k} LIMIT {size}) AS _migen_batch;
     UPDATE {table} SET {assignments}
-      WHERE {k} >= next_key AND {k} <= batch_end AND ({pending});
-    SET done = done + ROW_COUNT();
+      WHERE {k} >= _migen_next AND {k} <= _migen_end AND ({pending});
+    SET _migen_done = _migen_done + ROW_COUNT();
     COMMIT;
-    {progress}
-    SET next_key = NULL;
-    SELECT MIN({k}) INTO next_key FROM {table} WHERE {k} > batch_end;
+    SELECT CONCAT({label}, _migen_done, ' of ', _migen_total, ' rows') AS migen_progress;
+    SET _migen_next = NULL;
+    SELECT MIN({k}) INTO _migen_next FROM {table} WHERE {k} > _migen_end;
     DO SLEEP({pause});
   END WHILE;
 END",
-                    pending = self.pending,
-                    assignments = self.assignments.join(", "),
-                    progress = progress("done"),
-                )
-            }
-            None => format!(
-                "BEGIN
-  DECLARE total BIGINT;
-  DECLARE done BIGINT DEFAULT 0;
-  DECLARE touched BIGINT DEFAULT 1;
-  SELECT COUNT(*) INTO total FROM {table} WHERE {pending};
-  WHILE touched > 0 DO
-    UPDATE {table} SET {assignments} WHERE {pending} LIMIT {size};
-    SET touched = ROW_COUNT();
-    SET done = done + touched;
-    COMMIT;
-    {progress}
-    DO SLEEP({pause});
-  END WHILE;
-END",
-                pending = self.pending,
-                assignments = self.assignments.join(", "),
-                progress = progress("done"),
-            ),
-        };
+            pending = self.pending,
+            assignments = self.assignments.join(", "),
+            label = quote_string(d, &format!("migen backfill {}: ", self.label)),
+        );
         vec![
             Statement::new(format!("DROP PROCEDURE IF EXISTS {procedure}"))
                 .with_note(self.note(options)),
             Statement::new(format!("CREATE PROCEDURE {procedure}()\n{body}")),
-            Statement::new(format!("CALL {procedure}()")),
+            Statement::outside_transaction(format!("CALL {procedure}()")),
             Statement::new(format!("DROP PROCEDURE {procedure}")),
         ]
     }
+}
+
+/// `DO $tag$ body $tag$` with a dollar-quote tag the body does not contain.
+pub(crate) fn do_block(body: &str) -> String {
+    format!("DO {}", dollar_quoted(body))
+}
+
+/// `body` between dollar quotes whose tag does not occur in it.
+pub(crate) fn dollar_quoted(body: &str) -> String {
+    let mut tag = "$migen$".to_string();
+    let mut n = 0;
+    while body.contains(&tag) {
+        n += 1;
+        tag = format!("$migen{n}$");
+    }
+    format!("{tag}\n{body}\n{tag}")
 }
 
 fn seconds(ms: u64) -> String {

@@ -408,12 +408,29 @@ fn migrations(dialect: Dialect, steps: &[Step], options: &PlanOptions) -> Vec<Mi
             } else {
                 guards(dialect, phase, options)
             };
+            let relaxed = relaxed_guards();
             let with_guards = |body: Vec<&Statement>| {
                 if body.is_empty() {
-                    Vec::new()
-                } else {
-                    planned(guards.iter().chain(body).collect())
+                    return Vec::new();
                 }
+                let mut all: Vec<&Statement> = guards.iter().collect();
+                let mut relaxing = false;
+                for statement in body {
+                    // Online builds and validations block no writes: they may wait for old
+                    // transactions and run as long as they need; the guards come back after.
+                    let online = dialect == Dialect::Postgres
+                        && !guards.is_empty()
+                        && (statement.sql.contains(" CONCURRENTLY ")
+                            || statement.sql.contains(" VALIDATE CONSTRAINT "));
+                    if online && !relaxing {
+                        all.extend(relaxed.iter());
+                    } else if !online && relaxing {
+                        all.extend(guards.iter());
+                    }
+                    relaxing = online;
+                    all.push(statement);
+                }
+                planned(all)
             };
             Migration {
                 phase,
@@ -422,6 +439,16 @@ fn migrations(dialect: Dialect, steps: &[Step], options: &PlanOptions) -> Vec<Mi
             }
         })
         .collect()
+}
+
+/// PostgreSQL settings around CONCURRENTLY builds and VALIDATE: no lock or statement timeout.
+fn relaxed_guards() -> Vec<Statement> {
+    vec![
+        Statement::new("SET lock_timeout = 0").with_note(
+            "the online steps below block no writes: they may wait for older transactions and take as long as they need",
+        ),
+        Statement::new("SET statement_timeout = 0"),
+    ]
 }
 
 /// The statements that make a migration fail fast instead of waiting behind a long lock

@@ -161,7 +161,10 @@ impl<'a> Planner<'a> {
     /// Whether the table holds rows that running code uses (it exists in the source under
     /// this name and this plan does not create it).
     fn live_table(&self, table: &QName) -> bool {
-        self.from.tables.contains_key(table) && !self.created.contains(table)
+        let renamed_from_live = self.changes.iter().any(|c| {
+            matches!(c, Change::RenameTable { from, to } if to == table && self.from.tables.contains_key(from))
+        });
+        (self.from.tables.contains_key(table) || renamed_from_live) && !self.created.contains(table)
     }
 
     fn run(&self, notes: &mut Vec<String>) -> Vec<Step> {
@@ -170,6 +173,7 @@ impl<'a> Planner<'a> {
             .iter()
             .map(|c| self.treatment(c, notes))
             .collect();
+        self.rename_tables_with_changes(&mut treatments, notes);
         self.absorb_into_shadows(&mut treatments);
         self.resolve_conflicts(&mut treatments);
 
@@ -659,7 +663,11 @@ impl<'a> Planner<'a> {
         column.nullable = true;
         column.default = None;
         column.comment = None;
-        if self.dialect == Dialect::Mysql && !shadow.rename && !shadow.new.nullable {
+        if self.dialect == Dialect::Mysql
+            && !shadow.rename
+            && !shadow.new.nullable
+            && !shadow.old.nullable
+        {
             let placeholder = match (&shadow.new.default, &shadow.new.ty) {
                 (
                     Some(
@@ -683,6 +691,35 @@ impl<'a> Planner<'a> {
             }
         }
         column
+    }
+
+    /// A table renamed in the same migration as other changes to it: the compatibility view
+    /// would pin its columns, so the rename and the changes run after the deploy, in order.
+    fn rename_tables_with_changes(&self, treatments: &mut [Treatment], notes: &mut Vec<String>) {
+        for (i, change) in self.changes.iter().enumerate() {
+            let Change::RenameTable { from, to } = change else {
+                continue;
+            };
+            let others: Vec<usize> = self
+                .changes
+                .iter()
+                .enumerate()
+                .filter(|(j, c)| *j != i && c.table() == Some(to))
+                .map(|(j, _)| j)
+                .collect();
+            if others.is_empty() {
+                continue;
+            }
+            notes.push(format!(
+                "table {from} is renamed to {to} together with other changes to it: all of them run after the deploy, without a compatibility view (code that still uses {from} breaks from then on)"
+            ));
+            treatments[i] = Treatment::Plain(Place::Contract);
+            for j in others {
+                if !matches!(treatments[j], Treatment::Absorbed) {
+                    treatments[j] = Treatment::Plain(Place::Contract);
+                }
+            }
+        }
     }
 
     /// Changes a shadow recipe already covers: the indexes and constraints on the shadowed
@@ -1096,7 +1133,7 @@ impl<'a> Planner<'a> {
                         table: table.clone(),
                         index,
                     });
-                    up = concurrently_create(&build);
+                    up = concurrently_create(table, &name, &build);
                     up.push(
                         Statement::new(format!(
                             "ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY USING INDEX {}",
@@ -1107,13 +1144,13 @@ impl<'a> Planner<'a> {
                         .with_note("the key's index was built without blocking writes; attaching it is catalog only when its columns are already NOT NULL"),
                     );
                 }
-                Change::AddIndex { .. } => {
-                    up = concurrently_create(&up);
+                Change::AddIndex { table, index } => {
+                    up = concurrently_create(table, &index.name, &up);
                     down = concurrently_drop(&down);
                 }
-                Change::DropIndex { .. } => {
+                Change::DropIndex { table, index } => {
                     up = concurrently_drop(&up);
-                    down = concurrently_create(&down);
+                    down = concurrently_create(table, &index.name, &down);
                 }
                 Change::AddUnique { table, unique } if unique.name.is_some() => {
                     let name = unique.name.as_deref().unwrap_or_default();
@@ -1129,7 +1166,7 @@ impl<'a> Planner<'a> {
                         table: table.clone(),
                         index,
                     });
-                    up = concurrently_create(&build);
+                    up = concurrently_create(table, name, &build);
                     up.push(Statement::new(format!(
                         "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE USING INDEX {}",
                         quote_qname(self.dialect, table),
@@ -1455,7 +1492,11 @@ impl<'a> Planner<'a> {
         let mut up = fill.statements(d, self.options);
         let mut down = Vec::new();
         let check_name = not_null_check_name(d, table, &shadow.shadow);
-        if !shadow.new.nullable && d == Dialect::Postgres {
+        // NOT NULL is proven ahead of the swap only when the old column is NOT NULL already:
+        // otherwise old code may still write NULLs, and the check waits for the contract phase.
+        let proven_in_backfill =
+            d == Dialect::Postgres && !shadow.new.nullable && !shadow.old.nullable;
+        if proven_in_backfill {
             // Dropped first if there, so the backfill migration can simply be run again.
             up.push(alter(
                 d,
@@ -1516,7 +1557,7 @@ impl<'a> Planner<'a> {
             });
             match d {
                 Dialect::Postgres => {
-                    up.extend(concurrently_create(&build));
+                    up.extend(concurrently_create(table, temp, &build));
                     down.splice(0..0, concurrently_drop(&drop));
                 }
                 _ => {
@@ -1602,18 +1643,34 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        up.push(alter(
-            d,
-            table,
-            format!("DROP COLUMN {}{old}", if_exists(d)),
-        ));
+        let mut drop_old = alter(d, table, format!("DROP COLUMN {}{old}", if_exists(d)));
+        if d == Dialect::Mysql {
+            let instant_drop = if self.version.is_mariadb() {
+                self.version.at_least(10, 4, 0)
+            } else {
+                self.version.at_least(8, 0, 29)
+            };
+            let (algorithm, why) = if instant_drop {
+                (
+                    MysqlAlgorithm::Instant,
+                    "dropping a column is metadata only",
+                )
+            } else {
+                (
+                    MysqlAlgorithm::InplaceRebuild,
+                    "dropping a column rebuilds the table in place",
+                )
+            };
+            pin_algorithm(std::slice::from_mut(&mut drop_old), algorithm, why);
+        }
+        up.push(drop_old);
         let new_col = quote_ident(d, &shadow.new.name);
         match d {
             Dialect::Postgres => {
                 if !shadow.rename {
                     up.push(alter(d, table, format!("RENAME COLUMN {s} TO {new_col}")));
                 }
-                if !shadow.new.nullable {
+                if proven_in_backfill {
                     up.push(alter(
                         d,
                         table,
@@ -1653,6 +1710,20 @@ impl<'a> Planner<'a> {
                 if shadow.rename && shadow.new.nullable {
                     change = alter(d, table, format!("MODIFY COLUMN {def}"));
                 }
+                // Renaming and dropping the placeholder default are metadata only; making a
+                // nullable shadow NOT NULL rebuilds the table.
+                let (algorithm, why) = if bare.nullable != shadow.new.nullable {
+                    (
+                        MysqlAlgorithm::InplaceRebuild,
+                        "making the column NOT NULL rebuilds the table in place",
+                    )
+                } else {
+                    (
+                        MysqlAlgorithm::Inplace,
+                        "the new column takes the old one's name, catalog only",
+                    )
+                };
+                pin_algorithm(std::slice::from_mut(&mut change), algorithm, why);
                 up.push(change);
             }
         }
@@ -1699,6 +1770,15 @@ impl<'a> Planner<'a> {
             up.push(Statement::new("UNLOCK TABLES"));
         }
         let mut validations = Vec::new();
+        if d == Dialect::Postgres && !shadow.new.nullable && !proven_in_backfill {
+            // The old column allowed NULL until now: prove NOT NULL after the swap.
+            validations.extend(not_null_through_check(
+                d,
+                table,
+                &shadow.new.name,
+                &self.version,
+            ));
+        }
         for check in &objects_after.checks {
             let mut add = self.forward(Change::AddCheck {
                 table: table.clone(),
@@ -1785,7 +1865,8 @@ impl<'a> Planner<'a> {
                 if !shadow.rename {
                     down.push(alter(d, table, format!("RENAME COLUMN {new_col} TO {s}")));
                 }
-                if !shadow.new.nullable {
+                if proven_in_backfill {
+                    // Back to the backfill's end: the check there, validated.
                     down.push(alter(
                         d,
                         table,
@@ -1794,6 +1875,9 @@ impl<'a> Planner<'a> {
                             quote_ident(d, &check_name)
                         ),
                     ));
+                    down.push(validate(d, table, &check_name));
+                    down.push(alter(d, table, format!("ALTER COLUMN {s} DROP NOT NULL")));
+                } else if !shadow.new.nullable {
                     down.push(alter(d, table, format!("ALTER COLUMN {s} DROP NOT NULL")));
                 }
                 if shadow.new.default.is_some() {
@@ -1809,6 +1893,8 @@ impl<'a> Planner<'a> {
                 down.push(alter(d, table, format!("CHANGE COLUMN {new_col} {def}")));
             }
         }
+        // MySQL: from here until the triggers are back, writes are held off (see the up).
+        let lock_at = down.len().saturating_sub(1);
         for (index, _) in &temp_indexes {
             if d == Dialect::Postgres
                 && objects_after
@@ -1848,6 +1934,7 @@ impl<'a> Planner<'a> {
             from: restore,
             to: shadow.old.clone(),
         }));
+        let restored_at = down.len();
         for index in objects_before.index_like() {
             let unique = objects_before
                 .uniques
@@ -1877,7 +1964,15 @@ impl<'a> Planner<'a> {
                 foreign_key: fk.clone(),
             }));
         }
-        down.extend(sync.create());
+        if locked_swap {
+            // The triggers come back before the lock goes; indexes and keys are rebuilt after.
+            let mut relock = sync.create();
+            relock.push(Statement::new("UNLOCK TABLES"));
+            down.splice(restored_at..restored_at, relock);
+            down.insert(lock_at, Statement::new(format!("LOCK TABLES {t} WRITE")));
+        } else {
+            down.extend(sync.create());
+        }
         let mut step = self.step(Phase::PostDeploy, vec![i], up, down);
         step.summary = if shadow.rename {
             format!(
@@ -1994,8 +2089,10 @@ impl<'a> SyncTrigger<'a> {
         self.cast(value, &self.shadow.new.ty, &self.shadow.old.ty)
     }
 
+    /// An assignment cast where one exists (it raises on a value that does not fit, where an
+    /// explicit cast to varchar(n) would cut it), an explicit conversion otherwise.
     fn cast(&self, value: &str, from: &Type, to: &Type) -> String {
-        if from == to || self.dialect != Dialect::Postgres {
+        if from == to || self.dialect != Dialect::Postgres || dialect::postgres_assigns(from, to) {
             value.to_string()
         } else {
             dialect::postgres_convert(value, from, to)
@@ -2022,10 +2119,11 @@ impl<'a> SyncTrigger<'a> {
                 let body = if self.shadow.rename {
                     format!(
                         "  IF TG_OP = 'INSERT' THEN
-    IF NEW.{s} IS NULL THEN
-      NEW.{s} := NEW.{old};
-    ELSIF NEW.{old} IS NULL THEN
+    -- New code writes the new name (the old one then holds only its default).
+    IF NEW.{s} IS NOT NULL THEN
       NEW.{old} := NEW.{s};
+    ELSE
+      NEW.{s} := NEW.{old};
     END IF;
   ELSIF NEW.{s} IS DISTINCT FROM OLD.{s} THEN
     NEW.{old} := NEW.{s};
@@ -2038,8 +2136,9 @@ impl<'a> SyncTrigger<'a> {
                 };
                 vec![
                     Statement::new(format!(
-                        "CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $migen$\nBEGIN\n{body}\n  RETURN NEW;\nEND\n$migen$",
-                        self.function()
+                        "CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS {}",
+                        self.function(),
+                        super::backfill::dollar_quoted(&format!("BEGIN\n{body}\n  RETURN NEW;\nEND"))
                     ))
                     .with_note(if self.shadow.rename {
                         "keeps the old and the new name in sync both ways while old and new code run side by side"
@@ -2057,7 +2156,8 @@ impl<'a> SyncTrigger<'a> {
                 let (insert, update) = if self.shadow.rename {
                     (
                         format!(
-                            "SET NEW.{s} = COALESCE(NEW.{s}, NEW.{old}), NEW.{old} = COALESCE(NEW.{old}, NEW.{s})"
+                            // New code writes the new name (the old one then holds only its default).
+                            "SET NEW.{old} = IF(NEW.{s} IS NULL, NEW.{old}, NEW.{s}), NEW.{s} = NEW.{old}"
                         ),
                         format!(
                             "SET NEW.{s} = IF(NEW.{s} <=> OLD.{s}, NEW.{old}, NEW.{s}), NEW.{old} = NEW.{s}"
@@ -2322,19 +2422,41 @@ fn deprecated_name(dialect: Dialect, name: &str) -> String {
     base + "__migen_deprecated"
 }
 
-/// Shorten `name` so that `reserve` more bytes still fit the identifier limit.
+/// Shorten `name` so that `reserve` more bytes still fit the identifier limit. A shortened
+/// name ends in a hash of the whole, so two long names that share a beginning stay apart.
 fn truncate(dialect: Dialect, name: &mut String, reserve: usize) {
     let limit = match dialect {
         Dialect::Postgres => 63,
         Dialect::Mysql => 64,
         Dialect::Sqlite => usize::MAX,
     };
-    while name.len() + reserve > limit {
+    if name.len() + reserve <= limit {
+        return;
+    }
+    let hash = format!("_{:08x}", fnv1a(name.as_bytes()) as u32);
+    while name.len() + reserve + hash.len() > limit {
         name.pop();
     }
+    name.push_str(&hash);
 }
 
-fn concurrently_create(statements: &[Statement]) -> Vec<Statement> {
+/// FNV-1a: a stable hash (the same on every run and platform) for shortened names.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The CONCURRENTLY form of a CREATE INDEX of `name` on `table`, preceded by the cleanup of
+/// what an interrupted build leaves (named with the table's schema, not found by search_path).
+fn concurrently_create(table: &QName, name: &str, statements: &[Statement]) -> Vec<Statement> {
+    let qualified = quote_qname(
+        Dialect::Postgres,
+        &QName {
+            schema: table.schema.clone(),
+            name: name.to_string(),
+        },
+    );
     let mut out = Vec::new();
     for statement in statements {
         let Some(rest) = statement
@@ -2352,9 +2474,10 @@ fn concurrently_create(statements: &[Statement]) -> Vec<Statement> {
             continue;
         };
         let (head, tail) = rest;
-        let name = tail.split(" ON ").next().unwrap_or_default();
         out.push(
-            Statement::outside_transaction(format!("DROP INDEX CONCURRENTLY IF EXISTS {name}"))
+            Statement::outside_transaction(format!(
+                "DROP INDEX CONCURRENTLY IF EXISTS {qualified}"
+            ))
                 .with_note("clears what an interrupted build left (an invalid index), so the migration can simply be run again; on a re-run after success the index is built afresh"),
         );
         out.push(
