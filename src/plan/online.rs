@@ -1480,8 +1480,13 @@ impl<'a> Planner<'a> {
         let pending = if bare.nullable {
             format!("{s} IS NULL AND {old} IS NOT NULL")
         } else {
-            // A NOT NULL shadow starts at its placeholder default: compare the values.
-            format!("NOT ({s} <=> {old})")
+            // A NOT NULL shadow starts at its placeholder default: compare the values (as bytes
+            // when the collation changes: two collations do not compare).
+            if shadow.old.collation != shadow.new.collation {
+                format!("NOT (BINARY {s} <=> BINARY {old})")
+            } else {
+                format!("NOT ({s} <=> {old})")
+            }
         };
         let fill = Backfill {
             table: before,
