@@ -240,7 +240,8 @@ pub fn run(cli: Cli) -> Result<i32> {
 
 fn lint_command(args: &LintArgs) -> Result<i32> {
     let spec = SourceSpec::parse(&args.schema);
-    let dialect = resolve_dialect(args.dialect, spec.implied_dialect(), "as --schema")?;
+    let config = crate::config::Config::current()?;
+    let dialect = resolve_dialect(args.dialect, spec.implied_dialect(), "as --schema", &config)?;
     let (base, notes) = source::load_with_notes(&spec, dialect)?;
     for note in &notes {
         eprintln!("note: {note}");
@@ -256,6 +257,9 @@ fn lint_command(args: &LintArgs) -> Result<i32> {
             }
             version
         }
+        None if config.version.is_some_and(|v| v.dialect == dialect) => {
+            config.version.expect("checked")
+        }
         None => {
             let reported = match &spec {
                 SourceSpec::Database(url) => {
@@ -268,7 +272,7 @@ fn lint_command(args: &LintArgs) -> Result<i32> {
             reported.unwrap_or_else(|| {
                 let oldest = crate::safety::Version::oldest_supported(dialect);
                 eprintln!(
-                    "note: no server version given: the rules assume {}, the oldest supported (pass --db-version)",
+                    "note: no server version given: the rules assume {}, the oldest supported (pass --db-version or set [database] version in migen.toml)",
                     oldest.label()
                 );
                 oldest
@@ -355,6 +359,13 @@ fn server_version(
         }
         return Ok((version, None));
     }
+    if let Some(version) = loaded
+        .config
+        .version
+        .filter(|v| v.dialect == loaded.after.dialect)
+    {
+        return Ok((version, None));
+    }
     if let Some(db) = live {
         let reported = db.server_version()?;
         if let Some(version) = Version::from_server_report(loaded.after.dialect, &reported) {
@@ -363,7 +374,7 @@ fn server_version(
     }
     let version = Version::oldest_supported(loaded.after.dialect);
     let note = format!(
-        "no server version given: the safety rules assume {}, the oldest supported (pass --db-version)",
+        "no server version given: the safety rules assume {}, the oldest supported (pass --db-version or set [database] version in migen.toml)",
         version.label()
     );
     Ok((version, Some(note)))
@@ -440,11 +451,12 @@ fn fail_code(findings: &[crate::safety::Finding], pair: &PairArgs) -> i32 {
 }
 
 /// The dialect given with --dialect, or the one a database URL implies (they must agree), or
-/// SQLite.
+/// migen.toml's, or SQLite.
 fn resolve_dialect(
     given: Option<Dialect>,
     implied: Option<Dialect>,
     where_: &str,
+    config: &crate::config::Config,
 ) -> Result<Dialect> {
     match (given, implied) {
         (Some(given), Some(url)) if given != url => Err(Error::Usage(format!(
@@ -452,11 +464,12 @@ fn resolve_dialect(
         ))),
         (Some(given), _) => Ok(given),
         (None, Some(url)) => Ok(url),
-        (None, None) => Ok(Dialect::Sqlite),
+        (None, None) => Ok(config.dialect.unwrap_or(Dialect::Sqlite)),
     }
 }
 
 struct Loaded {
+    config: crate::config::Config,
     from_spec: SourceSpec,
     before: Schema,
     after: Schema,
@@ -472,7 +485,8 @@ fn load_pair(pair: &PairArgs, server: Option<&str>) -> Result<Loaded> {
         .implied_dialect()
         .or(to_spec.implied_dialect())
         .or(server.and_then(crate::source::live::url_dialect));
-    let dialect = resolve_dialect(pair.dialect, implied, "as a source")?;
+    let config = crate::config::Config::current()?;
+    let dialect = resolve_dialect(pair.dialect, implied, "as a source", &config)?;
     let (before, before_notes) = source::load_with_notes(&from_spec, dialect)?;
     let (after, after_notes) = source::load_with_notes(&to_spec, dialect)?;
     for note in before_notes.iter().chain(&after_notes) {
@@ -480,6 +494,7 @@ fn load_pair(pair: &PairArgs, server: Option<&str>) -> Result<Loaded> {
     }
     let answers = RenameAnswers::parse(&pair.renames, pair.no_renames).map_err(Error::Usage)?;
     Ok(Loaded {
+        config,
         from_spec,
         before,
         after,

@@ -4,6 +4,7 @@
 //! `source` → [`model::Schema`] → `diff` → `Vec<Change>` → `sql` → up/down statements → `verify`.
 
 pub mod cli;
+pub mod config;
 pub mod dialect;
 pub mod diff;
 pub mod error;

@@ -1698,3 +1698,44 @@ fn lint_reads_migens_own_zero_downtime_scripts() {
         }
     }
 }
+
+#[test]
+fn migen_toml_gives_the_dialect_and_server_version() {
+    let dir = temp_dir();
+    write(
+        dir.path(),
+        "migen.toml",
+        "[database]\ndialect = \"postgres\"\nversion = \"postgres:15\"\n",
+    );
+    write(dir.path(), "before.sql", PG_BEFORE);
+    write(dir.path(), "after.sql", PG_AFTER);
+    let run = migen(
+        dir.path(),
+        &[
+            "plan",
+            "--from",
+            "before.sql",
+            "--to",
+            "after.sql",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(plan["dialect"], "postgres");
+    assert_eq!(plan["server"], "PostgreSQL 15");
+    assert!(!run.stderr.contains("no server version"), "{}", run.show());
+
+    write(
+        dir.path(),
+        "migen.toml",
+        "[database]\nversion = \"oracle:19\"\n",
+    );
+    let run = migen(
+        dir.path(),
+        &["plan", "--from", "before.sql", "--to", "after.sql"],
+    );
+    assert_eq!(run.code, 2, "{}", run.show());
+    assert!(run.stderr.contains("migen.toml:2:1"), "{}", run.show());
+}

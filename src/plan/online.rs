@@ -34,7 +34,7 @@ pub(super) fn steps(
         None => {
             let oldest = Version::oldest_supported(to.dialect);
             notes.push(format!(
-                "no server version given: the plan assumes {} (pass --db-version or a live --from)",
+                "no server version given: the plan assumes {} (pass --db-version, set [database] version in migen.toml, or use a live --from)",
                 oldest.label()
             ));
             oldest
