@@ -49,10 +49,11 @@ pub enum Command {
 /// Where the two schemas come from and how to read them.
 #[derive(Debug, Args, Clone)]
 pub struct PairArgs {
-    /// The schema before the change: a .sql file or directory, a database URL
-    /// (postgres://, mysql://, mariadb://, sqlite://), or `empty`.
+    /// The schema before the change: a .sql file or directory, `git:REV:path` (the file as it
+    /// was at a git revision), a database URL (postgres://, mysql://, mariadb://, sqlite://), or
+    /// `empty`. Defaults to the --to file as it is at git HEAD.
     #[arg(long)]
-    pub from: String,
+    pub from: Option<String>,
     /// The schema after the change (same forms as --from).
     #[arg(long)]
     pub to: String,
@@ -479,8 +480,22 @@ struct Loaded {
 /// `server` is a further database URL the command was given (verify's `--db`), which also
 /// implies the dialect.
 fn load_pair(pair: &PairArgs, server: Option<&str>) -> Result<Loaded> {
-    let from_spec = SourceSpec::parse(&pair.from);
     let to_spec = SourceSpec::parse(&pair.to);
+    let from_spec = match &pair.from {
+        Some(text) => SourceSpec::parse(text),
+        // What the working tree changed since the last commit.
+        None => match &to_spec {
+            SourceSpec::SqlFile(path) => SourceSpec::Git {
+                rev: "HEAD".into(),
+                path: path.clone(),
+            },
+            _ => {
+                return Err(Error::Usage(
+                    "--from is needed when --to is not a file (a file's default before is its version at git HEAD)".into(),
+                ));
+            }
+        },
+    };
     let implied = from_spec
         .implied_dialect()
         .or(to_spec.implied_dialect())

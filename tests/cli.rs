@@ -1739,3 +1739,135 @@ fn migen_toml_gives_the_dialect_and_server_version() {
     assert_eq!(run.code, 2, "{}", run.show());
     assert!(run.stderr.contains("migen.toml:2:1"), "{}", run.show());
 }
+
+// ---------------------------------------------------------------------------
+// git sources
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "migen test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "migen test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn the_default_before_is_the_file_at_git_head() {
+    let dir = temp_dir();
+    git(dir.path(), &["init", "-q"]);
+    std::fs::create_dir(dir.path().join("db")).unwrap();
+    write(
+        dir.path(),
+        "db/schema.sql",
+        "CREATE TABLE users (id integer PRIMARY KEY);\n",
+    );
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "first"]);
+    write(
+        dir.path(),
+        "db/schema.sql",
+        "CREATE TABLE users (id integer PRIMARY KEY, email text);\n",
+    );
+    // No --from: the working tree against HEAD.
+    let run = migen(dir.path(), &["diff", "--to", "db/schema.sql"]);
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(
+        run.stdout.contains("add column users.email"),
+        "{}",
+        run.show()
+    );
+    assert_eq!(
+        run.stdout
+            .lines()
+            .filter(|l| l.contains(" + ") || l.contains(" - ") || l.contains(" ~ "))
+            .count(),
+        1,
+        "{}",
+        run.show()
+    );
+
+    // The same, spelled out, from a subdirectory.
+    let run = migen(
+        &dir.path().join("db"),
+        &[
+            "diff",
+            "--from",
+            "git:HEAD:schema.sql",
+            "--to",
+            "schema.sql",
+        ],
+    );
+    assert!(
+        run.stdout.contains("add column users.email"),
+        "{}",
+        run.show()
+    );
+
+    // A file new since the revision: its before is empty, and a note says so.
+    write(
+        dir.path(),
+        "db/extra.sql",
+        "CREATE TABLE tags (id integer PRIMARY KEY);\n",
+    );
+    let run = migen(dir.path(), &["diff", "--to", "db/extra.sql"]);
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(run.stdout.contains("create table tags"), "{}", run.show());
+    assert!(
+        run.stderr.contains("did not exist at HEAD"),
+        "{}",
+        run.show()
+    );
+
+    // A directory at a revision is its .sql files in name order.
+    let run = migen(dir.path(), &["diff", "--from", "git:HEAD:db", "--to", "db"]);
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(run.stdout.contains("create table tags"), "{}", run.show());
+    assert!(
+        run.stdout.contains("add column users.email"),
+        "{}",
+        run.show()
+    );
+
+    // A revision that does not exist is bad input, not an empty before.
+    let run = migen(
+        dir.path(),
+        &[
+            "diff",
+            "--from",
+            "git:nosuchrev:db/schema.sql",
+            "--to",
+            "db/schema.sql",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.show());
+    assert!(run.stderr.contains("nosuchrev"), "{}", run.show());
+
+    // A syntax error in the committed file names it with the revision.
+    write(
+        dir.path(),
+        "db/schema.sql",
+        "CREATE TABLE users (id integer PRIMARY KEY,);\n",
+    );
+    git(dir.path(), &["commit", "-q", "-am", "broken"]);
+    let run = migen(
+        dir.path(),
+        &[
+            "diff",
+            "--from",
+            "git:HEAD:db/schema.sql",
+            "--to",
+            "db/extra.sql",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.show());
+    assert!(
+        run.stderr.contains("git:HEAD:db/schema.sql:1:"),
+        "{}",
+        run.show()
+    );
+}

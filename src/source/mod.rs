@@ -1,6 +1,7 @@
 //! Sources: a `SourceSpec` names where a schema comes from; `load` turns it into a `Schema`.
 
 mod compat;
+mod git;
 pub mod live;
 pub mod sql;
 
@@ -18,12 +19,23 @@ pub enum SourceSpec {
     SqlFile(PathBuf),
     /// A live database URL.
     Database(String),
+    /// `git:REV:path`: a file or directory as it was at a git revision.
+    Git { rev: String, path: PathBuf },
 }
 
 impl SourceSpec {
     pub fn parse(text: &str) -> SourceSpec {
         if text == "empty" {
             SourceSpec::Empty
+        } else if let Some((rev, path)) = text
+            .strip_prefix("git:")
+            .and_then(|rest| rest.split_once(':'))
+            .filter(|(rev, path)| !rev.is_empty() && !path.is_empty())
+        {
+            SourceSpec::Git {
+                rev: rev.to_string(),
+                path: PathBuf::from(path),
+            }
         } else if live::is_database_url(text) {
             SourceSpec::Database(text.to_string())
         } else {
@@ -49,6 +61,16 @@ pub fn load(spec: &SourceSpec, dialect: Dialect) -> Result<Schema> {
 pub fn load_with_notes(spec: &SourceSpec, dialect: Dialect) -> Result<(Schema, Vec<String>)> {
     match spec {
         SourceSpec::SqlFile(path) => load_sql_path(path, dialect),
+        SourceSpec::Git { rev, path } => match git::files_at(rev, path)? {
+            Some(files) => parse_files(dialect, &files, &format!("git:{rev}:{}", path.display())),
+            None => Ok((
+                Schema::empty(dialect),
+                vec![format!(
+                    "git:{rev}:{} did not exist at {rev}: the before is empty (the file is new)",
+                    path.display()
+                )],
+            )),
+        },
         other => load_schema(other, dialect).map(|schema| (schema, Vec::new())),
     }
 }
@@ -56,7 +78,9 @@ pub fn load_with_notes(spec: &SourceSpec, dialect: Dialect) -> Result<(Schema, V
 fn load_schema(spec: &SourceSpec, dialect: Dialect) -> Result<Schema> {
     match spec {
         SourceSpec::Empty => Ok(Schema::empty(dialect)),
-        SourceSpec::SqlFile(path) => load_sql_path(path, dialect).map(|(schema, _)| schema),
+        SourceSpec::SqlFile(_) | SourceSpec::Git { .. } => {
+            load_with_notes(spec, dialect).map(|(schema, _)| schema)
+        }
         SourceSpec::Database(url) => {
             let mut db = live::connect(url)?;
             if db.dialect() != dialect {
@@ -82,38 +106,50 @@ fn load_sql_path(path: &Path, dialect: Dialect) -> Result<(Schema, Vec<String>)>
             .filter(|p| p.extension().is_some_and(|e| e == "sql"))
             .collect();
         files.sort();
-        // One text, so a file may refer to what an earlier file defines; an error's line is
-        // mapped back to the file it falls in.
-        let mut text = String::new();
-        let mut starts: Vec<(u64, &PathBuf)> = Vec::new();
+        let mut named = Vec::new();
         for file in &files {
-            starts.push((text.lines().count() as u64 + 1, file));
-            let content = read(file)?;
-            text.push_str(&content);
-            text.push_str("\n;\n");
+            named.push((file.display().to_string(), read(file)?));
         }
-        return sql::parse_with_notes(dialect, &text, &path.display().to_string()).map_err(
-            |error| match error {
-                Error::Parse {
-                    mut location,
-                    message,
-                } => {
-                    if let Some((first_line, file)) = starts
-                        .iter()
-                        .rev()
-                        .find(|(start, _)| *start <= location.line)
-                    {
-                        location.file = file.display().to_string();
-                        location.line = location.line - first_line + 1;
-                    }
-                    Error::Parse { location, message }
-                }
-                other => other,
-            },
-        );
+        return parse_files(dialect, &named, &path.display().to_string());
     }
     let text = read(path)?;
     sql::parse_with_notes(dialect, &text, &path.display().to_string())
+}
+
+/// Parse several files as one schema, so a file may refer to what an earlier file defines; an
+/// error's line is mapped back to the file it falls in. One file keeps its own name.
+fn parse_files(
+    dialect: Dialect,
+    files: &[(String, String)],
+    whole: &str,
+) -> Result<(Schema, Vec<String>)> {
+    if let [(name, text)] = files {
+        return sql::parse_with_notes(dialect, text, name);
+    }
+    let mut text = String::new();
+    let mut starts: Vec<(u64, &String)> = Vec::new();
+    for (name, content) in files {
+        starts.push((text.lines().count() as u64 + 1, name));
+        text.push_str(content);
+        text.push_str("\n;\n");
+    }
+    sql::parse_with_notes(dialect, &text, whole).map_err(|error| match error {
+        Error::Parse {
+            mut location,
+            message,
+        } => {
+            if let Some((first_line, name)) = starts
+                .iter()
+                .rev()
+                .find(|(start, _)| *start <= location.line)
+            {
+                location.file = (*name).clone();
+                location.line = location.line - first_line + 1;
+            }
+            Error::Parse { location, message }
+        }
+        other => other,
+    })
 }
 
 fn read(path: &Path) -> Result<String> {
