@@ -193,7 +193,7 @@ fn run(dialect: Dialect, strategy: Strategy, rows: u64) -> Result<Figures, Strin
             let mut attempts = 0;
             window.store(0, Ordering::Relaxed);
             loop {
-                match run_unit(db.as_mut(), &unit) {
+                match migen::verify::apply_unit(db.as_mut(), &unit).map_err(|e| e.to_string()) {
                     Ok(()) => {
                         let waited = window.load(Ordering::Relaxed);
                         if waited > worst.0 {
@@ -235,24 +235,6 @@ fn run(dialect: Dialect, strategy: Strategy, rows: u64) -> Result<Figures, Strin
         failed: failed.load(Ordering::Relaxed),
         plan_time,
     })
-}
-
-fn run_unit(db: &mut dyn live::Database, unit: &plan::Unit) -> Result<(), String> {
-    if unit.transaction {
-        db.execute("BEGIN").map_err(|e| e.to_string())?;
-    }
-    for statement in &unit.statements {
-        if let Err(e) = db.execute(&statement.sql) {
-            if unit.transaction {
-                let _ = db.execute("ROLLBACK");
-            }
-            return Err(format!("{e}\n{}", statement.sql));
-        }
-    }
-    if unit.transaction {
-        db.execute("COMMIT").map_err(|e| e.to_string())?;
-    }
-    Ok(())
 }
 
 /// PostgreSQL's "canceling statement due to lock timeout", MySQL's "Lock wait timeout exceeded".

@@ -428,10 +428,10 @@ fn server_info(loaded: &Loaded, pair: &PairArgs, tell: bool) -> Result<ServerInf
 /// The safety findings for a plan, for the server's version and graded by its table sizes.
 /// The plan's own lock guards answer the lock-timeout rule.
 fn analyze(loaded: &Loaded, plan: &Plan, server: &ServerInfo) -> Vec<crate::safety::Finding> {
-    let guarded = plan.up.iter().any(|s| {
-        let sql = s.sql.to_ascii_lowercase();
-        sql.contains("lock_timeout") || sql.contains("busy_timeout")
-    });
+    let guarded = plan
+        .up
+        .iter()
+        .any(|s| crate::lint::sets_lock_timeout(plan.dialect, &s.sql));
     crate::safety::analyze(
         &plan.changes,
         &loaded.before,

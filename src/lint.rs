@@ -270,7 +270,7 @@ impl Written {
 }
 
 /// Whether a statement sets the dialect's lock guard.
-fn sets_lock_timeout(dialect: Dialect, sql: &str) -> bool {
+pub(crate) fn sets_lock_timeout(dialect: Dialect, sql: &str) -> bool {
     let lower = sql.to_ascii_lowercase();
     match dialect {
         Dialect::Postgres => lower.starts_with("set") && lower.contains("lock_timeout"),

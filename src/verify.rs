@@ -211,23 +211,30 @@ pub fn apply_migration(
 ) -> Result<usize> {
     let mut count = 0;
     for unit in plan::units(dialect, statements) {
-        if unit.transaction {
-            db.execute("BEGIN")?;
-        }
-        for statement in &unit.statements {
-            if let Err(e) = db.execute(&statement.sql) {
-                if unit.transaction {
-                    let _ = db.execute("ROLLBACK");
-                }
-                return Err(e);
-            }
-            count += 1;
-        }
-        if unit.transaction {
-            db.execute("COMMIT")?;
-        }
+        apply_unit(db, &unit)?;
+        count += unit.statements.len();
     }
     Ok(count)
+}
+
+/// Run one unit: its statements in a transaction when it is one (rolled back on failure).
+pub fn apply_unit(db: &mut dyn Database, unit: &plan::Unit) -> Result<()> {
+    if unit.transaction {
+        db.execute("BEGIN")?;
+    }
+    for statement in &unit.statements {
+        if let Err(e) = db.execute(&statement.sql) {
+            if unit.transaction {
+                // The statement's error is the one to report; a failed rollback adds nothing.
+                let _ = db.execute("ROLLBACK");
+            }
+            return Err(e);
+        }
+    }
+    if unit.transaction {
+        db.execute("COMMIT")?;
+    }
+    Ok(())
 }
 
 fn apply<'a>(db: &mut dyn Database, statements: impl Iterator<Item = &'a str>) -> Result<usize> {

@@ -1437,6 +1437,42 @@ fn direct_plans_are_guarded_by_lock_timeouts() {
     let plan: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(plan["up"][0]["sql"], "PRAGMA busy_timeout = 5000");
 
+    // The plan's own guard answers the lock-timeout rule, on MySQL too.
+    let mysql = temp_dir();
+    write(
+        mysql.path(),
+        "before.sql",
+        "CREATE TABLE t (id INT PRIMARY KEY, n INT);",
+    );
+    write(
+        mysql.path(),
+        "after.sql",
+        "CREATE TABLE t (id INT PRIMARY KEY, n INT);\nCREATE INDEX t_n_idx ON t (n);",
+    );
+    let run = migen(
+        mysql.path(),
+        &[
+            "plan",
+            "--from",
+            "before.sql",
+            "--to",
+            "after.sql",
+            "--dialect",
+            "mysql",
+            "--format",
+            "json",
+        ],
+    );
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(plan["up"][0]["sql"], "SET SESSION lock_wait_timeout = 5");
+    let rules: Vec<&str> = plan["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(!rules.contains(&"require-lock-timeout"), "{rules:?}");
+
     let bad = pg_plan(temp_dir().path(), &["--lock-timeout", "5 parsecs"]);
     assert_eq!(bad.code, 2, "{}", bad.show());
     assert!(bad.stderr.contains("--lock-timeout"), "{}", bad.show());

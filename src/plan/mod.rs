@@ -99,6 +99,17 @@ pub enum Lossiness {
     Irreversible,
 }
 
+impl Lossiness {
+    /// A step's lossiness from what its changes lose, with the losses in words.
+    pub(crate) fn of(losses: Vec<String>) -> (Lossiness, Option<String>) {
+        if losses.is_empty() {
+            (Lossiness::Lossless, None)
+        } else {
+            (Lossiness::Lossy, Some(losses.join("; ")))
+        }
+    }
+}
+
 /// Settings that shape the plan.
 #[derive(Debug, Clone)]
 pub struct PlanOptions {
@@ -286,19 +297,15 @@ fn direct_steps(
         dialect::statements_with(&backward.changes, to, from, &dropped_tables),
         changes,
     );
-    let losses: Vec<String> = changes.iter().filter_map(|c| loss(c, from)).collect();
+    let (lossiness, loss) = Lossiness::of(changes.iter().filter_map(|c| loss(c, from)).collect());
     vec![Step {
         phase: Phase::Direct,
         changes: (0..changes.len()).collect(),
         summary: format!("{} changes in one migration", changes.len()),
         up,
         down,
-        lossiness: if losses.is_empty() {
-            Lossiness::Lossless
-        } else {
-            Lossiness::Lossy
-        },
-        loss: (!losses.is_empty()).then(|| losses.join("; ")),
+        lossiness,
+        loss,
     }]
 }
 
@@ -561,12 +568,8 @@ pub fn script(statements: &[PlannedStatement]) -> String {
             text.push_str("-- commits on its own\n");
         }
         let sql = statement.sql.trim_end();
-        // The mysql client splits at `;`: a compound body goes between other delimiters.
-        if sql.contains(";\n")
-            && !sql.starts_with("DO ")
-            && sql.contains("BEGIN")
-            && is_mysql_routine(sql)
-        {
+        // The mysql client splits at `;`: a procedure body goes between other delimiters.
+        if sql.starts_with("CREATE PROCEDURE") {
             text.push_str("DELIMITER //\n");
             text.push_str(sql);
             text.push_str(" //\nDELIMITER ;\n");
@@ -576,8 +579,4 @@ pub fn script(statements: &[PlannedStatement]) -> String {
         }
     }
     text
-}
-
-fn is_mysql_routine(sql: &str) -> bool {
-    sql.starts_with("CREATE PROCEDURE") || sql.starts_with("CREATE TRIGGER")
 }

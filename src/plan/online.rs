@@ -305,13 +305,12 @@ impl<'a> Planner<'a> {
                     Treatment::Plain(Place::Contract)
                 }
             },
-            Change::RenameTable { from: old, to: new } => {
+            Change::RenameTable { from: old, .. } => {
                 let old_name_reused =
                     self.to.tables.contains_key(old) || self.to.views.contains_key(old);
                 if old_name_reused {
                     Treatment::Plain(Place::Contract)
                 } else {
-                    let _ = new;
                     Treatment::RenameTable
                 }
             }
@@ -609,10 +608,10 @@ impl<'a> Planner<'a> {
         last: &mut Vec<Step>,
     ) {
         let d = self.dialect;
-        let create_temp = self.forward(Change::CreateEnum {
+        let create_temp = self.forward(&Change::CreateEnum {
             enum_type: swap.temp.clone(),
         });
-        let drop_temp = self.backward(Change::DropEnum {
+        let drop_temp = self.backward(&Change::DropEnum {
             enum_type: swap.temp.clone(),
         });
         let mut step = self.step(Phase::PreDeploy, vec![i], create_temp, drop_temp);
@@ -637,7 +636,7 @@ impl<'a> Planner<'a> {
             )),
         ];
         if swap.to.comment.is_some() {
-            up.extend(self.forward(Change::AlterEnumComment {
+            up.extend(self.forward(&Change::AlterEnumComment {
                 name: swap.to.name.clone(),
                 comment: swap.to.comment.clone(),
             }));
@@ -646,7 +645,7 @@ impl<'a> Planner<'a> {
             "ALTER TYPE {old} RENAME TO {}",
             quote_ident(d, &swap.temp.name.name)
         ))];
-        down.extend(self.backward(Change::CreateEnum {
+        down.extend(self.backward(&Change::CreateEnum {
             enum_type: swap.from.clone(),
         }));
         let mut step = self.step(Phase::PostDeploy, vec![i], up, down);
@@ -888,17 +887,13 @@ impl<'a> Planner<'a> {
     // generic steps
 
     /// The statements for a change on the way from the source to the target.
-    fn forward(&self, change: Change) -> Vec<Statement> {
-        dialect::statements(&[change], self.from, self.to)
+    fn forward(&self, change: &Change) -> Vec<Statement> {
+        dialect::statements(std::slice::from_ref(change), self.from, self.to)
     }
 
     /// The statements for a change on the way back.
-    fn backward(&self, change: Change) -> Vec<Statement> {
-        dialect::statements(&[change], self.to, self.from)
-    }
-
-    fn statements(&self, change: &Change) -> Vec<Statement> {
-        dialect::statements(std::slice::from_ref(change), self.from, self.to)
+    fn backward(&self, change: &Change) -> Vec<Statement> {
+        dialect::statements(std::slice::from_ref(change), self.to, self.from)
     }
 
     /// The statements that undo `change`. Foreign keys into tables the plan drops are re-added
@@ -941,22 +936,20 @@ impl<'a> Planner<'a> {
             .map(|&i| self.changes[i].describe())
             .collect::<Vec<_>>()
             .join("; ");
-        let losses: Vec<String> = changes
-            .iter()
-            .filter_map(|&i| super::loss(&self.changes[i], self.from))
-            .collect();
+        let (lossiness, loss) = Lossiness::of(
+            changes
+                .iter()
+                .filter_map(|&i| super::loss(&self.changes[i], self.from))
+                .collect(),
+        );
         Step {
             phase,
             changes,
             summary,
             up,
             down,
-            lossiness: if losses.is_empty() {
-                Lossiness::Lossless
-            } else {
-                Lossiness::Lossy
-            },
-            loss: (!losses.is_empty()).then(|| losses.join("; ")),
+            lossiness,
+            loss,
         }
     }
 
@@ -1004,7 +997,7 @@ impl<'a> Planner<'a> {
         contract: &mut Vec<Step>,
     ) {
         let change = &self.changes[i];
-        let mut up = self.statements(change);
+        let mut up = self.forward(change);
         let mut down = self.inverse_statements(change);
         if up.is_empty() && down.is_empty() {
             return;
@@ -1046,7 +1039,7 @@ impl<'a> Planner<'a> {
                 let mut step = self.step(
                     Phase::PreDeploy,
                     vec![i],
-                    self.statements(&relax),
+                    self.forward(&relax),
                     self.inverse_statements(&relax),
                 );
                 step.summary = format!(
@@ -1129,7 +1122,7 @@ impl<'a> Planner<'a> {
                         predicate: None,
                         include: Vec::new(),
                     };
-                    let build = self.statements(&Change::AddIndex {
+                    let build = self.forward(&Change::AddIndex {
                         table: table.clone(),
                         index,
                     });
@@ -1162,7 +1155,7 @@ impl<'a> Planner<'a> {
                         predicate: None,
                         include: Vec::new(),
                     };
-                    let build = self.statements(&Change::AddIndex {
+                    let build = self.forward(&Change::AddIndex {
                         table: table.clone(),
                         index,
                     });
@@ -1347,7 +1340,7 @@ impl<'a> Planner<'a> {
             table: table.clone(),
             column: bare.clone(),
         };
-        let mut up = self.statements(&add);
+        let mut up = self.forward(&add);
         for statement in &mut up {
             statement.sql = statement
                 .sql
@@ -1393,7 +1386,7 @@ impl<'a> Planner<'a> {
     ) {
         let d = self.dialect;
         let change = &self.changes[i];
-        let mut up = self.statements(change);
+        let mut up = self.forward(change);
         let mut down = self.inverse_statements(change);
         let view = Statement::new(format!(
             "CREATE VIEW {} AS SELECT * FROM {}",
@@ -1432,7 +1425,7 @@ impl<'a> Planner<'a> {
 
         // expand: the shadow column and the trigger that keeps it in sync
         let bare = self.shadow_column(shadow);
-        let add = self.forward(Change::AddColumn {
+        let add = self.forward(&Change::AddColumn {
             table: table.clone(),
             column: bare.clone(),
         });
@@ -1552,11 +1545,11 @@ impl<'a> Planner<'a> {
                     *c = shadow.shadow.clone();
                 }
             }
-            let build = self.forward(Change::AddIndex {
+            let build = self.forward(&Change::AddIndex {
                 table: table.clone(),
                 index: on_shadow.clone(),
             });
-            let drop = self.backward(Change::DropIndex {
+            let drop = self.backward(&Change::DropIndex {
                 table: table.clone(),
                 index: on_shadow,
             });
@@ -1650,23 +1643,17 @@ impl<'a> Planner<'a> {
         }
         let mut drop_old = alter(d, table, format!("DROP COLUMN {}{old}", if_exists(d)));
         if d == Dialect::Mysql {
-            let instant_drop = if self.version.is_mariadb() {
-                self.version.at_least(10, 4, 0)
-            } else {
-                self.version.at_least(8, 0, 29)
+            // The same per-version classification the safety rules give a DROP COLUMN.
+            let drop = Change::DropColumn {
+                table: table.clone(),
+                column: shadow.old.clone(),
             };
-            let (algorithm, why) = if instant_drop {
-                (
-                    MysqlAlgorithm::Instant,
-                    "dropping a column is metadata only",
-                )
-            } else {
-                (
-                    MysqlAlgorithm::InplaceRebuild,
-                    "dropping a column rebuilds the table in place",
-                )
-            };
-            pin_algorithm(std::slice::from_mut(&mut drop_old), algorithm, why);
+            if let Some(Some((algorithm, why))) =
+                safety::mysql_algorithms(std::slice::from_ref(&drop), self.from, &self.version)
+                    .pop()
+            {
+                pin_algorithm(std::slice::from_mut(&mut drop_old), algorithm, &why);
+            }
         }
         up.push(drop_old);
         let new_col = quote_ident(d, &shadow.new.name);
@@ -1698,7 +1685,7 @@ impl<'a> Planner<'a> {
                     ));
                 }
                 if shadow.new.comment.is_some() {
-                    up.extend(self.forward(Change::AlterColumn {
+                    up.extend(self.forward(&Change::AlterColumn {
                         table: table.clone(),
                         from: Column {
                             comment: None,
@@ -1785,7 +1772,7 @@ impl<'a> Planner<'a> {
             ));
         }
         for check in &objects_after.checks {
-            let mut add = self.forward(Change::AddCheck {
+            let mut add = self.forward(&Change::AddCheck {
                 table: table.clone(),
                 check: check.clone(),
             });
@@ -1798,7 +1785,7 @@ impl<'a> Planner<'a> {
             up.extend(add);
         }
         for fk in &objects_after.foreign_keys {
-            let mut add = self.forward(Change::AddForeignKey {
+            let mut add = self.forward(&Change::AddForeignKey {
                 table: table.clone(),
                 foreign_key: fk.clone(),
             });
@@ -1814,13 +1801,13 @@ impl<'a> Planner<'a> {
 
         // The way back to the state after the backfill: the old column re-made from the new.
         for fk in &objects_after.foreign_keys {
-            down.extend(self.backward(Change::DropForeignKey {
+            down.extend(self.backward(&Change::DropForeignKey {
                 table: table.clone(),
                 foreign_key: fk.clone(),
             }));
         }
         for check in &objects_after.checks {
-            down.extend(self.backward(Change::DropCheck {
+            down.extend(self.backward(&Change::DropCheck {
                 table: table.clone(),
                 check: check.clone(),
             }));
@@ -1916,13 +1903,13 @@ impl<'a> Planner<'a> {
                         }
                     }
                 }
-                down.extend(self.forward(Change::AddIndex {
+                down.extend(self.forward(&Change::AddIndex {
                     table: table.clone(),
                     index: on_shadow,
                 }));
             }
         }
-        down.extend(self.backward(Change::AddColumn {
+        down.extend(self.backward(&Change::AddColumn {
             table: table.clone(),
             column: old_bare,
         }));
@@ -1934,7 +1921,7 @@ impl<'a> Planner<'a> {
         restore.nullable = true;
         restore.default = None;
         restore.comment = None;
-        down.extend(self.backward(Change::AlterColumn {
+        down.extend(self.backward(&Change::AlterColumn {
             table: table.clone(),
             from: restore,
             to: shadow.old.clone(),
@@ -1958,13 +1945,13 @@ impl<'a> Planner<'a> {
             down.extend(dialect::statements(&[change], self.to, self.from));
         }
         for check in &objects_before.checks {
-            down.extend(self.backward(Change::AddCheck {
+            down.extend(self.backward(&Change::AddCheck {
                 table: table.clone(),
                 check: check.clone(),
             }));
         }
         for fk in &objects_before.foreign_keys {
-            down.extend(self.backward(Change::AddForeignKey {
+            down.extend(self.backward(&Change::AddForeignKey {
                 table: table.clone(),
                 foreign_key: fk.clone(),
             }));
@@ -2323,10 +2310,12 @@ fn sqlite_steps(
         let up = dialect::statements(&rest.changes, &expanded, to);
         let down = dialect::statements(&back.changes, to, &expanded);
         let remaining: Vec<usize> = (0..changes.len()).filter(|i| !taken.contains(i)).collect();
-        let losses: Vec<String> = remaining
-            .iter()
-            .filter_map(|&i| super::loss(&changes[i], from))
-            .collect();
+        let (lossiness, loss) = Lossiness::of(
+            remaining
+                .iter()
+                .filter_map(|&i| super::loss(&changes[i], from))
+                .collect(),
+        );
         steps.push(Step {
             phase: Phase::PostDeploy,
             summary: rest
@@ -2338,12 +2327,8 @@ fn sqlite_steps(
             changes: remaining,
             up,
             down,
-            lossiness: if losses.is_empty() {
-                Lossiness::Lossless
-            } else {
-                Lossiness::Lossy
-            },
-            loss: (!losses.is_empty()).then(|| losses.join("; ")),
+            lossiness,
+            loss,
         });
     }
     steps
