@@ -51,12 +51,13 @@ pub enum Command {
 pub struct PairArgs {
     /// The schema before the change: a .sql file or directory, `git:REV:path` (the file as it
     /// was at a git revision), a database URL (postgres://, mysql://, mariadb://, sqlite://), or
-    /// `empty`. Defaults to the --to file as it is at git HEAD.
+    /// `empty`. Defaults to migen.toml's `[schema] from`, else the --to file as it is at git HEAD.
     #[arg(long)]
     pub from: Option<String>,
-    /// The schema after the change (same forms as --from).
+    /// The schema after the change (same forms as --from). Defaults to migen.toml's
+    /// `[schema] source`.
     #[arg(long)]
-    pub to: String,
+    pub to: Option<String>,
     /// SQL dialect of the files: postgres, mysql (also mariadb) or sqlite. Taken from a database
     /// URL when one side is a database; sqlite otherwise.
     #[arg(long, value_parser = parse_dialect)]
@@ -94,9 +95,9 @@ pub enum Strategy {
 /// How the plan is shaped.
 #[derive(Debug, Args, Clone)]
 pub struct StrategyArgs {
-    /// How risky changes are applied.
-    #[arg(long, value_enum, default_value_t = Strategy::Direct)]
-    pub strategy: Strategy,
+    /// How risky changes are applied [default: migen.toml's `[migrations] strategy`, else direct].
+    #[arg(long, value_enum)]
+    pub strategy: Option<Strategy>,
     /// How long a statement may wait for a lock before failing (lock_timeout,
     /// lock_wait_timeout, busy_timeout), e.g. `5s`, `800ms`.
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration_ms)]
@@ -117,11 +118,16 @@ pub struct StrategyArgs {
 }
 
 impl StrategyArgs {
-    fn options(&self, version: Option<crate::safety::Version>) -> plan::PlanOptions {
+    fn options(
+        &self,
+        version: Option<crate::safety::Version>,
+        config: &crate::config::Config,
+    ) -> plan::PlanOptions {
         plan::PlanOptions {
             strategy: match self.strategy {
-                Strategy::Direct => plan::Strategy::Direct,
-                Strategy::ZeroDowntime => plan::Strategy::ZeroDowntime,
+                Some(Strategy::Direct) => plan::Strategy::Direct,
+                Some(Strategy::ZeroDowntime) => plan::Strategy::ZeroDowntime,
+                None => config.strategy.unwrap_or_default(),
             },
             version,
             lock_timeout_ms: self.lock_timeout,
@@ -480,8 +486,22 @@ struct Loaded {
 /// `server` is a further database URL the command was given (verify's `--db`), which also
 /// implies the dialect.
 fn load_pair(pair: &PairArgs, server: Option<&str>) -> Result<Loaded> {
-    let to_spec = SourceSpec::parse(&pair.to);
-    let from_spec = match &pair.from {
+    let config = crate::config::Config::current()?;
+    let to_text = pair
+        .to
+        .as_deref()
+        .or(config.source.as_deref())
+        .ok_or_else(|| {
+            Error::Usage(
+                "no schema given: pass --to, or set [schema] source in migen.toml".to_string(),
+            )
+        })?;
+    let to_spec = SourceSpec::parse(to_text);
+    let from_text = pair
+        .from
+        .as_deref()
+        .or(config.from.as_deref().filter(|_| pair.to.is_none()));
+    let from_spec = match from_text {
         Some(text) => SourceSpec::parse(text),
         // What the working tree changed since the last commit.
         None => match &to_spec {
@@ -500,14 +520,20 @@ fn load_pair(pair: &PairArgs, server: Option<&str>) -> Result<Loaded> {
         .implied_dialect()
         .or(to_spec.implied_dialect())
         .or(server.and_then(crate::source::live::url_dialect));
-    let config = crate::config::Config::current()?;
     let dialect = resolve_dialect(pair.dialect, implied, "as a source", &config)?;
     let (before, before_notes) = source::load_with_notes(&from_spec, dialect)?;
     let (after, after_notes) = source::load_with_notes(&to_spec, dialect)?;
     for note in before_notes.iter().chain(&after_notes) {
         eprintln!("note: {note}");
     }
-    let answers = RenameAnswers::parse(&pair.renames, pair.no_renames).map_err(Error::Usage)?;
+    // The command line's answers first: they win over migen.toml's for the same name.
+    let given: Vec<String> = pair
+        .renames
+        .iter()
+        .chain(&config.renames)
+        .cloned()
+        .collect();
+    let answers = RenameAnswers::parse(&given, pair.no_renames).map_err(Error::Usage)?;
     Ok(Loaded {
         config,
         from_spec,
@@ -565,7 +591,7 @@ fn question_text(questions: &[RenameCandidate]) -> String {
 fn plan_command(args: &PlanArgs) -> Result<i32> {
     let mut loaded = load_pair(&args.pair, None)?;
     let server = server_info(&loaded, &args.pair, true)?;
-    let options = args.shape.options(Some(server.version));
+    let options = args.shape.options(Some(server.version), &loaded.config);
     let plan = plan_with_answers(&mut loaded, &options)?;
     let findings = analyze(&loaded, &plan, &server);
     for note in &plan.notes {
@@ -712,9 +738,10 @@ fn verify_command(args: &VerifyArgs) -> Result<i32> {
     // Questions are settled before any database work starts.
     let server_facts = server_info(&loaded, &args.pair, args.pair.fail_on.is_some())?;
     let version_known = server_facts.note.is_none();
-    let options = args
-        .shape
-        .options(version_known.then_some(server_facts.version));
+    let options = args.shape.options(
+        version_known.then_some(server_facts.version),
+        &loaded.config,
+    );
     let plan = plan_with_answers(&mut loaded, &options)?;
     let findings = analyze(&loaded, &plan, &server_facts);
     let before_sql = match &loaded.from_spec {

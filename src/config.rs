@@ -1,12 +1,29 @@
-//! `migen.toml`: project settings read from the current directory. For now the database it
-//! targets: its dialect and server version, used where the command line does not say.
+//! `migen.toml`: project settings read from the current directory, used wherever the command
+//! line does not say otherwise.
 //!
 //! ```toml
 //! [database]
-//! dialect = "postgres"
-//! version = "postgres:15"
+//! dialect = "postgres"          # postgres, mysql (mariadb) or sqlite
+//! version = "postgres:15"       # the server the migrations are for
+//!
+//! [schema]
+//! source = "db/schema.sql"      # the schema as it should be (--to); .sql, .prisma, a directory
+//! from = "git:HEAD:db/schema.sql"  # what it is compared with (--from); default: `source` at HEAD
+//!
+//! [migrations]
+//! target = "golang-migrate"     # sql, golang-migrate, flyway, dbmate, prisma
+//! dir = "db/migrations"         # where `migen generate` writes
+//! strategy = "zero-downtime"    # or direct
+//!
+//! [renames]                     # answers to rename questions, as --rename gives them
+//! "customers.name" = "full_name"
+//! "orders" = "purchases"
+//!
+//! [tui]
+//! theme = "dark"                # a file in themes/ (dark, light, high-contrast)
 //! ```
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -17,12 +34,27 @@ use crate::safety::Version;
 
 pub const FILE_NAME: &str = "migen.toml";
 
+/// The colour themes shipped in `themes/`.
+pub const THEMES: &[&str] = &["dark", "light", "high-contrast"];
+
 #[derive(Debug, Default, Clone)]
 pub struct Config {
     /// Where the settings came from, for messages.
     pub path: Option<PathBuf>,
     pub dialect: Option<Dialect>,
     pub version: Option<Version>,
+    /// The schema as it should be: a source spec, as `--to` takes it.
+    pub source: Option<String>,
+    /// What the schema is compared with: a source spec, as `--from` takes it.
+    pub from: Option<String>,
+    /// The migration tool files are written for (validated by `render::Target::parse`).
+    pub target: Option<String>,
+    /// Where migrations are written and found.
+    pub migrations_dir: Option<PathBuf>,
+    pub strategy: Option<crate::plan::Strategy>,
+    /// Rename answers in `--rename` form (`table.old=new`, `old=new`).
+    pub renames: Vec<String>,
+    pub theme: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -30,6 +62,14 @@ pub struct Config {
 struct File {
     #[serde(default)]
     database: DatabaseSection,
+    #[serde(default)]
+    schema: SchemaSection,
+    #[serde(default)]
+    migrations: MigrationsSection,
+    #[serde(default)]
+    renames: BTreeMap<String, String>,
+    #[serde(default)]
+    tui: TuiSection,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -37,6 +77,27 @@ struct File {
 struct DatabaseSection {
     dialect: Option<String>,
     version: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SchemaSection {
+    source: Option<String>,
+    from: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MigrationsSection {
+    target: Option<String>,
+    dir: Option<PathBuf>,
+    strategy: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TuiSection {
+    theme: Option<String>,
 }
 
 impl Config {
@@ -94,10 +155,61 @@ impl Config {
                 ));
             }
         }
+        let strategy = match &file.migrations.strategy {
+            Some(text) => Some(crate::plan::Strategy::parse(text).ok_or_else(|| {
+                let (line, column) = locate("strategy");
+                Error::parse(
+                    &name,
+                    line,
+                    column,
+                    format!("unknown strategy `{text}` (use direct or zero-downtime)"),
+                )
+            })?),
+            None => None,
+        };
+        if let Some(target) = &file.migrations.target {
+            if let Err(message) = crate::render::Target::parse(target) {
+                let (line, column) = locate("target");
+                return Err(Error::parse(&name, line, column, message));
+            }
+        }
+        if let Some(theme) = &file.tui.theme {
+            if !THEMES.contains(&theme.as_str()) {
+                let (line, column) = locate("theme");
+                return Err(Error::parse(
+                    &name,
+                    line,
+                    column,
+                    format!("unknown theme `{theme}` (use {})", THEMES.join(", ")),
+                ));
+            }
+        }
+        let mut renames = Vec::new();
+        for (old, new) in &file.renames {
+            if new.is_empty() || new.contains('.') || old.is_empty() {
+                let (line, column) = locate(old);
+                return Err(Error::parse(
+                    &name,
+                    line,
+                    column,
+                    format!(
+                        "rename `{old}` = `{new}`: write \"table.old\" = \"new\" for a column, \"old\" = \"new\" for a table"
+                    ),
+                ));
+            }
+            renames.push(format!("{old}={new}"));
+        }
         Ok(Config {
             path: Some(path),
             dialect: dialect.or(version.map(|v| v.dialect)),
             version,
+            source: file.schema.source,
+            from: file.schema.from,
+            target: file.migrations.target,
+            migrations_dir: file.migrations.dir,
+            strategy,
+            renames,
+            theme: file.tui.theme,
         })
     }
 
@@ -123,6 +235,63 @@ mod tests {
         let config = Config::load(dir.path()).unwrap();
         assert_eq!(config.dialect, Some(Dialect::Postgres));
         assert_eq!(config.version.unwrap().label(), "PostgreSQL 15");
+    }
+
+    #[test]
+    fn reads_every_section() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            r#"
+[database]
+version = "mariadb:10.11"
+
+[schema]
+source = "db/schema.sql"
+from = "git:main:db/schema.sql"
+
+[migrations]
+target = "golang-migrate"
+dir = "db/migrations"
+strategy = "zero-downtime"
+
+[renames]
+"customers.name" = "full_name"
+orders = "purchases"
+
+[tui]
+theme = "light"
+"#,
+        )
+        .unwrap();
+        let config = Config::load(dir.path()).unwrap();
+        assert_eq!(config.dialect, Some(Dialect::Mysql));
+        assert_eq!(config.source.as_deref(), Some("db/schema.sql"));
+        assert_eq!(config.from.as_deref(), Some("git:main:db/schema.sql"));
+        assert_eq!(config.target.as_deref(), Some("golang-migrate"));
+        assert_eq!(config.migrations_dir, Some(PathBuf::from("db/migrations")));
+        assert_eq!(config.strategy, Some(crate::plan::Strategy::ZeroDowntime));
+        assert_eq!(
+            config.renames,
+            ["customers.name=full_name", "orders=purchases"]
+        );
+        assert_eq!(config.theme.as_deref(), Some("light"));
+    }
+
+    #[test]
+    fn unknown_values_name_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        for (text, line, wanted) in [
+            ("[migrations]\n\ntarget = \"liquid\"\n", 3, "unknown target"),
+            ("[migrations]\nstrategy = \"yolo\"\n", 2, "unknown strategy"),
+            ("[tui]\ntheme = \"neon\"\n", 2, "unknown theme"),
+            ("[renames]\n\"a.b\" = \"c.d\"\n", 2, "rename"),
+        ] {
+            std::fs::write(dir.path().join(FILE_NAME), text).unwrap();
+            let error = Config::load(dir.path()).unwrap_err().to_string();
+            assert!(error.contains(&format!("migen.toml:{line}:")), "{error}");
+            assert!(error.contains(wanted), "{error}");
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod lint;
 pub mod model;
 pub mod normalize;
 pub mod plan;
+pub mod render;
 pub mod safety;
 pub mod source;
 pub mod verify;
