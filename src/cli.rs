@@ -33,6 +33,8 @@ pub enum Command {
     Plan(PlanArgs),
     /// List the changes between two schemas, readably.
     Diff(PairArgs),
+    /// Write the migration files for a migration tool (and, if asked, a test and a guide).
+    Generate(GenerateArgs),
     /// Apply the migration up and down on a scratch database and check every step.
     Verify(VerifyArgs),
     /// Check migration files someone already wrote against the safety rules.
@@ -175,6 +177,46 @@ pub struct PlanArgs {
     pub shape: StrategyArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[command(flatten)]
+    pub pair: PairArgs,
+    #[command(flatten)]
+    pub shape: StrategyArgs,
+    /// The migration tool to write for: sql, golang-migrate, flyway, dbmate or prisma
+    /// [default: migen.toml's `[migrations] target`, else sql].
+    #[arg(long, value_parser = crate::render::Target::parse)]
+    pub target: Option<crate::render::Target>,
+    /// The migrations folder [default: migen.toml's `[migrations] dir`, else the tool's usual
+    /// place].
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
+    /// The migration's name (slugged into file names) [default: from the changes].
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Only the migration files (the default).
+    #[arg(long, conflicts_with_all = ["with_tests", "with_docs", "full"])]
+    pub quick: bool,
+    /// Also a test script that runs the files up and down on a scratch database.
+    #[arg(long)]
+    pub with_tests: bool,
+    /// Also MIGRATION.md: risks, locks, deploy order, rollback, monitoring, checklist.
+    #[arg(long)]
+    pub with_docs: bool,
+    /// Both the test and the guide.
+    #[arg(long)]
+    pub full: bool,
+    /// Print the files instead of writing them.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write a migration that loses data (a dropped column or table, a narrowed type).
+    #[arg(long)]
+    pub allow_data_loss: bool,
+    /// Print what was written (or would be) as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LintFormat {
     Text,
@@ -238,6 +280,7 @@ pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Plan(args) => plan_command(&args),
         Command::Diff(args) => diff_command(&args),
+        Command::Generate(args) => generate_command(&args),
         Command::Verify(args) => verify_command(&args),
         Command::Lint(args) => lint_command(&args),
         Command::Rules => rules_command(),
@@ -588,15 +631,24 @@ fn question_text(questions: &[RenameCandidate]) -> String {
     text
 }
 
-fn plan_command(args: &PlanArgs) -> Result<i32> {
-    let mut loaded = load_pair(&args.pair, None)?;
-    let server = server_info(&loaded, &args.pair, true)?;
-    let options = args.shape.options(Some(server.version), &loaded.config);
+/// Load, plan and analyse, reporting the plan's notes on stderr: what plan and generate share.
+fn planned(
+    pair: &PairArgs,
+    shape: &StrategyArgs,
+) -> Result<(Loaded, ServerInfo, Plan, Vec<crate::safety::Finding>)> {
+    let mut loaded = load_pair(pair, None)?;
+    let server = server_info(&loaded, pair, true)?;
+    let options = shape.options(Some(server.version), &loaded.config);
     let plan = plan_with_answers(&mut loaded, &options)?;
     let findings = analyze(&loaded, &plan, &server);
     for note in &plan.notes {
         eprintln!("note: {note}");
     }
+    Ok((loaded, server, plan, findings))
+}
+
+fn plan_command(args: &PlanArgs) -> Result<i32> {
+    let (_, server, plan, findings) = planned(&args.pair, &args.shape)?;
     let mut out = std::io::stdout().lock();
     let text = match args.format {
         PlanFormat::Json => {
@@ -801,4 +853,115 @@ fn verify_command(args: &VerifyArgs) -> Result<i32> {
     } else {
         1
     })
+}
+
+/// Where a tool keeps its migrations when nobody says.
+fn default_migrations_dir(target: crate::render::Target) -> &'static str {
+    use crate::render::Target;
+    match target {
+        Target::Sql => "migrations",
+        Target::GolangMigrate => "db/migrations",
+        Target::Flyway => "sql",
+        Target::Dbmate => "db/migrations",
+        Target::Prisma => "prisma/migrations",
+    }
+}
+
+/// Seconds since the epoch: `SOURCE_DATE_EPOCH` when set (reproducible output), else the clock.
+fn now_seconds() -> Result<u64> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) => text.trim().parse().map_err(|_| {
+            Error::Usage(format!(
+                "SOURCE_DATE_EPOCH=`{text}` is not a number of seconds"
+            ))
+        }),
+        Err(_) => Ok(std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)),
+    }
+}
+
+fn generate_command(args: &GenerateArgs) -> Result<i32> {
+    use crate::render::{self, Target};
+    let (loaded, server, plan, findings) = planned(&args.pair, &args.shape)?;
+    let target = match args.target {
+        Some(target) => target,
+        None => match &loaded.config.target {
+            Some(text) => Target::parse(text).map_err(Error::Usage)?,
+            None => Target::Sql,
+        },
+    };
+    if plan.changes.is_empty() {
+        eprintln!("No changes: nothing to generate.");
+        return Ok(0);
+    }
+    let lossy: Vec<&str> = plan
+        .steps
+        .iter()
+        .filter_map(|step| step.loss.as_deref())
+        .collect();
+    if !lossy.is_empty() && !args.allow_data_loss && !args.dry_run {
+        return Err(Error::Usage(format!(
+            "this migration loses data: {}\nnothing written; pass --allow-data-loss to write it anyway (or --keep-dropped with --strategy zero-downtime to keep dropped columns and tables)",
+            lossy.join("; ")
+        )));
+    }
+    let dir = args
+        .dir
+        .clone()
+        .or_else(|| loaded.config.migrations_dir.clone())
+        .unwrap_or_else(|| default_migrations_dir(target).into());
+    let name = args
+        .name
+        .clone()
+        .unwrap_or_else(|| render::default_name(&plan));
+    let context = render::Context::scan(&dir, &name, now_seconds()?)?;
+    let facts = render::Facts {
+        before: &loaded.before,
+        after: &loaded.after,
+        findings: &findings,
+        version: &server.version,
+        stats: server.stats.as_ref(),
+    };
+    let extras = render::Extras {
+        tests: args.with_tests || args.full,
+        docs: args.with_docs || args.full,
+    };
+    let artifacts = render::render(&plan, target, &context, &facts, extras)?;
+    let mut out = String::new();
+    if args.dry_run {
+        if args.json {
+            out = serde_json::to_string_pretty(&artifacts).expect("artifacts serialise") + "\n";
+        } else {
+            for artifact in &artifacts {
+                out.push_str(&format!(
+                    "==> {} <==\n{}\n",
+                    artifact.path.display(),
+                    artifact.contents
+                ));
+            }
+        }
+    } else {
+        let written = crate::write::write_all(std::path::Path::new(""), &artifacts)?;
+        if args.json {
+            let listed: Vec<serde_json::Value> = artifacts
+                .iter()
+                .map(|a| json!({"path": a.path, "kind": a.kind, "phase": a.phase}))
+                .collect();
+            out = serde_json::to_string_pretty(&json!({
+                "target": target,
+                "strategy": plan.strategy,
+                "written": listed,
+            }))
+            .expect("paths serialise")
+                + "\n";
+        } else {
+            for path in &written {
+                out.push_str(&format!("{}\n", path.display()));
+            }
+        }
+    }
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    Ok(fail_code(&findings, &args.pair))
 }

@@ -16,3 +16,4 @@ pub mod render;
 pub mod safety;
 pub mod source;
 pub mod verify;
+pub mod write;

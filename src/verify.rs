@@ -309,7 +309,17 @@ fn check_rows(
 /// common type changes (digits in text columns, so text → integer still converts). A row the
 /// table's constraints refuse is skipped: seeding is best effort, the checks count what went in.
 fn auto_seed(db: &mut dyn Database, schema: &Schema) {
+    // A row a constraint refuses is simply not there; the counts say what was seeded.
+    for sql in seed_statements(schema) {
+        let _ = db.execute(&sql);
+    }
+}
+
+/// Three rows per table, parents before children, with values every column type accepts.
+/// Some may be refused by a constraint the values do not meet; callers run them one by one.
+pub fn seed_statements(schema: &Schema) -> Vec<String> {
     let dialect = schema.dialect;
+    let mut statements = Vec::new();
     let mut order: Vec<&Table> = Vec::new();
     let mut remaining: Vec<&Table> = schema.tables.values().collect();
     while !remaining.is_empty() {
@@ -363,9 +373,10 @@ fn auto_seed(db: &mut dyn Database, schema: &Schema) {
                     values.join(", ")
                 )
             };
-            let _ = db.execute(&sql);
+            statements.push(sql);
         }
     }
+    statements
 }
 
 fn seed_value(dialect: Dialect, schema: &Schema, ty: &Type, i: u32) -> Option<String> {

@@ -1907,3 +1907,226 @@ fn the_default_before_is_the_file_at_git_head() {
         run.show()
     );
 }
+
+// ---------------------------------------------------------------------------
+// generate
+
+/// A git project configured by migen.toml: the schema committed as the example's before, the
+/// working tree holding the after.
+fn configured_project(target: &str) -> tempfile::TempDir {
+    let dir = temp_dir();
+    git(dir.path(), &["init", "-q"]);
+    write(dir.path(), "db/schema.sql", &example_text("before.sql"));
+    write(
+        dir.path(),
+        "migen.toml",
+        &format!(
+            "[database]\ndialect = \"sqlite\"\n\n[schema]\nsource = \"db/schema.sql\"\n\n[migrations]\ntarget = \"{target}\"\ndir = \"db/migrations\"\n\n[renames]\n\"customers.name\" = \"full_name\"\n"
+        ),
+    );
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "schema"]);
+    write(dir.path(), "db/schema.sql", &example_text("after.sql"));
+    dir
+}
+
+#[test]
+fn generate_writes_what_migen_toml_asks_for_from_the_change_since_head() {
+    let dir = configured_project("golang-migrate");
+    let run = migen_command(dir.path(), &["generate", "--name", "shop"])
+        .env("SOURCE_DATE_EPOCH", "1795000000")
+        .output()
+        .map(Run::from_output)
+        .unwrap();
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert_eq!(
+        run.stdout,
+        "db/migrations/20261118110640_shop.up.sql\ndb/migrations/20261118110640_shop.down.sql\n"
+    );
+    // The files take the database from the committed schema to the working tree's.
+    let db = dir.path().join("check.db");
+    sqlite_db(&db, &example_text("before.sql"));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let up = std::fs::read_to_string(dir.path().join("db/migrations/20261118110640_shop.up.sql"))
+        .unwrap();
+    // golang-migrate's sqlite3 driver runs a file inside one transaction.
+    conn.execute_batch(&format!("BEGIN;\n{up}\nCOMMIT;"))
+        .unwrap();
+    drop(conn);
+    let after = parse_sqlite(&example_text("after.sql"), "after.sql");
+    assert_eq!(
+        differences(&introspect_sqlite(&db), &after),
+        Vec::<String>::new()
+    );
+
+    // A second migration numbers after the first; nothing already there is touched.
+    let before = snapshot(dir.path());
+    let run = migen_command(dir.path(), &["generate", "--name", "again"])
+        .env("SOURCE_DATE_EPOCH", "1795000000")
+        .output()
+        .map(Run::from_output)
+        .unwrap();
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(
+        run.stdout
+            .starts_with("db/migrations/20261118110641_again.up.sql"),
+        "{}",
+        run.show()
+    );
+    let now = snapshot(dir.path());
+    for (path, stamp) in &before {
+        if dir.path().join(path).is_file() {
+            assert_eq!(now.get(path), Some(stamp), "{} changed", path.display());
+        }
+    }
+}
+
+#[test]
+fn generate_dry_run_prints_the_files_and_writes_nothing() {
+    let dir = configured_project("flyway");
+    let before = snapshot(dir.path());
+    let run = migen(
+        dir.path(),
+        &["generate", "--dry-run", "--full", "--name", "shop"],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(
+        run.stdout.contains("==> db/migrations/V1__shop.sql <=="),
+        "{}",
+        run.show()
+    );
+    assert!(
+        run.stdout.contains("==> db/migrations/U1__shop.sql <=="),
+        "{}",
+        run.show()
+    );
+    assert!(run.stdout.contains("MIGRATION.md <=="), "{}", run.show());
+    assert!(run.stdout.contains("test.sh <=="), "{}", run.show());
+    assert_eq!(snapshot(dir.path()), before);
+    let run = migen(
+        dir.path(),
+        &["generate", "--dry-run", "--json", "--name", "shop"],
+    );
+    let files: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let kinds: Vec<&str> = files
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    // The rebuild of a referenced table must run outside Flyway's transaction: a .conf says so.
+    assert_eq!(
+        kinds,
+        ["migration", "settings", "down", "settings"],
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn generate_refuses_data_loss_without_an_explicit_yes() {
+    let dir = temp_dir();
+    write(
+        dir.path(),
+        "before.sql",
+        "CREATE TABLE t (id integer PRIMARY KEY, note text);\n",
+    );
+    write(
+        dir.path(),
+        "after.sql",
+        "CREATE TABLE t (id integer PRIMARY KEY);\n",
+    );
+    let args = ["generate", "--from", "before.sql", "--to", "after.sql"];
+    let run = migen(dir.path(), &args);
+    assert_eq!(run.code, 2, "{}", run.show());
+    assert!(run.stderr.contains("loses data"), "{}", run.show());
+    assert!(run.stderr.contains("--allow-data-loss"), "{}", run.show());
+    assert!(!dir.path().join("migrations").exists());
+    let run = migen(dir.path(), &[&args[..], &["--allow-data-loss"]].concat());
+    assert_eq!(run.code, 0, "{}", run.show());
+    let down_path = dir.path().join(run.stdout.lines().nth(1).unwrap());
+    let down = std::fs::read_to_string(down_path).unwrap();
+    assert!(down.contains("ADD COLUMN note"), "{down}");
+}
+
+#[test]
+fn generate_respects_prismas_migration_lock() {
+    let dir = temp_dir();
+    copy_example(dir.path());
+    write(
+        dir.path(),
+        "prisma/migrations/migration_lock.toml",
+        "# Please do not edit this file manually\nprovider = \"postgresql\"\n",
+    );
+    let args = [
+        "generate",
+        "--from",
+        "before.sql",
+        "--to",
+        "after.sql",
+        "--rename",
+        EXAMPLE_RENAME,
+        "--target",
+        "prisma",
+    ];
+    let run = migen(dir.path(), &args);
+    assert_eq!(run.code, 2, "{}", run.show());
+    assert!(
+        run.stderr.contains("migration_lock.toml:2:1") && run.stderr.contains("postgresql"),
+        "{}",
+        run.show()
+    );
+    std::fs::remove_file(dir.path().join("prisma/migrations/migration_lock.toml")).unwrap();
+    let run = migen(dir.path(), &args);
+    assert_eq!(run.code, 0, "{}", run.show());
+    let lock =
+        std::fs::read_to_string(dir.path().join("prisma/migrations/migration_lock.toml")).unwrap();
+    assert!(lock.contains("provider = \"sqlite\""), "{lock}");
+    assert!(
+        run.stdout.lines().any(|l| l.ends_with("/migration.sql")),
+        "{}",
+        run.show()
+    );
+    assert!(
+        run.stdout.lines().any(|l| l.ends_with("/down.sql")),
+        "{}",
+        run.show()
+    );
+}
+
+#[test]
+fn generate_with_docs_writes_a_guide_worth_reading() {
+    let dir = temp_dir();
+    copy_example(dir.path());
+    let run = migen_command(
+        dir.path(),
+        &[
+            "generate",
+            "--from",
+            "before.sql",
+            "--to",
+            "after.sql",
+            "--rename",
+            EXAMPLE_RENAME,
+            "--target",
+            "dbmate",
+            "--with-docs",
+            "--name",
+            "shop",
+            "--db-version",
+            "sqlite:3.45",
+        ],
+    )
+    .env("SOURCE_DATE_EPOCH", "1795000000")
+    .output()
+    .map(Run::from_output)
+    .unwrap();
+    assert_eq!(run.code, 0, "{}", run.show());
+    let guide = dir
+        .path()
+        .join("db/migrations/20261118110640_shop.migen/MIGRATION.md");
+    insta::with_settings!(
+        { snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"), prepend_module_to_snapshot => true },
+        { insta::assert_snapshot!("generate_guide_sqlite_dbmate", std::fs::read_to_string(guide).unwrap()) }
+    );
+}

@@ -498,10 +498,11 @@ pub struct Unit<'a> {
     pub statements: Vec<&'a PlannedStatement>,
 }
 
-/// How a migration's statements run. In PostgreSQL the statements between those that must run
-/// outside a transaction (or commit on their own) form transactions, so everything that can be
-/// atomic is, and a failure leaves a clear point to resume from. MySQL commits every DDL
-/// statement by itself and SQLite migrations are run as written: one statement per unit.
+/// How a migration's statements run. In PostgreSQL and SQLite the statements between those
+/// that must run outside a transaction (or commit on their own) form transactions, so
+/// everything that can be atomic is, and a failure leaves a clear point to resume from (a
+/// SQLite table rebuild is all or nothing). MySQL commits every DDL statement by itself: one
+/// statement per unit.
 pub fn units(dialect: Dialect, statements: &[PlannedStatement]) -> Vec<Unit<'_>> {
     fn flush<'a>(group: &mut Vec<&'a PlannedStatement>, units: &mut Vec<Unit<'a>>) {
         if !group.is_empty() {
@@ -514,7 +515,7 @@ pub fn units(dialect: Dialect, statements: &[PlannedStatement]) -> Vec<Unit<'_>>
     let mut units: Vec<Unit> = Vec::new();
     let mut group: Vec<&PlannedStatement> = Vec::new();
     for statement in statements {
-        if dialect != Dialect::Postgres {
+        if dialect == Dialect::Mysql {
             units.push(Unit {
                 transaction: false,
                 statements: vec![statement],

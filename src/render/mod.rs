@@ -67,3 +67,195 @@ impl fmt::Display for Target {
         f.write_str(self.name())
     }
 }
+
+mod chunk;
+pub mod docs;
+pub mod files;
+pub mod tests;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::Schema;
+use crate::plan::{Phase, Plan};
+use crate::safety::{Finding, TableStats, Version};
+
+/// What a file is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArtifactKind {
+    /// A file the migration tool applies (dbmate's hold the down part too).
+    Migration,
+    /// The down script, where the tool keeps it apart (or has none, as Prisma).
+    Down,
+    /// A setting the tool reads beside a migration (Flyway `.conf`, Prisma `migration_lock.toml`).
+    Settings,
+    /// A test the user runs: up and down on a scratch database.
+    Test,
+    /// The deployment guide.
+    Guide,
+}
+
+/// One file to write, its path relative to where migen runs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Artifact {
+    pub path: PathBuf,
+    pub kind: ArtifactKind,
+    /// The deployment phase of a migration file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phase: Option<Phase>,
+    pub contents: String,
+}
+
+/// Where and under what name the files go.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The migrations folder.
+    pub dir: PathBuf,
+    /// The migration's name as the user gave it (slugged for file names).
+    pub name: String,
+    /// Now, in seconds since the Unix epoch (UTC); timestamps in names start here.
+    pub now: u64,
+    /// File and folder names already in `dir`, to number after them.
+    pub existing: Vec<String>,
+}
+
+impl Context {
+    /// A context for writing into `dir`, reading what is there already.
+    pub fn scan(dir: &Path, name: &str, now: u64) -> Result<Context> {
+        let existing = match std::fs::read_dir(dir) {
+            Ok(entries) => entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(source) => {
+                return Err(Error::Io {
+                    path: dir.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        Ok(Context {
+            dir: dir.to_path_buf(),
+            name: name.to_string(),
+            now,
+            existing,
+        })
+    }
+}
+
+/// What the plan was made from, for the guide and the generated test.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts<'a> {
+    pub before: &'a Schema,
+    pub after: &'a Schema,
+    pub findings: &'a [Finding],
+    pub version: &'a Version,
+    pub stats: Option<&'a TableStats>,
+}
+
+/// Which files besides the migrations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Extras {
+    pub tests: bool,
+    pub docs: bool,
+}
+
+/// The files for a plan: the migrations in the tool's layout, then the test and the guide when
+/// asked for.
+pub fn render(
+    plan: &Plan,
+    target: Target,
+    context: &Context,
+    facts: &Facts,
+    extras: Extras,
+) -> Result<Vec<Artifact>> {
+    let rendered = files::render(plan, target, context)?;
+    let mut artifacts = rendered.artifacts.clone();
+    if extras.tests {
+        artifacts.push(Artifact {
+            path: rendered.extras_dir.join("test.sh"),
+            kind: ArtifactKind::Test,
+            phase: None,
+            contents: tests::render(plan, target, &rendered, facts),
+        });
+    }
+    if extras.docs {
+        artifacts.push(Artifact {
+            path: rendered.extras_dir.join("MIGRATION.md"),
+            kind: ArtifactKind::Guide,
+            phase: None,
+            contents: docs::render(plan, target, &rendered, facts),
+        });
+    }
+    Ok(artifacts)
+}
+
+/// A name as migration tools like it: lower case, words joined by `_`, camelCase split, at
+/// most 60 characters (Prisma's rule, shorter).
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            if c.is_ascii_uppercase() && previous_lower && !out.ends_with('_') {
+                out.push('_');
+            }
+            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+            out.push(c.to_ascii_lowercase());
+        } else {
+            previous_lower = false;
+            if !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+        }
+    }
+    let mut out = out.trim_end_matches('_').to_string();
+    if out.len() > 60 {
+        out.truncate(60);
+        out = out.trim_end_matches('_').to_string();
+    }
+    if out.is_empty() {
+        "migration".to_string()
+    } else {
+        out
+    }
+}
+
+/// A name for a migration from what it changes: `add_column_customers_phone`, or the first
+/// change and how many more.
+pub fn default_name(plan: &Plan) -> String {
+    match plan.changes.as_slice() {
+        [] => "empty".to_string(),
+        [one] => slug(&one.describe()),
+        [first, rest @ ..] => format!("{}_and_{}_more", slug(&first.describe()), rest.len()),
+    }
+}
+
+#[cfg(test)]
+mod slug_tests {
+    use super::*;
+
+    #[test]
+    fn slugs_read_like_the_tools_own() {
+        assert_eq!(slug("Add phone to customers"), "add_phone_to_customers");
+        assert_eq!(slug("addPhoneNumber"), "add_phone_number");
+        assert_eq!(
+            slug("  drop column users.email (v2) "),
+            "drop_column_users_email_v2"
+        );
+        assert_eq!(slug("!!!"), "migration");
+        assert!(slug(&"x".repeat(100)).len() <= 60);
+    }
+
+    #[test]
+    fn targets_parse_by_name_and_alias() {
+        assert_eq!(Target::parse("golang-migrate"), Ok(Target::GolangMigrate));
+        assert_eq!(Target::parse("golang_migrate"), Ok(Target::GolangMigrate));
+        assert_eq!(Target::parse("Flyway"), Ok(Target::Flyway));
+        assert!(Target::parse("liquibase").unwrap_err().contains("dbmate"));
+    }
+}
