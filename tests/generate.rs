@@ -271,3 +271,232 @@ fn dbmate_runs_the_files_on_postgres() {
 fn dbmate_runs_the_files_on_mysql() {
     dbmate_runs_the_files(Dialect::Mysql);
 }
+
+/// Make the example project for `target` at `project` with its setup script, then run
+/// `migen generate` there with `args` (migen.toml says the rest); returns the written paths.
+fn example_project(project: &Path, target: &str, args: &[&str]) -> String {
+    let setup = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/projects/setup.sh");
+    let output = Command::new("bash")
+        .arg(&setup)
+        .arg(target)
+        .arg(project)
+        .env("MIGEN", env!("CARGO_BIN_EXE_migen"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "setup {target}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_migen"))
+        .current_dir(project)
+        .arg("generate")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "generate {target}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Every example project: the setup script makes its git history, `migen generate` (no
+/// arguments: migen.toml says everything) writes the change since the last commit after the
+/// first migration, and the generated test passes.
+#[test]
+fn example_projects_generate_from_their_git_history() {
+    for target in TARGETS {
+        let root = tempfile::tempdir().unwrap();
+        let project = root.path().join(target);
+        let stdout = example_project(&project, target, &["--with-tests"]);
+        let script = project.join(written(&stdout, "test.sh"));
+        let (passed, text) = run_test_script(&script, "");
+        assert!(passed, "{target}: {text}");
+        // Every new file sorts after the first migration, the way the tool orders them.
+        let versions = |names: &mut dyn Iterator<Item = &str>| -> Vec<u128> {
+            names
+                // The version is in the file's name, or its folder's (sql, Prisma).
+                .filter_map(|path| {
+                    Path::new(path)
+                        .components()
+                        .map(|c| version_of(&c.as_os_str().to_string_lossy()))
+                        .find(|v| *v > 0)
+                })
+                .collect()
+        };
+        let new_versions = versions(&mut stdout.lines().filter(|l| !l.contains(".migen")));
+        let committed = git_files(&project);
+        let setup_output = String::from_utf8_lossy(&committed);
+        let old_versions = versions(&mut setup_output.lines().filter(|l| l.contains("init")));
+        assert!(
+            !old_versions.is_empty() && !new_versions.is_empty(),
+            "{target}"
+        );
+        assert!(
+            new_versions.iter().min() > old_versions.iter().max(),
+            "{target}: new {new_versions:?} not after {old_versions:?}"
+        );
+        if target == "dbmate" {
+            dbmate_replays_the_history(&project);
+        }
+    }
+}
+
+/// The files of the project's last commit.
+fn git_files(project: &Path) -> Vec<u8> {
+    Command::new("git")
+        .current_dir(project)
+        .args(["ls-files"])
+        .output()
+        .unwrap()
+        .stdout
+}
+
+/// A migration's version the way the tools compare them: the number after an optional `V`.
+fn version_of(name: &str) -> u128 {
+    let digits: String = name
+        .trim_start_matches('V')
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().unwrap_or(0)
+}
+
+/// dbmate applies the project's whole folder (the first migration and the new one) to an empty
+/// database, which then holds the working tree's schema.
+fn dbmate_replays_the_history(project: &Path) {
+    let Some(dbmate) = dbmate() else {
+        return;
+    };
+    let db = project.join("replay.sqlite3");
+    let output = Command::new(&dbmate)
+        .current_dir(project)
+        .args([
+            "--url",
+            &format!("sqlite:{}", db.display()),
+            "--no-dump-schema",
+            "migrate",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "dbmate migrate: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let live = live::connect(&format!("sqlite://{}", db.display()))
+        .unwrap()
+        .introspect()
+        .unwrap();
+    let after = source::load(
+        &SourceSpec::SqlFile(project.join("db/schema.sql")),
+        Dialect::Sqlite,
+    )
+    .unwrap();
+    let left = differences(&without_tracking(live), &after);
+    assert!(left.is_empty(), "dbmate replay: {left:?}");
+}
+
+const PRISMA_VERSION: &str = "6.19.3";
+
+/// Prisma 6's CLI with the better-sqlite3 driver adapter, which runs offline (Prisma 7 insists
+/// on downloading its native engine). `None` (skip) without npm or the registry, outside CI.
+fn prisma() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/oracles/prisma6");
+    let cli = root.join("node_modules/.bin/prisma");
+    let native = root.join("node_modules/better-sqlite3/build/Release/better_sqlite3.node");
+    if !(cli.exists() && native.exists()) {
+        std::fs::create_dir_all(&root).unwrap();
+        let npm = |args: &[&str]| {
+            Command::new("npm")
+                .current_dir(&root)
+                .args(args)
+                .output()
+                .is_ok_and(|o| o.status.success())
+        };
+        let _ = std::fs::write(root.join("package.json"), "{\"private\": true}\n");
+        let installed = npm(&[
+            "install",
+            "--no-audit",
+            "--no-fund",
+            &format!("prisma@{PRISMA_VERSION}"),
+            &format!("@prisma/adapter-better-sqlite3@{PRISMA_VERSION}"),
+        ])
+        // npm 11 holds back install scripts: better-sqlite3's native part is built here.
+        && npm(&["rebuild", "better-sqlite3"]);
+        if !installed || !native.exists() {
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("prisma {PRISMA_VERSION} could not be installed from npm under CI=true");
+            }
+            eprintln!("skipping Prisma's runner: npm could not install prisma {PRISMA_VERSION}");
+            return None;
+        }
+    }
+    Some(root)
+}
+
+/// `prisma migrate deploy` applies the example project's folders (its first migration, then
+/// migen's: one folder, or one per zero-downtime phase and per statement that must run alone),
+/// and the database then holds the working tree's schema.
+#[test]
+fn prisma_migrate_deploy_applies_the_folders() {
+    let Some(prisma) = prisma() else {
+        return;
+    };
+    for strategy in ["direct", "zero-downtime"] {
+        let root = tempfile::tempdir().unwrap();
+        let project = root.path().join("prisma");
+        example_project(&project, "prisma", &["--strategy", strategy]);
+        std::fs::write(
+            project.join("prisma/schema.prisma"),
+            "datasource db {\n  provider = \"sqlite\"\n  url      = env(\"DATABASE_URL\")\n}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            project.join("prisma.config.ts"),
+            "import { defineConfig } from 'prisma/config';\nimport { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';\nexport default defineConfig({\n  experimental: { adapter: true },\n  engine: 'js',\n  schema: './prisma/schema.prisma',\n  adapter: async () => new PrismaBetterSQLite3({ url: process.env.DATABASE_URL }),\n});\n",
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(prisma.join("node_modules"), project.join("node_modules"))
+            .unwrap();
+        let db = project.join("deploy.db");
+        let output = Command::new(prisma.join("node_modules/.bin/prisma"))
+            .current_dir(&project)
+            .args(["migrate", "deploy"])
+            .env("DATABASE_URL", format!("file:{}", db.display()))
+            // Offline: the adapter replaces the engines Prisma would download.
+            .env("PRISMA_SCHEMA_ENGINE_BINARY", "/bin/false")
+            .env("PRISMA_QUERY_ENGINE_LIBRARY", "/bin/false")
+            .env("PRISMA_HIDE_UPDATE_MESSAGE", "1")
+            .env("CHECKPOINT_DISABLE", "1")
+            .output()
+            .unwrap();
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            output.status.success(),
+            "prisma migrate deploy ({strategy}): {said}"
+        );
+        assert!(said.contains("successfully applied"), "{said}");
+        let mut live = live::connect(&format!("sqlite://{}", db.display()))
+            .unwrap()
+            .introspect()
+            .unwrap();
+        live.tables.remove(&QName::new("_prisma_migrations"));
+        let after = source::load(
+            &SourceSpec::SqlFile(project.join("db/schema.sql")),
+            Dialect::Sqlite,
+        )
+        .unwrap();
+        let left = differences(&live, &after);
+        assert!(
+            left.is_empty(),
+            "prisma migrate deploy ({strategy}): {left:?}"
+        );
+    }
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Make a small git project for one migration tool out of the shop example:
+#   examples/projects/setup.sh TARGET DEST
+# The first commit holds the shop schema and its initial migration (written by migen, in the
+# tool's format); the working tree then holds the changed schema, ready for `migen status`
+# and `migen generate`. MIGEN names the migen binary (default: migen on PATH).
+set -euo pipefail
+if [[ $# -ne 2 ]]; then
+  echo "usage: $0 TARGET DEST   (TARGET: sql, golang-migrate, flyway, dbmate, prisma)" >&2
+  exit 2
+fi
+target="$1"
+dest="$2"
+migen="${MIGEN:-migen}"
+if [[ "$migen" == */* ]]; then
+  migen="$(cd "$(dirname "$migen")" && pwd)/$(basename "$migen")"
+fi
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+if [[ ! -f "$here/$target/migen.toml" ]]; then
+  echo "no example project for target '$target'" >&2
+  exit 2
+fi
+if [[ -e "$dest" && -n "$(ls -A "$dest" 2>/dev/null)" ]]; then
+  echo "$dest exists and is not empty" >&2
+  exit 2
+fi
+mkdir -p "$dest/db"
+cp "$here/$target/migen.toml" "$dest/"
+cp "$here/../shop/before.sql" "$dest/db/schema.sql"
+cd "$dest"
+git init -q
+"$migen" generate --from empty --name init > /dev/null
+git add -A
+git -c user.name=migen -c user.email=migen@example.com commit -q -m "shop schema and its first migration"
+cp "$here/../shop/after.sql" db/schema.sql
+echo "$dest: a $target project; db/schema.sql changed since the last commit"
