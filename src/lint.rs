@@ -38,6 +38,15 @@ pub struct LintFinding {
     pub message: String,
     /// The change the statement makes, in words.
     pub change: String,
+    /// The table the statement works on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<crate::model::QName>,
+    /// The lock the statement takes, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock: Option<String>,
+    /// The statement copies or rewrites the table.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub rewrite: bool,
 }
 
 /// Split a script into statements at top-level semicolons (quoted text, dollar-quoted bodies
@@ -316,21 +325,34 @@ fn statement_changes(
 
 /// Lint `files` in order on top of `base` for a server `version`.
 pub fn lint(files: &[PathBuf], base: &Schema, version: &Version) -> Result<Vec<LintFinding>> {
-    let dialect = base.dialect;
-    let mut state_text = schema_ddl(base);
-    let mut state = base.clone();
-    let mut out = Vec::new();
+    let mut scripts = Vec::new();
     for path in files {
         let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
             path: path.clone(),
             source,
         })?;
-        let file = path.display().to_string();
+        scripts.push((path.display().to_string(), text));
+    }
+    lint_scripts(&scripts, base, version)
+}
+
+/// Like `lint`, for scripts in memory: `(name, text)`, each read on top of those before it.
+pub fn lint_scripts(
+    scripts: &[(String, String)],
+    base: &Schema,
+    version: &Version,
+) -> Result<Vec<LintFinding>> {
+    let dialect = base.dialect;
+    let mut state_text = schema_ddl(base);
+    let mut state = base.clone();
+    let mut out = Vec::new();
+    for (file, text) in scripts {
+        let file = file.clone();
         let mut guarded = false;
         let mut warned_lock_timeout = false;
         let mut file_changes: Vec<(Change, usize)> = Vec::new();
         let file_start = state.clone();
-        let statements = split_statements(dialect, up_part(&text), &file)?;
+        let statements = split_statements(dialect, up_part(text), &file)?;
         for (at, statement) in statements.iter().enumerate() {
             if sets_lock_timeout(dialect, &statement.sql) {
                 guarded = true;
@@ -423,6 +445,9 @@ fn located(
             .map(|c| c.describe())
             .unwrap_or_default(),
         message: finding.message,
+        table: finding.table,
+        lock: finding.lock,
+        rewrite: finding.rewrite,
     }
 }
 
@@ -682,6 +707,9 @@ mod tests {
             severity: Severity::Error,
             message: "50% of it\nis gone".into(),
             change: String::new(),
+            table: None,
+            lock: None,
+            rewrite: false,
         };
         assert_eq!(
             github_annotations(&[finding]),

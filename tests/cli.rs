@@ -2094,6 +2094,14 @@ fn generate_respects_prismas_migration_lock() {
     );
 }
 
+/// A guide, snapshot-tested in the top-level `snapshots/` folder.
+fn guide_snapshot(name: &str, text: &str) {
+    insta::with_settings!(
+        { snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"), prepend_module_to_snapshot => true },
+        { insta::assert_snapshot!(name, text) }
+    );
+}
+
 #[test]
 fn generate_with_docs_writes_a_guide_worth_reading() {
     let dir = temp_dir();
@@ -2125,8 +2133,59 @@ fn generate_with_docs_writes_a_guide_worth_reading() {
     let guide = dir
         .path()
         .join("db/migrations/20261118110640_shop.migen/MIGRATION.md");
-    insta::with_settings!(
-        { snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"), prepend_module_to_snapshot => true },
-        { insta::assert_snapshot!("generate_guide_sqlite_dbmate", std::fs::read_to_string(guide).unwrap()) }
+    guide_snapshot(
+        "generate_guide_sqlite_dbmate",
+        &std::fs::read_to_string(guide).unwrap(),
+    );
+}
+
+#[test]
+fn generate_with_docs_guides_a_zero_downtime_deploy() {
+    let dir = temp_dir();
+    write(
+        dir.path(),
+        "before.sql",
+        &example_text("postgres/before.sql"),
+    );
+    write(dir.path(), "after.sql", &example_text("postgres/after.sql"));
+    let run = migen_command(
+        dir.path(),
+        &[
+            "generate",
+            "--from",
+            "before.sql",
+            "--to",
+            "after.sql",
+            "--rename",
+            EXAMPLE_RENAME,
+            "--dialect",
+            "postgres",
+            "--db-version",
+            "postgres:15",
+            "--strategy",
+            "zero-downtime",
+            "--target",
+            "flyway",
+            "--with-docs",
+            "--name",
+            "shop",
+            "--dry-run",
+            "--json",
+        ],
+    )
+    .output()
+    .map(Run::from_output)
+    .unwrap();
+    assert_eq!(run.code, 0, "{}", run.show());
+    let files: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let guide = files
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "guide")
+        .expect("a guide");
+    guide_snapshot(
+        "generate_guide_postgres_zero_downtime_flyway",
+        guide["contents"].as_str().unwrap(),
     );
 }

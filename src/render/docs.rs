@@ -8,7 +8,8 @@ use super::Facts;
 use super::Target;
 use super::files::Rendered;
 use crate::diff::Change;
-use crate::model::{Dialect, QName};
+use crate::lint::LintFinding;
+use crate::model::Dialect;
 use crate::plan::{Lossiness, Phase, Plan, Strategy};
 use crate::safety::{Finding, Severity};
 
@@ -55,32 +56,8 @@ pub fn render(plan: &Plan, target: Target, rendered: &Rendered, facts: &Facts) -
     }
     s.push('\n');
 
-    let _ = writeln!(s, "## Steps\n");
-    let _ = writeln!(
-        s,
-        "| # | change | phase | risk | lock | estimate | rollback |"
-    );
-    let _ = writeln!(s, "|---|---|---|---|---|---|---|");
-    for (index, change) in plan.changes.iter().enumerate() {
-        let findings = findings_of(facts, index);
-        let step = plan.steps.iter().find(|step| step.changes.contains(&index));
-        let phase = step.map_or(Phase::Direct, |step| step.phase);
-        let lock = findings
-            .iter()
-            .find_map(|f| f.lock.clone())
-            .unwrap_or_else(|| default_lock(plan.dialect, phase));
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} | {} | {} |",
-            index + 1,
-            cell(&change.describe()),
-            phase.name(),
-            risk(&findings),
-            cell(&lock),
-            estimate(plan, &[index], &findings, facts),
-            step.map_or("lossless", |step| lossiness(step.lossiness)),
-        );
-    }
+    let _ = writeln!(s, "## Steps, as written\n");
+    steps(&mut s, plan, rendered, facts);
     if facts.stats.is_none() {
         let _ = writeln!(
             s,
@@ -207,40 +184,102 @@ fn default_lock(dialect: Dialect, phase: Phase) -> String {
     }
 }
 
-/// The rows of the tables a step touches, when the sizes are known.
-fn rows_touched(plan: &Plan, changes: &[usize], facts: &Facts) -> Option<(u64, Vec<QName>)> {
-    let stats = facts.stats?;
-    let mut tables: Vec<QName> = changes
-        .iter()
-        .filter_map(|i| plan.changes.get(*i)?.table().cloned())
-        .collect();
-    tables.dedup();
-    let rows = tables.iter().filter_map(|t| stats.rows.get(t)).sum();
-    Some((rows, tables))
-}
-
-fn estimate(plan: &Plan, changes: &[usize], findings: &[&Finding], facts: &Facts) -> String {
-    let Some((rows, _)) = rows_touched(plan, changes, facts) else {
+/// How long a statement that the rules flag may hold its lock, from the table's rows.
+fn estimate(finding: &LintFinding, facts: &Facts) -> String {
+    let Some(stats) = facts.stats else {
         return "unknown".into();
     };
-    let seconds = if findings.iter().any(|f| f.rewrite) {
-        rows / REWRITE_ROWS_PER_SECOND
-    } else if changes.iter().any(|i| {
-        matches!(
-            plan.changes.get(*i),
-            Some(Change::AddIndex { .. } | Change::AddUnique { .. } | Change::AddForeignKey { .. })
-        )
-    }) {
-        rows / INDEX_ROWS_PER_SECOND
-    } else {
-        0
+    let Some(rows) = finding
+        .table
+        .as_ref()
+        .and_then(|t| stats.rows.get(t))
+        .copied()
+    else {
+        return "unknown".into();
     };
+    let rate = if finding.rewrite {
+        REWRITE_ROWS_PER_SECOND
+    } else {
+        INDEX_ROWS_PER_SECOND
+    };
+    let seconds = rows / rate;
     if seconds == 0 {
         format!("under a second ({rows} rows)")
     } else if seconds < 120 {
         format!("about {seconds} s ({rows} rows)")
     } else {
         format!("about {} min ({rows} rows)", seconds / 60)
+    }
+}
+
+/// Each migration in the order to apply it: its files, what it does, and the risks its
+/// statements still carry as written (the safety rules run over the very statements, so a
+/// concurrent index build or a NOT VALID constraint counts as the safe pattern it is).
+fn steps(s: &mut String, plan: &Plan, rendered: &Rendered, facts: &Facts) {
+    let scripts: Vec<(String, String)> = plan
+        .migrations
+        .iter()
+        .map(|m| {
+            (
+                m.phase.name().to_string(),
+                crate::plan::migration_script(plan.dialect, &m.up),
+            )
+        })
+        .collect();
+    let checked = crate::lint::lint_scripts(&scripts, facts.before, facts.version);
+    for (number, migration) in plan.migrations.iter().enumerate() {
+        let phase = migration.phase;
+        let files: Vec<String> = rendered
+            .artifacts
+            .iter()
+            .filter(|a| a.phase == Some(phase) && a.kind == super::ArtifactKind::Migration)
+            .map(|a| format!("`{}`", a.path.display()))
+            .collect();
+        let _ = writeln!(
+            s,
+            "### {}. {} ({})\n",
+            number + 1,
+            phase.name(),
+            files.join(", ")
+        );
+        if phase != Phase::Direct {
+            let _ = writeln!(s, "When: {}.\n", phase.when());
+        }
+        for step in plan.steps.iter().filter(|step| step.phase == phase) {
+            let _ = writeln!(s, "- {} ({})", step.summary, lossiness(step.lossiness));
+        }
+        s.push('\n');
+        match &checked {
+            Err(error) => {
+                let _ = writeln!(s, "The statements could not be checked: {error}\n");
+            }
+            Ok(findings) => {
+                let mine: Vec<&LintFinding> =
+                    findings.iter().filter(|f| f.file == phase.name()).collect();
+                if mine.is_empty() {
+                    let _ = writeln!(
+                        s,
+                        "Risk as written: **none found**. Locks are brief ({}).\n",
+                        default_lock(plan.dialect, phase)
+                    );
+                    continue;
+                }
+                let _ = writeln!(s, "| risk | rule | lock | estimate | why |");
+                let _ = writeln!(s, "|---|---|---|---|---|");
+                for finding in mine {
+                    let _ = writeln!(
+                        s,
+                        "| {} | `{}` | {} | {} | {} |",
+                        finding.severity.as_str(),
+                        finding.rule,
+                        cell(finding.lock.as_deref().unwrap_or("-")),
+                        estimate(finding, facts),
+                        cell(&finding.message),
+                    );
+                }
+                s.push('\n');
+            }
+        }
     }
 }
 
@@ -337,7 +376,7 @@ fn monitoring(s: &mut String, dialect: Dialect) {
 mod tests {
     use super::*;
     use crate::diff::RenameAnswers;
-    use crate::model::Dialect;
+    use crate::model::QName;
     use crate::render::{Context, Extras, Facts, Target};
     use crate::safety::{TableStats, Version};
 

@@ -1486,6 +1486,18 @@ impl Builder {
             }
         }
         let mut tables = std::mem::take(&mut self.tables);
+        // Names the file gave itself: a drop that found nothing by such a name came before the
+        // object was added (`DROP CONSTRAINT IF EXISTS x; ADD CONSTRAINT x …`), so it stays.
+        let explicit: Vec<BTreeSet<String>> = tables
+            .iter()
+            .map(|draft| {
+                draft
+                    .table
+                    .object_names()
+                    .map(|name| name.to_string())
+                    .collect()
+            })
+            .collect();
         for draft in tables.iter_mut() {
             let schema_key = draft.table.name.schema.clone();
             let table_name = draft.table.name.name.clone();
@@ -1715,8 +1727,11 @@ impl Builder {
             draft.table.indexes.push(index);
         }
         // Drops by names the server would have chosen, now that every name is known.
-        for draft in tables.iter_mut() {
+        for (draft, explicit) in tables.iter_mut().zip(&explicit) {
             for name in std::mem::take(&mut draft.dropped_names) {
+                if explicit.contains(&name) {
+                    continue;
+                }
                 let t = &mut draft.table;
                 let named = |n: &Option<String>| n.as_deref() == Some(name.as_str());
                 t.foreign_keys.retain(|f| !named(&f.name));
@@ -2107,6 +2122,19 @@ mod tests {
 
     fn table<'a>(schema: &'a Schema, name: &str) -> &'a Table {
         schema.tables.get(&QName::new(name)).expect("table exists")
+    }
+
+    #[test]
+    fn a_drop_if_exists_before_the_add_of_that_name_keeps_the_added_one() {
+        // How re-runnable scripts (migen's own among them) add a constraint.
+        let schema = pg("CREATE TABLE t (id int PRIMARY KEY, c text);
+            ALTER TABLE t DROP CONSTRAINT IF EXISTS t_c_nn;
+            ALTER TABLE t ADD CONSTRAINT t_c_nn CHECK (c IS NOT NULL) NOT VALID;");
+        assert_eq!(table(&schema, "t").checks.len(), 1);
+        // A drop by a name the server chooses later still takes that constraint.
+        let schema = pg("CREATE TABLE t (id int, c int CHECK (c > 0));
+            ALTER TABLE t DROP CONSTRAINT t_c_check;");
+        assert!(table(&schema, "t").checks.is_empty());
     }
 
     #[test]
