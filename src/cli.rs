@@ -35,6 +35,8 @@ pub enum Command {
     Diff(PairArgs),
     /// Write the migration files for a migration tool (and, if asked, a test and a guide).
     Generate(GenerateArgs),
+    /// The interactive wizard: status, changes and their risks, options, preview, write.
+    Tui(TuiArgs),
     /// Apply the migration up and down on a scratch database and check every step.
     Verify(VerifyArgs),
     /// Check migration files someone already wrote against the safety rules.
@@ -217,6 +219,39 @@ pub struct GenerateArgs {
     pub json: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct TuiArgs {
+    #[command(flatten)]
+    pub pair: PairArgs,
+    #[command(flatten)]
+    pub shape: StrategyArgs,
+    /// The migration tool to write for [default: migen.toml's, else sql].
+    #[arg(long, value_parser = crate::render::Target::parse)]
+    pub target: Option<crate::render::Target>,
+    /// The migrations folder [default: migen.toml's, else the tool's usual place].
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
+    /// The migration's name [default: from the changes].
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Also a test script.
+    #[arg(long)]
+    pub with_tests: bool,
+    /// Also MIGRATION.md.
+    #[arg(long)]
+    pub with_docs: bool,
+    /// Both the test and the guide.
+    #[arg(long)]
+    pub full: bool,
+    /// Server (PostgreSQL or MySQL URL) to verify on before writing; SQLite needs none.
+    #[arg(long)]
+    pub db: Option<String>,
+    /// Colour theme: dark, light, high-contrast, or a .toml file [default: migen.toml's, else
+    /// dark]. NO_COLOR turns colour off.
+    #[arg(long)]
+    pub theme: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LintFormat {
     Text,
@@ -281,6 +316,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Plan(args) => plan_command(&args),
         Command::Diff(args) => diff_command(&args),
         Command::Generate(args) => generate_command(&args),
+        Command::Tui(args) => tui_command(&args),
         Command::Verify(args) => verify_command(&args),
         Command::Lint(args) => lint_command(&args),
         Command::Rules => rules_command(),
@@ -855,18 +891,6 @@ fn verify_command(args: &VerifyArgs) -> Result<i32> {
     })
 }
 
-/// Where a tool keeps its migrations when nobody says.
-fn default_migrations_dir(target: crate::render::Target) -> &'static str {
-    use crate::render::Target;
-    match target {
-        Target::Sql => "migrations",
-        Target::GolangMigrate => "db/migrations",
-        Target::Flyway => "sql",
-        Target::Dbmate => "db/migrations",
-        Target::Prisma => "prisma/migrations",
-    }
-}
-
 /// Seconds since the epoch: `SOURCE_DATE_EPOCH` when set (reproducible output), else the clock.
 fn now_seconds() -> Result<u64> {
     match std::env::var("SOURCE_DATE_EPOCH") {
@@ -911,7 +935,7 @@ fn generate_command(args: &GenerateArgs) -> Result<i32> {
         .dir
         .clone()
         .or_else(|| loaded.config.migrations_dir.clone())
-        .unwrap_or_else(|| default_migrations_dir(target).into());
+        .unwrap_or_else(|| target.default_dir().into());
     let name = args
         .name
         .clone()
@@ -964,4 +988,196 @@ fn generate_command(args: &GenerateArgs) -> Result<i32> {
     }
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     Ok(fail_code(&findings, &args.pair))
+}
+
+/// The wizard's starting point: everything loaded before the terminal opens. A schema that
+/// cannot be read is a problem the status screen shows, not an exit.
+pub fn tui_session(args: &TuiArgs, now: u64) -> crate::tui::session::Session {
+    use crate::tui::session::{Choices, Extras, Fact, Inputs, Session};
+    let config = crate::config::Config::current().unwrap_or_default();
+    let target = args
+        .target
+        .or_else(|| {
+            config
+                .target
+                .as_deref()
+                .and_then(|t| crate::render::Target::parse(t).ok())
+        })
+        .unwrap_or(crate::render::Target::Sql);
+    let dir = args
+        .dir
+        .clone()
+        .or_else(|| config.migrations_dir.clone())
+        .unwrap_or_else(|| target.default_dir().into());
+    let extras = match (
+        args.full || (args.with_tests && args.with_docs),
+        args.with_tests,
+        args.with_docs,
+    ) {
+        (true, _, _) => Extras::Full,
+        (_, true, _) => Extras::WithTests,
+        (_, _, true) => Extras::WithDocs,
+        _ => Extras::Quick,
+    };
+    let strategy = match args.shape.strategy {
+        Some(Strategy::Direct) => plan::Strategy::Direct,
+        Some(Strategy::ZeroDowntime) => plan::Strategy::ZeroDowntime,
+        None => config.strategy.unwrap_or_default(),
+    };
+    let mut session = Session {
+        facts: Vec::new(),
+        problem: None,
+        inputs: None,
+        answers: RenameAnswers::default(),
+        choices: Choices {
+            target,
+            strategy,
+            extras,
+            name: args.name.clone().unwrap_or_default(),
+            dir: dir.clone(),
+        },
+        plan: None,
+        findings: Vec::new(),
+        artifacts: Vec::new(),
+        verification: None,
+        written: Vec::new(),
+        error: None,
+        now,
+    };
+    let fact = |label: &str, value: String| Fact {
+        label: label.to_string(),
+        value,
+    };
+    if let Some(path) = &config.path {
+        session
+            .facts
+            .push(fact("settings", path.display().to_string()));
+    }
+    if args.pair.to.is_none() && config.source.is_none() {
+        session.problem = Some(
+            "Nothing to do here yet: no schema was given and there is no migen.toml naming one.\n\
+             Start with `migen tui --to db/schema.sql` (compared with its last commit), or write a\n\
+             migen.toml with [schema] source = \"db/schema.sql\" (see the README)."
+                .to_string(),
+        );
+        return session;
+    }
+    let loaded = load_pair(&args.pair, args.db.as_deref());
+    let loaded = match loaded {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            session.problem = Some(format!("The schema could not be read:\n{error}"));
+            return session;
+        }
+    };
+    let to = args
+        .pair
+        .to
+        .clone()
+        .or(config.source.clone())
+        .unwrap_or_default();
+    session.facts.push(fact("schema", to));
+    session
+        .facts
+        .push(fact("compared with", spec_label(&loaded.from_spec)));
+    let server = match server_info(&loaded, &args.pair, false) {
+        Ok(server) => server,
+        Err(error) => {
+            session.problem = Some(format!("The database could not be read:\n{error}"));
+            return session;
+        }
+    };
+    session.facts.push(fact(
+        "database",
+        match &server.note {
+            Some(_) => format!(
+                "{} (assumed: set [database] version in migen.toml)",
+                server.version.label()
+            ),
+            None => server.version.label(),
+        },
+    ));
+    let latest = crate::render::Context::scan(&dir, "", now)
+        .ok()
+        .and_then(|context| {
+            context
+                .existing
+                .into_iter()
+                .filter(|name| {
+                    name.chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_digit() || c == 'V')
+                })
+                .max_by_key(|name| {
+                    name.trim_start_matches('V')
+                        .chars()
+                        .take_while(|c| c.is_ascii_digit())
+                        .collect::<String>()
+                        .parse::<u128>()
+                        .unwrap_or(0)
+                })
+        });
+    session.facts.push(fact(
+        "migrations",
+        format!(
+            "{} in {}{}",
+            target,
+            dir.display(),
+            latest
+                .map(|l| format!(" · last {l}"))
+                .unwrap_or_else(|| " · none yet".into())
+        ),
+    ));
+    let options = args.shape.options(
+        server.note.is_none().then_some(server.version),
+        &loaded.config,
+    );
+    let server_url = args.db.clone().or_else(|| match &loaded.from_spec {
+        SourceSpec::Database(url) if loaded.after.dialect != Dialect::Sqlite => Some(url.clone()),
+        _ => None,
+    });
+    session.answers = loaded.answers.clone();
+    session.inputs = Some(Inputs {
+        before: loaded.before,
+        after: loaded.after,
+        config: loaded.config,
+        version: server.version,
+        stats: server.stats,
+        options,
+        server_url,
+        config_path: std::path::PathBuf::from(crate::config::FILE_NAME),
+    });
+    session.replan();
+    session
+}
+
+fn spec_label(spec: &SourceSpec) -> String {
+    match spec {
+        SourceSpec::Empty => "nothing (empty)".into(),
+        SourceSpec::SqlFile(path) => path.display().to_string(),
+        SourceSpec::Database(url) => crate::error::redact_url(url),
+        SourceSpec::Git { rev, path } => format!("{} at git {rev}", path.display()),
+    }
+}
+
+fn tui_command(args: &TuiArgs) -> Result<i32> {
+    if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
+        return Err(Error::Usage(
+            "migen tui needs a terminal; without one use the plain commands: migen diff, plan, generate, verify, lint (each with --json or --format json)".into(),
+        ));
+    }
+    let config = crate::config::Config::current()?;
+    let name = args
+        .theme
+        .clone()
+        .or(config.theme.clone())
+        .unwrap_or_else(|| "dark".to_string());
+    let mut theme =
+        crate::tui::theme::Theme::load(&name, crate::tui::theme::user_dir().as_deref())?;
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        theme = theme.without_color();
+    }
+    let session = tui_session(args, now_seconds()?);
+    crate::tui::run(crate::tui::app::App::new(session, theme))?;
+    Ok(0)
 }

@@ -15,5 +15,6 @@ pub mod plan;
 pub mod render;
 pub mod safety;
 pub mod source;
+pub mod tui;
 pub mod verify;
 pub mod write;

@@ -325,7 +325,7 @@ fn deploy_order(s: &mut String, plan: &Plan, rendered: &Rendered, target: Target
     s.push('\n');
 }
 
-fn apply_command(target: Target) -> &'static str {
+pub(crate) fn apply_command(target: Target) -> &'static str {
     match target {
         Target::Sql => "psql -f / mysql / sqlite3, in name order",
         Target::GolangMigrate => "`migrate -path DIR -database URL up`",

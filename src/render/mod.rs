@@ -51,6 +51,17 @@ impl Target {
             })
     }
 
+    /// Where the tool keeps its migrations when nobody says.
+    pub fn default_dir(self) -> &'static str {
+        match self {
+            Target::Sql => "migrations",
+            Target::GolangMigrate => "db/migrations",
+            Target::Flyway => "sql",
+            Target::Dbmate => "db/migrations",
+            Target::Prisma => "prisma/migrations",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Target::Sql => "sql",

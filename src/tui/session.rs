@@ -1,0 +1,276 @@
+//! What the wizard works on: the two schemas and what was found out about the project, and the
+//! pipeline steps the screens ask for (plan, render, verify, write). No terminal here.
+
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::diff::{RenameAnswers, RenameCandidate};
+use crate::error::{Error, Result};
+use crate::model::Schema;
+use crate::plan::{self, Plan, PlanOptions, Strategy};
+use crate::render::{self, Artifact, Target};
+use crate::safety::{Finding, RuleId, Severity, TableStats, Version};
+use crate::verify::{self, Verification};
+
+/// Which files besides the migrations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extras {
+    Quick,
+    WithTests,
+    WithDocs,
+    Full,
+}
+
+impl Extras {
+    pub const ALL: [Extras; 4] = [
+        Extras::Quick,
+        Extras::WithTests,
+        Extras::WithDocs,
+        Extras::Full,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Extras::Quick => "quick (migrations only)",
+            Extras::WithTests => "with tests",
+            Extras::WithDocs => "with docs",
+            Extras::Full => "full (tests and docs)",
+        }
+    }
+
+    fn render_extras(self) -> render::Extras {
+        render::Extras {
+            tests: matches!(self, Extras::WithTests | Extras::Full),
+            docs: matches!(self, Extras::WithDocs | Extras::Full),
+        }
+    }
+}
+
+/// What the generate step writes: the same choices `migen generate` takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choices {
+    pub target: Target,
+    pub strategy: Strategy,
+    pub extras: Extras,
+    pub name: String,
+    pub dir: PathBuf,
+}
+
+/// A fact for the status screen: `label: value`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+}
+
+/// The schemas and settings the wizard starts from (loaded before the terminal opens).
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    pub before: Schema,
+    pub after: Schema,
+    pub config: Config,
+    pub version: Version,
+    pub stats: Option<TableStats>,
+    pub options: PlanOptions,
+    /// Where verification may create a scratch database (PostgreSQL, MySQL); SQLite needs none.
+    pub server_url: Option<String>,
+    /// Where migen.toml is, for saving rename answers.
+    pub config_path: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// What was detected, shown first.
+    pub facts: Vec<Fact>,
+    /// Why there is nothing to work on (no schema, or a schema that does not read).
+    pub problem: Option<String>,
+    pub inputs: Option<Inputs>,
+    pub answers: RenameAnswers,
+    pub choices: Choices,
+    pub plan: Option<Plan>,
+    pub findings: Vec<Finding>,
+    pub artifacts: Vec<Artifact>,
+    pub verification: Option<Verification>,
+    pub written: Vec<PathBuf>,
+    /// The last thing that went wrong, shown on the screen that asked for it.
+    pub error: Option<String>,
+    /// Seconds since the epoch for file names (fixed in tests).
+    pub now: u64,
+}
+
+/// Counts of changes by their worst finding.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RiskCounts {
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    pub safe: usize,
+}
+
+impl Session {
+    /// The worst finding's severity for a change (`None`: safe).
+    pub fn risk(&self, change: usize) -> Option<Severity> {
+        self.findings
+            .iter()
+            .filter(|f| f.change == change)
+            .map(|f| f.severity)
+            .max()
+    }
+
+    pub fn risk_counts(&self) -> RiskCounts {
+        let mut counts = RiskCounts::default();
+        if let Some(plan) = &self.plan {
+            for index in 0..plan.changes.len() {
+                match self.risk(index) {
+                    Some(Severity::Error) => counts.high += 1,
+                    Some(Severity::Warning) => counts.medium += 1,
+                    Some(Severity::Info) => counts.low += 1,
+                    None => counts.safe += 1,
+                }
+            }
+        }
+        counts
+    }
+
+    pub fn questions(&self) -> &[RenameCandidate] {
+        self.plan.as_ref().map_or(&[], |p| p.questions.as_slice())
+    }
+
+    /// Plan again (after an answer or a changed strategy).
+    pub fn replan(&mut self) {
+        let Some(inputs) = &self.inputs else {
+            return;
+        };
+        let mut options = inputs.options.clone();
+        options.strategy = self.choices.strategy;
+        let plan = plan::plan_with(&inputs.before, &inputs.after, &self.answers, &options);
+        let guarded = plan
+            .up
+            .iter()
+            .any(|s| crate::lint::sets_lock_timeout(plan.dialect, &s.sql));
+        self.findings = crate::safety::analyze(
+            &plan.changes,
+            &inputs.before,
+            &inputs.version,
+            inputs.stats.as_ref(),
+        )
+        .into_iter()
+        .filter(|f| !(guarded && f.rule == RuleId::RequireLockTimeout))
+        .collect();
+        if self.choices.name.is_empty() || self.choices.name == "migration" {
+            self.choices.name = render::default_name(&plan);
+        }
+        self.plan = Some(plan);
+        self.artifacts.clear();
+    }
+
+    /// Answer a rename question; the plan is made again.
+    pub fn answer(&mut self, question: &RenameCandidate, rename: bool) {
+        if rename {
+            let answer = question.answer();
+            let (old, new) = answer.split_once('=').expect("answers are old=new");
+            self.answers
+                .renames
+                .push((old.to_string(), new.to_string()));
+        } else {
+            self.answers.declined.push(question.answer());
+        }
+        self.replan();
+    }
+
+    /// Keep a rename answer in migen.toml's `[renames]`, so the next run does not ask.
+    pub fn save_answer(&self, question: &RenameCandidate) -> Result<PathBuf> {
+        let inputs = self
+            .inputs
+            .as_ref()
+            .ok_or_else(|| Error::Usage("no project".into()))?;
+        let path = inputs.config_path.clone();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(source) => return Err(Error::Io { path, source }),
+        };
+        let answer = question.answer();
+        let (old, new) = answer.split_once('=').expect("answers are old=new");
+        let line = format!("\"{old}\" = \"{new}\"\n");
+        let updated = match text.find("[renames]\n") {
+            Some(at) => {
+                let end = at + "[renames]\n".len();
+                format!("{}{line}{}", &text[..end], &text[end..])
+            }
+            None => {
+                let gap = if text.is_empty() || text.ends_with("\n\n") {
+                    ""
+                } else if text.ends_with('\n') {
+                    "\n"
+                } else {
+                    "\n\n"
+                };
+                format!("{text}{gap}[renames]\n{line}")
+            }
+        };
+        // migen.toml is a settings file, not a migration: replacing it (atomically) is fine.
+        let temporary = path.with_extension("toml.migen-tmp");
+        std::fs::write(&temporary, updated).map_err(|source| Error::Io {
+            path: temporary.clone(),
+            source,
+        })?;
+        std::fs::rename(&temporary, &path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(path)
+    }
+
+    /// The files the choices make, for the preview.
+    pub fn render(&mut self) -> Result<()> {
+        let (Some(inputs), Some(plan)) = (&self.inputs, &self.plan) else {
+            return Ok(());
+        };
+        let context = render::Context::scan(&self.choices.dir, &self.choices.name, self.now)?;
+        let facts = render::Facts {
+            before: &inputs.before,
+            after: &inputs.after,
+            findings: &self.findings,
+            version: &inputs.version,
+            stats: inputs.stats.as_ref(),
+        };
+        self.artifacts = render::render(
+            plan,
+            self.choices.target,
+            &context,
+            &facts,
+            self.choices.extras.render_extras(),
+        )?;
+        Ok(())
+    }
+
+    /// Up and down on a scratch database before anything is written: SQLite always, a
+    /// server when one is known. `None` when no scratch database can be had.
+    pub fn verify(&self) -> Result<Option<Verification>> {
+        let Some(inputs) = &self.inputs else {
+            return Ok(None);
+        };
+        if inputs.after.dialect != crate::model::Dialect::Sqlite && inputs.server_url.is_none() {
+            return Ok(None);
+        }
+        let mut options = inputs.options.clone();
+        options.strategy = self.choices.strategy;
+        verify::verify(&verify::VerifyInput {
+            before: &inputs.before,
+            after: &inputs.after,
+            before_sql: None,
+            seed_sql: None,
+            auto_seed: true,
+            answers: &self.answers,
+            server_url: inputs.server_url.as_deref(),
+            options,
+        })
+        .map(Some)
+    }
+
+    pub fn write(&mut self) -> Result<()> {
+        self.written = crate::write::write_all(std::path::Path::new(""), &self.artifacts)?;
+        Ok(())
+    }
+}
