@@ -185,21 +185,50 @@ fn differences(actual: &Schema, expected: &Schema) -> String {
     describe(&diff::diff(actual, expected, &RenameAnswers::never()).changes)
 }
 
-/// A scratch database with `scripts` applied in order, introspected; the database stays open
-/// for more statements.
-fn database_from(
-    server: &str,
-    scripts: &[&str],
-) -> Result<(live::Scratch, Box<dyn live::Database>), String> {
-    let scratch = live::create_scratch(server).map_err(|e| e.to_string())?;
-    let mut db = live::connect(&scratch.url).map_err(|e| e.to_string())?;
-    for script in scripts {
-        if !script.trim().is_empty() {
-            db.execute(script)
-                .map_err(|e| format!("applying Prisma's SQL failed: {e}\n{script}"))?;
+/// Scratch databases reused from case to case: creating a PostgreSQL database takes about half
+/// a second, emptying one a few milliseconds, and each case needs three.
+struct Scratches {
+    server: String,
+    dialect: Dialect,
+    slots: Vec<Option<live::Scratch>>,
+}
+
+/// Drops every non-system schema (with the tables and types in it) and recreates `public`.
+const EMPTY_POSTGRES: &str = "DO $$ DECLARE s text; BEGIN \
+    FOR s IN SELECT nspname FROM pg_namespace \
+        WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' \
+    LOOP EXECUTE format('DROP SCHEMA %I CASCADE', s); END LOOP; END $$; \
+    CREATE SCHEMA public;";
+
+impl Scratches {
+    fn new(dialect: Dialect, server: &str) -> Scratches {
+        Scratches {
+            server: server.to_string(),
+            dialect,
+            slots: (0..3).map(|_| None).collect(),
         }
     }
-    Ok((scratch, db))
+
+    /// An empty database in `slot` with `scripts` applied in order.
+    fn fresh(&mut self, slot: usize, scripts: &[&str]) -> Result<Box<dyn live::Database>, String> {
+        let reuse = self.dialect == Dialect::Postgres && self.slots[slot].is_some();
+        if !reuse {
+            // SQLite: a new file (the old one is removed when its Scratch drops).
+            self.slots[slot] = Some(live::create_scratch(&self.server).map_err(|e| e.to_string())?);
+        }
+        let url = &self.slots[slot].as_ref().unwrap().url;
+        let mut db = live::connect(url).map_err(|e| e.to_string())?;
+        if reuse {
+            db.execute(EMPTY_POSTGRES).map_err(|e| e.to_string())?;
+        }
+        for script in scripts {
+            if !script.trim().is_empty() {
+                db.execute(script)
+                    .map_err(|e| format!("applying Prisma's SQL failed: {e}\n{script}"))?;
+            }
+        }
+        Ok(db)
+    }
 }
 
 fn full_schema(case: &Case, provider: &str, body: &str) -> String {
@@ -220,11 +249,11 @@ fn migen_reads(name: &str, text: &str) -> Result<Schema, String> {
 
 fn run_case(
     engine: &mut Engine,
-    dialect: Dialect,
+    scratches: &mut Scratches,
     provider: &str,
-    server: &str,
     case: &Case,
 ) -> Result<(), String> {
+    let dialect = scratches.dialect;
     let before_text = full_schema(case, provider, &case.before);
     let after_text = full_schema(case, provider, &case.after);
     let before = migen_reads("before.prisma", &before_text)?;
@@ -234,7 +263,7 @@ fn run_case(
     let prisma_up = engine.diff(provider, Some(&before_text), Some(&after_text))?;
 
     // 1. migen's reading of each side is the database Prisma makes of it.
-    let (_before_scratch, mut migrated) = database_from(server, &[&prisma_before])?;
+    let mut migrated = scratches.fresh(0, &[&prisma_before])?;
     let live_before = migrated.introspect().map_err(|e| e.to_string())?;
     let wrong = differences(&live_before, &before);
     if !wrong.is_empty() {
@@ -242,7 +271,7 @@ fn run_case(
             "before: migen's reading differs from Prisma's database: {wrong}\n--- Prisma:\n{prisma_before}"
         ));
     }
-    let (_after_scratch, mut created) = database_from(server, &[&prisma_after])?;
+    let mut created = scratches.fresh(1, &[&prisma_after])?;
     let live_after = created.introspect().map_err(|e| e.to_string())?;
     let wrong = differences(&live_after, &after);
     if !wrong.is_empty() {
@@ -278,7 +307,7 @@ fn run_case(
         )
     })?;
     let by_migen = migrated.introspect().map_err(|e| e.to_string())?;
-    let (_prisma_scratch, mut by_prisma_db) = database_from(server, &[&prisma_before, &prisma_up])?;
+    let mut by_prisma_db = scratches.fresh(2, &[&prisma_before, &prisma_up])?;
     let by_prisma = by_prisma_db.introspect().map_err(|e| e.to_string())?;
     let wrong = differences(&by_migen, &by_prisma);
     if !wrong.is_empty() {
@@ -314,6 +343,8 @@ fn run_dialect(dialect: Dialect) {
     let postgres_url = std::env::var("MIGEN_TEST_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let mut engine = Engine::start(&dir, &postgres_url);
+    let mut scratches = Scratches::new(dialect, &server);
+    let started = std::time::Instant::now();
     let filter = std::env::var("MIGEN_CASE").ok();
     let all = cases();
     let mut names = std::collections::BTreeSet::new();
@@ -329,7 +360,7 @@ fn run_dialect(dialect: Dialect) {
             continue;
         }
         total += 1;
-        if let Err(why) = run_case(&mut engine, dialect, provider, &server, case) {
+        if let Err(why) = run_case(&mut engine, &mut scratches, provider, case) {
             failures.push(format!("{}:\n{why}", case.name));
         }
     }
@@ -337,8 +368,9 @@ fn run_dialect(dialect: Dialect) {
         eprintln!("FAILED {dialect} {failure}\n");
     }
     eprintln!(
-        "{dialect}: {} of {total} Prisma cases agree with Prisma's engine",
-        total - failures.len()
+        "{dialect}: {} of {total} Prisma cases agree with Prisma's engine ({:.1} s)",
+        total - failures.len(),
+        started.elapsed().as_secs_f64()
     );
     assert!(total > 0 || filter.is_some(), "no cases ran");
     assert!(

@@ -32,24 +32,45 @@ const factories = {
   sqlite: () => new PrismaBetterSqlite3({ url: ':memory:' }),
 };
 
+// The engine opens its own connections through the factory and never closes them; a test
+// that diffs many schemas would run out of PostgreSQL connections. Track and dispose them.
+function tracked(factory) {
+  const opened = [];
+  const remember = async (adapter) => { opened.push(await adapter); return opened.at(-1); };
+  const wrapper = Object.create(factory);
+  wrapper.connect = (...args) => remember(factory.connect(...args));
+  wrapper.connectToShadowDb = (...args) => remember(factory.connectToShadowDb(...args));
+  const close = async () => { for (const adapter of opened) await adapter.dispose?.(); };
+  return { wrapper, close };
+}
+
 async function diff({ provider, from, to }) {
   const files = [['from.prisma', from], ['to.prisma', to]].filter(([, text]) => text !== null);
   const target = (name, text) => text === null
     ? { tag: 'empty' }
     : { tag: 'schemaDatamodel', files: [{ path: name, content: text }] };
-  const engine = await runtime.SchemaEngine.new(
-    { datamodels: files },
-    () => {},
-    bindMigrationAwareSqlAdapterFactory(factories[provider]()),
-  );
-  const result = await engine.diff({
-    from: target('from.prisma', from),
-    to: target('to.prisma', to),
-    script: true,
-    exitCode: null,
-    filters: { externalTables: [], externalEnums: [] },
-  });
-  return result.stdout ?? '';
+  const connections = tracked(factories[provider]());
+  try {
+    const engine = await runtime.SchemaEngine.new(
+      { datamodels: files },
+      () => {},
+      bindMigrationAwareSqlAdapterFactory(connections.wrapper),
+    );
+    try {
+      const result = await engine.diff({
+        from: target('from.prisma', from),
+        to: target('to.prisma', to),
+        script: true,
+        exitCode: null,
+        filters: { externalTables: [], externalEnums: [] },
+      });
+      return result.stdout ?? '';
+    } finally {
+      engine.free();
+    }
+  } finally {
+    await connections.close();
+  }
 }
 
 const lines = readline.createInterface({ input: process.stdin });
