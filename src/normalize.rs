@@ -2116,8 +2116,10 @@ pub fn default_ast(dialect: Dialect, parsed: Expr, ty: &Type) -> DefaultValue {
 fn canonical_default_string(dialect: Dialect, ty: &Type, text: &str) -> String {
     match ty {
         Type::Interval => canonical_interval(text),
-        Type::Timestamp { tz: false, .. } if dialect == Dialect::Postgres => {
-            postgres_timestamp_literal(text).unwrap_or_else(|| text.to_string())
+        Type::Timestamp { tz: false, .. }
+            if dialect == Dialect::Postgres && postgres_timestamp_literal(text).is_some() =>
+        {
+            postgres_timestamp_literal(text).unwrap_or_default()
         }
         Type::Timestamp { tz: false, .. } | Type::Datetime { .. }
             if midnight_date(&format!("{text} 00:00:00")).is_some() =>

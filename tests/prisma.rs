@@ -80,12 +80,12 @@ fn oracle_dir() -> Option<PathBuf> {
         "{{\n  \"name\": \"migen-prisma-oracle\",\n  \"private\": true,\n  \"dependencies\": {{\n{}\n  }}\n}}\n",
         dependencies.join(",\n")
     );
+    if Command::new("node").arg("--version").output().is_err() {
+        return fail_or_skip("node is not installed".into());
+    }
     let stamp = dir.join("installed-manifest.json");
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(manifest.as_str()) {
         return Some(dir);
-    }
-    if Command::new("node").arg("--version").output().is_err() {
-        return fail_or_skip("node is not installed".into());
     }
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("package.json"), &manifest).unwrap();

@@ -13,16 +13,31 @@ use crate::model::{Dialect, Schema};
 use crate::source::sql;
 
 /// The dialect a Prisma schema's `datasource` block names, if its provider is one migen reads.
-/// A cheap look for project detection: no validation beyond the block itself.
+/// A cheap look for project detection: only the tokens of the datasource block matter, so a
+/// mistake elsewhere in the file does not hide the provider.
 pub fn datasource_provider(text: &str) -> Option<Dialect> {
     let files = [("schema.prisma".to_string(), text.to_string())];
-    let blocks = parse_blocks(&files).ok()?;
-    let block = blocks.iter().find(|b| b.kind == BlockKind::Datasource)?;
-    let provider = block.properties.iter().find(|p| p.name == "provider")?;
-    match &provider.value {
-        Expr::Str(text, _) => provider_dialect(text),
+    let tokens: Vec<Tok> = tokenize(&files, 0)
+        .ok()?
+        .into_iter()
+        .map(|t| t.tok)
+        .collect();
+    let start = tokens.windows(3).position(|w| {
+        w[0] == Tok::Ident("datasource".into())
+            && matches!(w[1], Tok::Ident(_))
+            && w[2] == Tok::Punct('{')
+    })?;
+    let block = &tokens[start + 3..];
+    let end = block
+        .iter()
+        .position(|t| *t == Tok::Punct('}'))
+        .unwrap_or(block.len());
+    block[..end].windows(3).find_map(|w| match w {
+        [Tok::Ident(key), Tok::Punct('='), Tok::Str(provider)] if key == "provider" => {
+            provider_dialect(provider)
+        }
         _ => None,
-    }
+    })
 }
 
 fn provider_dialect(provider: &str) -> Option<Dialect> {
@@ -2214,7 +2229,27 @@ impl Renderer<'_> {
         let mut joins = Vec::new();
         for model in self.blocks.iter().filter(|b| b.kind == BlockKind::Model) {
             for (index, field) in model.fields.iter().enumerate() {
-                if !self.is_relation(field) || !field.list || Self::has_fields(field) {
+                if !self.is_relation(field) || Self::has_fields(field) {
+                    continue;
+                }
+                if !field.list {
+                    // A one-to-one or many-to-one side: one of the two sides holds the key.
+                    let target = self.model(&field.type_name);
+                    let relation = self.relation_name(field)?;
+                    let keyed_opposite = target.fields.iter().any(|f| {
+                        f.type_name == model.name
+                            && Self::has_fields(f)
+                            && self.relation_name(f).ok().flatten() == relation
+                    });
+                    if !keyed_opposite {
+                        return Err(self.error(
+                            field.pos,
+                            format!(
+                                "relation field `{}` needs @relation(fields: [...], references: [...]), or its opposite in `{}` does",
+                                field.name, target.name
+                            ),
+                        ));
+                    }
                     continue;
                 }
                 let relation = self.relation_name(field)?;
@@ -2234,7 +2269,16 @@ impl Renderer<'_> {
                     ));
                 };
                 if !opposite.list {
-                    continue;
+                    if Self::has_fields(opposite) {
+                        continue;
+                    }
+                    return Err(self.error(
+                        opposite.pos,
+                        format!(
+                            "relation field `{}` needs @relation(fields: [...], references: [...])",
+                            opposite.name
+                        ),
+                    ));
                 }
                 let (a, b) = if model.name <= target.name {
                     (model, target)
@@ -2945,6 +2989,29 @@ model Post {
             )),
             "5:23: now() applies to DateTime fields"
         );
+    }
+
+    #[test]
+    fn relations_need_a_side_with_fields() {
+        let ds = "datasource db {\n  provider = \"postgresql\"\n}\n";
+        assert_eq!(
+            error(&format!(
+                "{ds}model A {{\n  id Int @id\n  b B?\n}}\nmodel B {{\n  id Int @id\n  a A\n}}\n"
+            )),
+            "6:3: relation field `b` needs @relation(fields: [...], references: [...]), or its opposite in `B` does"
+        );
+        assert_eq!(
+            error(&format!(
+                "{ds}model A {{\n  id Int @id\n  bs B[]\n}}\nmodel B {{\n  id Int @id\n  a A\n}}\n"
+            )),
+            "10:3: relation field `a` needs @relation(fields: [...], references: [...])"
+        );
+    }
+
+    #[test]
+    fn provider_survives_mistakes_elsewhere() {
+        let text = "model A {\n  id Int @id @@@\n}\ndatasource db {\n  url = env(\"X\")\n  provider = \"sqlite\"\n}\n";
+        assert_eq!(datasource_provider(text), Some(Dialect::Sqlite));
     }
 
     #[test]
