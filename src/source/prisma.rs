@@ -1306,6 +1306,29 @@ struct ColumnType {
 }
 
 impl Renderer<'_> {
+    /// The key text of a field-level `@id` or `@unique`: the column with its `length:` (MySQL
+    /// prefix) and `sort:`.
+    fn field_key(&self, attribute: &Attribute, column: &str) -> Result<String> {
+        let mut key = self.quote(column);
+        match find_arg(&attribute.args, "length", false) {
+            None => {}
+            Some(Expr::Number(n, p)) => {
+                if self.dialect() != Dialect::Mysql {
+                    return Err(self.error(*p, "index prefix `length` is MySQL only"));
+                }
+                key.push_str(&format!("({n})"));
+            }
+            Some(other) => return Err(self.error(other.pos(), "length is a number")),
+        }
+        match find_arg(&attribute.args, "sort", false) {
+            None => {}
+            Some(Expr::Name(order, _)) if order == "Asc" => {}
+            Some(Expr::Name(order, _)) if order == "Desc" => key.push_str(" DESC"),
+            Some(other) => return Err(self.error(other.pos(), "sort is Asc or Desc")),
+        }
+        Ok(key)
+    }
+
     fn render_model(&self, model: &Block) -> Result<ModelDdl> {
         let dialect = self.dialect();
         let table = self.table_name(model)?;
@@ -1336,12 +1359,7 @@ impl Renderer<'_> {
                 if primary.is_some() {
                     return Err(self.error(attribute.pos, "a model has one primary key"));
                 }
-                let mut text = self.quote(&self.column_name(field)?);
-                if let Some(Expr::Name(order, _)) = find_arg(&attribute.args, "sort", false)
-                    && order == "Desc"
-                {
-                    text.push_str(" DESC");
-                }
+                let text = self.field_key(attribute, &self.column_name(field)?)?;
                 let map = find_arg(&attribute.args, "map", false)
                     .map(|e| string_arg(self.files, e, "map"))
                     .transpose()?;
@@ -1421,23 +1439,7 @@ impl Renderer<'_> {
                     0,
                 )?;
                 let column = self.column_name(field)?;
-                let mut key = self.quote(&column);
-                if let Some(Expr::Call(_, _, p)) | Some(Expr::Str(_, p)) =
-                    find_arg(&attribute.args, "length", false)
-                {
-                    return Err(self.error(*p, "length is a number"));
-                }
-                if let Some(Expr::Number(n, p)) = find_arg(&attribute.args, "length", false) {
-                    if dialect != Dialect::Mysql {
-                        return Err(self.error(*p, "index prefix `length` is MySQL only"));
-                    }
-                    key.push_str(&format!("({n})"));
-                }
-                if let Some(Expr::Name(order, _)) = find_arg(&attribute.args, "sort", false)
-                    && order == "Desc"
-                {
-                    key.push_str(" DESC");
-                }
+                let key = self.field_key(attribute, &column)?;
                 let name = match find_arg(&attribute.args, "map", false) {
                     Some(e) => string_arg(self.files, e, "map")?,
                     None => self.default_name(&format!("{table}_{column}"), "_key"),
@@ -3005,6 +3007,33 @@ model Post {
                 "{ds}model A {{\n  id Int @id\n  bs B[]\n}}\nmodel B {{\n  id Int @id\n  a A\n}}\n"
             )),
             "10:3: relation field `a` needs @relation(fields: [...], references: [...])"
+        );
+    }
+
+    #[test]
+    fn key_length_is_mysql_only_and_sort_is_checked() {
+        let text = generated(
+            "mysql",
+            "model A {\n  id Int @id\n  t String @unique(length: 10) @db.Text\n  @@index([t(length: 5, sort: Desc)])\n}\n",
+        );
+        assert!(
+            text.contains("CREATE UNIQUE INDEX `A_t_key` ON `A`(`t`(10));"),
+            "{text}"
+        );
+        assert!(
+            text.contains("CREATE INDEX `A_t_idx` ON `A`(`t`(5) DESC);"),
+            "{text}"
+        );
+        let ds = "datasource db {\n  provider = \"postgresql\"\n}\n";
+        assert_eq!(
+            error(&format!(
+                "{ds}model A {{\n  id Int @id\n  t String @unique(length: 10)\n}}\n"
+            )),
+            "6:28: index prefix `length` is MySQL only"
+        );
+        assert_eq!(
+            error(&format!("{ds}model A {{\n  id Int @id(sort: Up)\n}}\n")),
+            "5:20: sort is Asc or Desc"
         );
     }
 
