@@ -2065,7 +2065,7 @@ pub fn default_ast(dialect: Dialect, parsed: Expr, ty: &Type) -> DefaultValue {
                 if ty.is_numeric() && is_number_text(s) {
                     return DefaultValue::Number(canonical_number(s));
                 }
-                return DefaultValue::String(canonical_default_string(ty, s));
+                return DefaultValue::String(canonical_default_string(dialect, ty, s));
             }
             // PostgreSQL stores `B'101'` as `'101'::"bit"`.
             Value::SingleQuotedByteStringLiteral(s)
@@ -2113,9 +2113,14 @@ pub fn default_ast(dialect: Dialect, parsed: Expr, ty: &Type) -> DefaultValue {
 
 /// A string default in the server's spelling for the column type: intervals as PostgreSQL
 /// prints them, a date alone given to a timestamp as its midnight.
-fn canonical_default_string(ty: &Type, text: &str) -> String {
+fn canonical_default_string(dialect: Dialect, ty: &Type, text: &str) -> String {
     match ty {
         Type::Interval => canonical_interval(text),
+        Type::Timestamp { tz: false, .. }
+            if dialect == Dialect::Postgres && postgres_timestamp_literal(text).is_some() =>
+        {
+            postgres_timestamp_literal(text).unwrap_or_default()
+        }
         Type::Timestamp { tz: false, .. } | Type::Datetime { .. }
             if midnight_date(&format!("{text} 00:00:00")).is_some() =>
         {
@@ -2123,6 +2128,49 @@ fn canonical_default_string(ty: &Type, text: &str) -> String {
         }
         _ => text.to_string(),
     }
+}
+
+/// A `timestamp without time zone` literal as PostgreSQL stores it: a UTC offset in the text
+/// is ignored (`'2020-01-02 03:04:05 +02:00'` is `2020-01-02 03:04:05`) and the fraction loses
+/// its trailing zeros. `None` when the text is not a plain date and time.
+fn postgres_timestamp_literal(text: &str) -> Option<String> {
+    let text = text.trim();
+    let (date, rest) = text.split_at_checked(10)?;
+    let date_ok = date.char_indices().all(|(i, c)| {
+        if i == 4 || i == 7 {
+            c == '-'
+        } else {
+            c.is_ascii_digit()
+        }
+    });
+    let rest = rest.strip_prefix([' ', 'T'])?;
+    let clock_end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.'))
+        .unwrap_or(rest.len());
+    let (clock, zone) = rest.split_at(clock_end);
+    let zone = zone.trim();
+    let zone_ok = zone.is_empty()
+        || zone == "Z"
+        || (zone.starts_with(['+', '-'])
+            && zone[1..].chars().all(|c| c.is_ascii_digit() || c == ':'));
+    let (hms, fraction) = clock.split_once('.').unwrap_or((clock, ""));
+    let hms_ok = hms.len() == 8
+        && hms.char_indices().all(|(i, c)| {
+            if i == 2 || i == 5 {
+                c == ':'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if !(date_ok && zone_ok && hms_ok && fraction.chars().all(|c| c.is_ascii_digit())) {
+        return None;
+    }
+    let fraction = fraction.trim_end_matches('0');
+    Some(if fraction.is_empty() {
+        format!("{date} {hms}")
+    } else {
+        format!("{date} {hms}.{fraction}")
+    })
 }
 
 fn is_number_text(text: &str) -> bool {
@@ -3028,6 +3076,36 @@ mod tests {
             PG,
             "(name COLLATE \"C\") > 'a'",
             "((name COLLATE \"C\") > 'a'::text)",
+        );
+    }
+
+    #[test]
+    fn postgres_timestamp_default_drops_offset_and_trailing_zeros() {
+        let ts = Type::Timestamp {
+            tz: false,
+            precision: Some(3),
+        };
+        let stored = default_value(
+            PG,
+            "'2021-06-07 08:09:10.5'::timestamp without time zone",
+            &ts,
+        );
+        assert_eq!(
+            stored,
+            default_value(PG, "'2021-06-07 08:09:10.500 +02:00'", &ts)
+        );
+        assert_eq!(
+            default_value(PG, "'2020-01-02 03:04:05 +00:00'", &ts),
+            DefaultValue::String("2020-01-02 03:04:05".into())
+        );
+        // With a time zone the offset means something and stays.
+        let tstz = Type::Timestamp {
+            tz: true,
+            precision: Some(3),
+        };
+        assert_eq!(
+            default_value(PG, "'2020-01-02 03:04:05 +02:00'", &tstz),
+            DefaultValue::String("2020-01-02 03:04:05 +02:00".into())
         );
     }
 

@@ -2189,3 +2189,100 @@ fn generate_with_docs_guides_a_zero_downtime_deploy() {
         guide["contents"].as_str().unwrap(),
     );
 }
+
+// ---------------------------------------------------------------------------
+// Prisma schemas
+
+const PRISMA_BEFORE: &str = "datasource db {\n  provider = \"postgresql\"\n}\n\nmodel User {\n  id    Int    @id @default(autoincrement())\n  email String @unique\n}\n";
+
+#[test]
+fn prisma_files_imply_their_providers_dialect() {
+    let dir = temp_dir();
+    write(dir.path(), "a.prisma", PRISMA_BEFORE);
+    write(
+        dir.path(),
+        "b.prisma",
+        &PRISMA_BEFORE.replace("@unique\n", "@unique\n  bio   String?\n"),
+    );
+    let run = migen(
+        dir.path(),
+        &["plan", "--from", "a.prisma", "--to", "b.prisma"],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(run.stdout.contains("(postgres, direct)"), "{}", run.show());
+    assert!(
+        run.stdout
+            .contains("ALTER TABLE \"User\" ADD COLUMN bio text;"),
+        "{}",
+        run.show()
+    );
+
+    // A --dialect that disagrees with the provider is a usage error.
+    let run = migen(
+        dir.path(),
+        &[
+            "plan",
+            "--from",
+            "a.prisma",
+            "--to",
+            "b.prisma",
+            "--dialect",
+            "sqlite",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.show());
+    assert!(run.stderr.contains("postgres"), "{}", run.show());
+}
+
+#[test]
+fn prisma_errors_name_the_file_position() {
+    let dir = temp_dir();
+    write(
+        dir.path(),
+        "schema.prisma",
+        &PRISMA_BEFORE.replace("email String @unique", "email Strng @unique"),
+    );
+    let run = migen(
+        dir.path(),
+        &["plan", "--from", "empty", "--to", "schema.prisma"],
+    );
+    assert_eq!(run.code, 2, "{}", run.show());
+    assert!(
+        run.stderr
+            .contains("schema.prisma:7:9: unknown type `Strng`"),
+        "{}",
+        run.show()
+    );
+}
+
+#[test]
+fn a_prisma_schema_directory_against_git_head() {
+    let dir = temp_dir();
+    git(dir.path(), &["init", "-q"]);
+    write(
+        dir.path(),
+        "prisma/schema/main.prisma",
+        "datasource db {\n  provider = \"sqlite\"\n}\n",
+    );
+    write(
+        dir.path(),
+        "prisma/schema/user.prisma",
+        "model User {\n  id Int @id\n}\n",
+    );
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "first"]);
+    write(
+        dir.path(),
+        "prisma/schema/post.prisma",
+        "model Post {\n  id    Int    @id\n  title String\n  @@index([title])\n}\n",
+    );
+    // No --from: the directory at HEAD (two files) against the working tree (three).
+    let run = migen(dir.path(), &["diff", "--to", "prisma/schema"]);
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(run.stdout.contains("create table Post"), "{}", run.show());
+    assert!(
+        run.stdout.starts_with("1 changes (sqlite)"),
+        "{}",
+        run.show()
+    );
+}

@@ -1,4 +1,4 @@
-//! `git:REV:path`: a schema file (or a directory of `.sql` files) as it was at a revision.
+//! `git:REV:path`: a schema file (or a directory of `.sql` or `.prisma` files) as it was at a revision.
 //! The path is relative to the current directory, as on the command line. A path that did
 //! not exist at the revision is an empty schema: the file is new since then.
 
@@ -43,9 +43,17 @@ pub fn files_at(rev: &str, path: &Path) -> Result<Option<Vec<(String, String)>>>
         "tree" => {
             let listing = git(&["ls-tree", "--name-only", &format!("{rev}:{relative}")])
                 .map_err(|e| Error::Usage(format!("{spec}: cannot run git: {e}")))?;
-            let mut names: Vec<String> = String::from_utf8_lossy(&listing.stdout)
-                .lines()
-                .filter(|n| n.ends_with(".sql"))
+            let listing = String::from_utf8_lossy(&listing.stdout).into_owned();
+            let listed: Vec<&str> = listing.lines().collect();
+            // A directory holding `.prisma` files is a Prisma schema; otherwise its `.sql` files.
+            let extension = if listed.iter().any(|n| n.ends_with(".prisma")) {
+                ".prisma"
+            } else {
+                ".sql"
+            };
+            let mut names: Vec<String> = listed
+                .iter()
+                .filter(|n| n.ends_with(extension))
                 .map(|n| format!("{relative}/{n}"))
                 .collect();
             names.sort();

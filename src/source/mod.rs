@@ -3,6 +3,7 @@
 mod compat;
 mod git;
 pub mod live;
+pub mod prisma;
 pub mod sql;
 
 use std::path::{Path, PathBuf};
@@ -15,7 +16,8 @@ use crate::model::{Dialect, Schema};
 pub enum SourceSpec {
     /// No objects at all.
     Empty,
-    /// A DDL file, or a directory of `.sql` files read in name order.
+    /// A DDL file, or a directory of `.sql` files read in name order; a `.prisma` file or a
+    /// directory holding `.prisma` files is a Prisma schema.
     SqlFile(PathBuf),
     /// A live database URL.
     Database(String),
@@ -43,11 +45,21 @@ impl SourceSpec {
         }
     }
 
-    /// The dialect the spec itself implies (a database URL's scheme), if any.
+    /// The dialect the spec itself implies (a database URL's scheme, a Prisma schema's
+    /// provider), if any. A file that cannot be read implies nothing; loading reports it.
     pub fn implied_dialect(&self) -> Option<Dialect> {
         match self {
             SourceSpec::Database(url) => live::url_dialect(url),
-            _ => None,
+            SourceSpec::SqlFile(path) => prisma_files(path)
+                .ok()
+                .flatten()
+                .and_then(|files| prisma_provider(&files)),
+            SourceSpec::Git { rev, path } => git::files_at(rev, path)
+                .ok()
+                .flatten()
+                .filter(|files| is_prisma(files))
+                .and_then(|files| prisma_provider(&files)),
+            SourceSpec::Empty => None,
         }
     }
 }
@@ -60,8 +72,12 @@ pub fn load(spec: &SourceSpec, dialect: Dialect) -> Result<Schema> {
 /// Like `load`, also returning notes on what a file holds that the model leaves out.
 pub fn load_with_notes(spec: &SourceSpec, dialect: Dialect) -> Result<(Schema, Vec<String>)> {
     match spec {
-        SourceSpec::SqlFile(path) => load_sql_path(path, dialect),
+        SourceSpec::SqlFile(path) => match prisma_files(path)? {
+            Some(files) => prisma::parse_with_notes(&files, Some(dialect)),
+            None => load_sql_path(path, dialect),
+        },
         SourceSpec::Git { rev, path } => match git::files_at(rev, path)? {
+            Some(files) if is_prisma(&files) => prisma::parse_with_notes(&files, Some(dialect)),
             Some(files) => parse_files(dialect, &files, &format!("git:{rev}:{}", path.display())),
             None => Ok((
                 Schema::empty(dialect),
@@ -93,6 +109,49 @@ fn load_schema(spec: &SourceSpec, dialect: Dialect) -> Result<Schema> {
             db.introspect()
         }
     }
+}
+
+/// The files of a Prisma schema at `path` (a `.prisma` file, or a directory holding `.prisma`
+/// files, read in name order), or `None` when `path` is not one.
+fn prisma_files(path: &Path) -> Result<Option<Vec<(String, String)>>> {
+    if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| is_prisma_name(&p.to_string_lossy()))
+            .collect();
+        if files.is_empty() {
+            return Ok(None);
+        }
+        files.sort();
+        let mut named = Vec::new();
+        for file in &files {
+            named.push((file.display().to_string(), read(file)?));
+        }
+        return Ok(Some(named));
+    }
+    if is_prisma_name(&path.to_string_lossy()) {
+        return Ok(Some(vec![(path.display().to_string(), read(path)?)]));
+    }
+    Ok(None)
+}
+
+fn is_prisma_name(name: &str) -> bool {
+    name.ends_with(".prisma")
+}
+
+/// Whether files read from git are a Prisma schema rather than SQL.
+fn is_prisma(files: &[(String, String)]) -> bool {
+    !files.is_empty() && files.iter().all(|(name, _)| is_prisma_name(name))
+}
+
+fn prisma_provider(files: &[(String, String)]) -> Option<Dialect> {
+    files
+        .iter()
+        .find_map(|(_, text)| prisma::datasource_provider(text))
 }
 
 fn load_sql_path(path: &Path, dialect: Dialect) -> Result<(Schema, Vec<String>)> {
