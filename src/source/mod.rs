@@ -3,6 +3,8 @@
 mod compat;
 mod git;
 pub mod live;
+pub mod project;
+pub mod replay;
 pub mod sql;
 
 use std::path::{Path, PathBuf};
@@ -21,6 +23,8 @@ pub enum SourceSpec {
     Database(String),
     /// `git:REV:path`: a file or directory as it was at a git revision.
     Git { rev: String, path: PathBuf },
+    /// `migrations:DIR`: a migration folder's up scripts replayed into a scratch database.
+    Migrations(PathBuf),
 }
 
 impl SourceSpec {
@@ -36,6 +40,8 @@ impl SourceSpec {
                 rev: rev.to_string(),
                 path: PathBuf::from(path),
             }
+        } else if let Some(dir) = text.strip_prefix("migrations:").filter(|d| !d.is_empty()) {
+            SourceSpec::Migrations(PathBuf::from(dir))
         } else if live::is_database_url(text) {
             SourceSpec::Database(text.to_string())
         } else {
@@ -81,6 +87,7 @@ fn load_schema(spec: &SourceSpec, dialect: Dialect) -> Result<Schema> {
         SourceSpec::SqlFile(_) | SourceSpec::Git { .. } => {
             load_with_notes(spec, dialect).map(|(schema, _)| schema)
         }
+        SourceSpec::Migrations(dir) => replay::load(dir, dialect),
         SourceSpec::Database(url) => {
             let mut db = live::connect(url)?;
             if db.dialect() != dialect {
