@@ -1042,7 +1042,8 @@ fn status_text(
     let database = match (project.version, project.dialect) {
         (Some(version), _) => version.to_string().replacen(':', " ", 1),
         (None, Some(dialect)) => dialect.name().to_string(),
-        (None, None) => "dialect unknown".to_string(),
+        // What the changes were counted as; the note below says why.
+        (None, None) => "sqlite (assumed)".to_string(),
     };
     let changes = match (count, baseline) {
         (None, _) => "changes not counted".to_string(),
