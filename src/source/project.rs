@@ -337,13 +337,11 @@ fn read_head(path: &Path, limit: usize) -> String {
 
 fn find_migrations(tree: &Tree, project: &mut Project) {
     let mut found: Vec<MigrationFolder> = Vec::new();
+    let mut found_dirs: std::collections::HashSet<&Path> = std::collections::HashSet::new();
     for dir in &tree.order {
         // A migration folder's own subfolders (Prisma's one-per-migration) are not folders of
         // migrations themselves; the walk sees parents first.
-        if found
-            .iter()
-            .any(|f| dir.starts_with(&f.dir) && !f.dir.as_os_str().is_empty())
-        {
+        if dir.ancestors().skip(1).any(|a| found_dirs.contains(a)) {
             continue;
         }
         let name = dir
@@ -351,6 +349,9 @@ fn find_migrations(tree: &Tree, project: &mut Project) {
             .map(|n| n.to_string_lossy())
             .unwrap_or_default();
         if let Some(folder) = classify(tree, dir, &name) {
+            if !dir.as_os_str().is_empty() {
+                found_dirs.insert(dir);
+            }
             found.push(folder);
         }
     }
