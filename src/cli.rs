@@ -880,11 +880,6 @@ fn status_command(args: &StatusArgs) -> Result<i32> {
         },
     };
     let dialect = project.dialect.unwrap_or(Dialect::Sqlite);
-    if project.dialect.is_none() {
-        notes.push(
-            "no dialect found: assuming sqlite (set [database] dialect in migen.toml)".into(),
-        );
-    }
 
     // The schema as it is now: migen.toml's source, else the main detected source if migen
     // reads it.
@@ -925,6 +920,12 @@ fn status_command(args: &StatusArgs) -> Result<i32> {
 
     let count = match (before_spec, after_spec) {
         (Some(before_spec), Some(after_spec)) => {
+            if project.dialect.is_none() {
+                notes.push(
+                    "no dialect found: assuming sqlite (set [database] dialect in migen.toml)"
+                        .into(),
+                );
+            }
             let before = match source::load_with_notes(&before_spec, dialect) {
                 Ok((schema, more)) => Some((schema, more)),
                 // Without --since, a tree outside git (or without commits) is no error.
@@ -1042,8 +1043,9 @@ fn status_text(
     let database = match (project.version, project.dialect) {
         (Some(version), _) => version.to_string().replacen(':', " ", 1),
         (None, Some(dialect)) => dialect.name().to_string(),
-        // What the changes were counted as; the note below says why.
-        (None, None) => "sqlite (assumed)".to_string(),
+        // What the changes were counted as; a note says why.
+        (None, None) if count.is_some() => "sqlite (assumed)".to_string(),
+        (None, None) => "dialect unknown".to_string(),
     };
     let changes = match (count, baseline) {
         (None, _) => "changes not counted".to_string(),
@@ -1114,7 +1116,8 @@ fn status_text(
     }
     let mut origin = match (&project.dialect, &project.dialect_source) {
         (Some(dialect), Some(from)) => format!("{dialect} from {from}"),
-        _ => "not found (sqlite assumed)".to_string(),
+        _ if count.is_some() => "not found (sqlite assumed)".to_string(),
+        _ => "not found".to_string(),
     };
     if let (Some(version), Some(from)) = (&project.version, &project.version_source) {
         origin.push_str(&format!("; version {} from {from}", version.label()));

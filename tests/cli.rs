@@ -2076,7 +2076,7 @@ fn status_outside_git_and_for_unread_orms_still_reports_what_it_found() {
     assert_eq!(run.code, 0, "{}", run.show());
     assert!(
         run.stdout
-            .starts_with("sql · sqlite (assumed) · changes not counted · no migrations folder\n"),
+            .starts_with("sql · dialect unknown · changes not counted · no migrations folder\n"),
         "{}",
         run.show()
     );
