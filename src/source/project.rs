@@ -855,8 +855,10 @@ fn typeorm_folder(tree: &Tree, dir: &Path, files: Vec<PathBuf>) -> Option<Migrat
 
 fn find_schema_sources(tree: &Tree, project: &mut Project) {
     let mut sources: Vec<SchemaSource> = Vec::new();
+    // A set, not a scan of `sources`: a big project has hundreds of model files.
+    let seen = std::cell::RefCell::new(std::collections::HashSet::new());
     let add = |orm: Orm, path: PathBuf, sources: &mut Vec<SchemaSource>| {
-        if !sources.iter().any(|s| s.path == path) {
+        if seen.borrow_mut().insert(path.clone()) {
             sources.push(SchemaSource { orm, path });
         }
     };
