@@ -883,8 +883,16 @@ fn status_command(args: &StatusArgs) -> Result<i32> {
 
     // The schema as it is now: migen.toml's source, else the main detected source if migen
     // reads it.
-    let after_spec = match (&project.config.source, project.schema_sources.first()) {
-        (Some(source), _) => Some(SourceSpec::parse(source)),
+    // A file source set in migen.toml leads the detected ones, named by its extension, so it
+    // goes through the same "can migen read it" check; a URL or other spec is used as it is.
+    let configured = project
+        .config
+        .source
+        .as_deref()
+        .map(SourceSpec::parse)
+        .filter(|spec| !matches!(spec, SourceSpec::SqlFile(_)));
+    let after_spec = match (configured, project.schema_sources.first()) {
+        (Some(spec), _) => Some(spec),
         (None, Some(source)) => match source.orm {
             Orm::Sql => Some(SourceSpec::SqlFile(source.path.clone())),
             // merge: Prisma joins Sql here once the Prisma reader (src/source/prisma.rs) lands.

@@ -2237,3 +2237,56 @@ fn status_since_migrations_replays_them_on_postgres() {
         run.show()
     );
 }
+
+#[test]
+fn status_since_migrations_replays_them_on_mysql() {
+    let Some(server) = common::server(Dialect::Mysql) else {
+        return;
+    };
+    let dir = temp_dir();
+    write(
+        dir.path(),
+        "migen.toml",
+        "[database]\nversion = \"mysql:8.0\"\n",
+    );
+    write(
+        dir.path(),
+        "db/schema.sql",
+        "CREATE TABLE users (id BIGINT PRIMARY KEY, email VARCHAR(200) NOT NULL);\nCREATE TABLE posts (id BIGINT PRIMARY KEY);\n",
+    );
+    // Two statements in one file: the replay runs a file as the tool does, as one script.
+    write(
+        dir.path(),
+        "db/migrations/V1__init.sql",
+        "CREATE TABLE users (id BIGINT PRIMARY KEY);\nALTER TABLE users ADD COLUMN email VARCHAR(200) NOT NULL;\n",
+    );
+    let run = Run::from_output(
+        migen_command(dir.path(), &["status", "--since", "migrations", "--json"])
+            .env("MIGEN_SCRATCH_URL", &server)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["migrations"]["tool"], "flyway");
+    assert_eq!(json["changes"], 1, "{}", run.show());
+}
+
+#[test]
+fn status_reads_the_schema_migen_toml_names() {
+    let dir = committed_repo(&[
+        ("migen.toml", "[schema]\nsource = \"model/all.sql\"\n"),
+        ("model/all.sql", "CREATE TABLE a (id integer);\n"),
+        ("schema.sql", "CREATE TABLE z (id integer);\n"),
+    ]);
+    write(
+        dir.path(),
+        "model/all.sql",
+        "CREATE TABLE a (id integer, b text);\n",
+    );
+    write(dir.path(), "schema.sql", "CREATE TABLE y (id integer);\n");
+    let json = status_json(dir.path(), &[]);
+    assert_eq!(json["schema_sources"][0]["path"], "model/all.sql");
+    // One added column; schema.sql's table swap would be two changes.
+    assert_eq!(json["changes"], 1);
+}
