@@ -355,6 +355,14 @@ fn find_migrations(tree: &Tree, project: &mut Project) {
             found.push(folder);
         }
     }
+    // alembic.ini names its folder; it may sit where the walk does not look (deep, hidden).
+    if let Some(versions) = alembic_versions_dir(tree) {
+        if !found.iter().any(|f| f.dir == versions) {
+            if let Some(folder) = classify_dir(&project.root, &versions) {
+                found.push(folder);
+            }
+        }
+    }
     // migen.toml's folder is the one migen writes to, so it leads even when empty or skipped.
     if let Some(configured) = project.config.migrations_dir.clone() {
         let configured = strip_dot(&configured);
@@ -369,6 +377,28 @@ fn find_migrations(tree: &Tree, project: &mut Project) {
         found.insert(0, folder);
     }
     project.migrations = found;
+}
+
+/// `<script_location>/versions` from `alembic.ini` (`%(here)s` is the project root here).
+fn alembic_versions_dir(tree: &Tree) -> Option<PathBuf> {
+    let text = tree.read(Path::new("alembic.ini"))?;
+    let location = ini_value(&text, "script_location")?;
+    let location = location
+        .trim_start_matches("%(here)s")
+        .trim_start_matches('/');
+    // A package reference (`myapp:alembic`) is resolved by Python's import system, not here.
+    if location.contains(':') {
+        return None;
+    }
+    Some(strip_dot(&Path::new(location).join("versions")))
+}
+
+/// `key = value` in an INI file (the first one, any section).
+fn ini_value(text: &str, key: &str) -> Option<String> {
+    text.lines().find_map(|line| {
+        let (name, value) = line.split_once('=')?;
+        (name.trim() == key).then(|| value.trim().to_string())
+    })
 }
 
 /// The tool named by migen.toml's `target` (render's names), for a folder that has no files yet.
@@ -1153,10 +1183,7 @@ fn find_dialect(tree: &Tree, project: &mut Project) {
         }
     }
     if let Some(text) = tree.read(Path::new("alembic.ini")) {
-        let url = text.lines().find_map(|l| {
-            let (key, value) = l.split_once('=')?;
-            (key.trim() == "sqlalchemy.url").then(|| value.trim().to_string())
-        });
+        let url = ini_value(&text, "sqlalchemy.url");
         if let Some(url) = url {
             set(
                 project,
@@ -1522,6 +1549,43 @@ mod tests {
         assert_eq!(project.dialect, Some(Dialect::Postgres));
         let source = project.dialect_source.unwrap();
         assert!(!source.contains("secret"), "{source}");
+    }
+
+    #[test]
+    fn alembic_ini_script_location_is_followed_into_hidden_folders() {
+        let project = detect_files(&[
+            (
+                "alembic.ini",
+                "[alembic]\nscript_location = %(here)s/.db/alembic\n",
+            ),
+            (
+                ".db/alembic/versions/abc_init.py",
+                "revision = 'abc'\ndown_revision = None\n",
+            ),
+        ]);
+        let folder = only_migrations(&project);
+        assert_eq!(folder.tool, MigrationTool::Alembic);
+        assert_eq!(folder.dir, Path::new(".db/alembic/versions"));
+        assert_eq!(folder.latest.as_deref(), Some("abc_init"));
+    }
+
+    #[test]
+    fn drizzle_kit_1_folders_are_not_prisma() {
+        let project = detect_files(&[
+            (
+                "drizzle/20250101000000_init/migration.sql",
+                "CREATE TABLE a (id int);",
+            ),
+            ("drizzle/20250101000000_init/snapshot.json", "{}"),
+            (
+                "drizzle/20250202000000_more/migration.sql",
+                "CREATE TABLE b (id int);",
+            ),
+            ("drizzle/20250202000000_more/snapshot.json", "{}"),
+        ]);
+        let folder = only_migrations(&project);
+        assert_eq!(folder.tool, MigrationTool::Drizzle);
+        assert_eq!(folder.latest.as_deref(), Some("20250202000000_more"));
     }
 
     #[test]
