@@ -43,6 +43,8 @@ pub enum Command {
     Lint(LintArgs),
     /// List the safety rules.
     Rules,
+    /// Show what this project is: schema, migrations, database, and what changed.
+    Status(StatusArgs),
     /// Explain one safety rule: why it matters and what the safe pattern does.
     Explain {
         /// A rule id, as `migen rules` lists them (e.g. add-not-null-without-default).
@@ -321,6 +323,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Lint(args) => lint_command(&args),
         Command::Rules => rules_command(),
         Command::Explain { rule } => explain_command(&rule),
+        Command::Status(args) => status_command(&args),
     }
 }
 
@@ -1157,6 +1160,7 @@ fn spec_label(spec: &SourceSpec) -> String {
         SourceSpec::SqlFile(path) => path.display().to_string(),
         SourceSpec::Database(url) => crate::error::redact_url(url),
         SourceSpec::Git { rev, path } => format!("{} at git {rev}", path.display()),
+        SourceSpec::Migrations(dir) => format!("the migrations in {}, replayed", dir.display()),
     }
 }
 
@@ -1180,4 +1184,369 @@ fn tui_command(args: &TuiArgs) -> Result<i32> {
     let session = tui_session(args, now_seconds()?);
     crate::tui::run(crate::tui::app::App::new(session, theme))?;
     Ok(0)
+}
+/// `migen status`: detection never runs the project's code; the changes are counted with the
+/// same diff, plan and safety analysis as `migen diff`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// What the schema is compared with: a git revision [default: HEAD], `migrations:DIR` (that
+    /// folder's up scripts replayed into a scratch database), or `migrations` (the detected
+    /// migrations folder, replayed the same way). A branch that is itself called `migrations`
+    /// is `heads/migrations`.
+    #[arg(long, value_name = "REV")]
+    pub since: Option<String>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What the schema is compared with in `migen status`.
+enum StatusBaseline {
+    /// A git revision; `explicit` when the user named it (then a bad one is an error).
+    Git {
+        rev: String,
+        explicit: bool,
+    },
+    Migrations(std::path::PathBuf),
+}
+
+impl StatusBaseline {
+    fn label(&self) -> String {
+        match self {
+            StatusBaseline::Git { rev, .. } => rev.clone(),
+            StatusBaseline::Migrations(dir) => format!("migrations:{}", dir.display()),
+        }
+    }
+}
+
+/// The changes between the baseline and the working schema. A change is risky when the safety
+/// rules give it a finding at warning or above (info findings are advice, not risk).
+struct StatusCount {
+    changes: usize,
+    risky: usize,
+    questions: usize,
+}
+
+fn status_command(args: &StatusArgs) -> Result<i32> {
+    use crate::source::project::{self, Orm};
+    let project = project::detect(std::path::Path::new("."))?;
+    let mut notes = project.notes.clone();
+    let baseline = match args.since.as_deref() {
+        Some("migrations" | "migrations:") => {
+            let folder = project.main_migrations().ok_or_else(|| {
+                Error::Usage(
+                    "--since migrations: no migrations folder found here; name one with --since migrations:DIR"
+                        .into(),
+                )
+            })?;
+            StatusBaseline::Migrations(folder.dir.clone())
+        }
+        Some(text) => match SourceSpec::parse(text) {
+            SourceSpec::Migrations(dir) => StatusBaseline::Migrations(dir),
+            _ if text.starts_with("git:") => {
+                return Err(Error::Usage(format!(
+                    "--since {text}: give the revision alone (e.g. --since main); the schema path is detected"
+                )));
+            }
+            _ => StatusBaseline::Git {
+                rev: text.to_string(),
+                explicit: true,
+            },
+        },
+        None => StatusBaseline::Git {
+            rev: "HEAD".into(),
+            explicit: false,
+        },
+    };
+    let dialect = project.dialect.unwrap_or(Dialect::Sqlite);
+
+    // The schema as it is now: migen.toml's source, else the main detected source if migen
+    // reads it.
+    // A file source set in migen.toml leads the detected ones, named by its extension, so it
+    // goes through the same "can migen read it" check; a URL or other spec is used as it is.
+    let configured = project
+        .config
+        .source
+        .as_deref()
+        .map(SourceSpec::parse)
+        .filter(|spec| !matches!(spec, SourceSpec::SqlFile(_)));
+    let after_spec = match (configured, project.schema_sources.first()) {
+        (Some(spec), _) => Some(spec),
+        (None, Some(source)) => match source.orm {
+            Orm::Sql | Orm::Prisma => Some(SourceSpec::SqlFile(source.path.clone())),
+            other => {
+                notes.push(format!(
+                    "changes are not counted: migen does not read {} models yet",
+                    other.name()
+                ));
+                None
+            }
+        },
+        (None, None) => {
+            notes.push("no schema source found: changes are not counted".into());
+            None
+        }
+    };
+    let before_spec = match (&baseline, &after_spec) {
+        (_, None) => None,
+        (StatusBaseline::Migrations(dir), Some(_)) => Some(SourceSpec::Migrations(dir.clone())),
+        (StatusBaseline::Git { rev, .. }, Some(SourceSpec::SqlFile(path))) => {
+            Some(SourceSpec::Git {
+                rev: rev.clone(),
+                path: path.clone(),
+            })
+        }
+        (StatusBaseline::Git { rev, .. }, Some(_)) => {
+            notes.push(format!(
+                "changes are not counted: the schema source is not a file in git, so it has no version at {rev} (try --since migrations)"
+            ));
+            None
+        }
+    };
+
+    let count = match (before_spec, after_spec) {
+        (Some(before_spec), Some(after_spec)) => {
+            if project.dialect.is_none() {
+                notes.push(
+                    "no dialect found: assuming sqlite (set [database] dialect in migen.toml)"
+                        .into(),
+                );
+            }
+            let before = match source::load_with_notes(&before_spec, dialect) {
+                Ok((schema, more)) => Some((schema, more)),
+                // Without --since, a tree outside git (or without commits) is no error.
+                Err(Error::Usage(why))
+                    if matches!(
+                        baseline,
+                        StatusBaseline::Git {
+                            explicit: false,
+                            ..
+                        }
+                    ) =>
+                {
+                    notes.push(format!("changes are not counted: {why}"));
+                    None
+                }
+                Err(e) => return Err(e),
+            };
+            match before {
+                Some((before, before_notes)) => {
+                    let (after, after_notes) = source::load_with_notes(&after_spec, dialect)?;
+                    notes.extend(before_notes);
+                    notes.extend(after_notes);
+                    Some(status_count(
+                        &project,
+                        before_spec,
+                        before,
+                        after,
+                        dialect,
+                        &mut notes,
+                    )?)
+                }
+                None => None,
+            }
+        }
+        _ => None,
+    };
+    let text = if args.json {
+        status_json(&project, &baseline, count.as_ref(), &notes)
+    } else {
+        status_text(&project, &baseline, count.as_ref(), &notes)
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    Ok(0)
+}
+
+/// Plan and analyse like `migen diff`, but unanswered rename questions are counted, not asked.
+fn status_count(
+    project: &crate::source::project::Project,
+    from_spec: SourceSpec,
+    before: Schema,
+    after: Schema,
+    dialect: Dialect,
+    notes: &mut Vec<String>,
+) -> Result<StatusCount> {
+    let answers = RenameAnswers::parse(&project.config.renames, false).map_err(Error::Usage)?;
+    let version = match project.version.filter(|v| v.dialect == dialect) {
+        Some(version) => version,
+        None => {
+            let oldest = crate::safety::Version::oldest_supported(dialect);
+            notes.push(format!(
+                "no server version found: risk is judged for {}, the oldest supported",
+                oldest.label()
+            ));
+            oldest
+        }
+    };
+    let options = plan::PlanOptions {
+        version: Some(version),
+        ..plan::PlanOptions::default()
+    };
+    let plan = plan::plan_with(&before, &after, &answers, &options);
+    let loaded = Loaded {
+        config: project.config.clone(),
+        from_spec,
+        before,
+        after,
+        answers,
+    };
+    let server = ServerInfo {
+        version,
+        note: None,
+        stats: None,
+    };
+    let findings = analyze(&loaded, &plan, &server);
+    let risky: std::collections::BTreeSet<usize> = findings
+        .iter()
+        .filter(|f| f.severity >= crate::safety::Severity::Warning)
+        .map(|f| f.change)
+        .collect();
+    for question in &plan.questions {
+        notes.push(format!(
+            "open question: {} (answer with --rename {} or in migen.toml [renames])",
+            question.question(),
+            question.answer()
+        ));
+    }
+    Ok(StatusCount {
+        changes: plan.changes.len(),
+        risky: risky.len(),
+        questions: plan.questions.len(),
+    })
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+fn status_text(
+    project: &crate::source::project::Project,
+    baseline: &StatusBaseline,
+    count: Option<&StatusCount>,
+    notes: &[String],
+) -> String {
+    let orm = project.orm().map_or("no schema found", |o| o.name());
+    let database = match (project.version, project.dialect) {
+        (Some(version), _) => version.to_string().replacen(':', " ", 1),
+        (None, Some(dialect)) => dialect.name().to_string(),
+        // What the changes were counted as; a note says why.
+        (None, None) if count.is_some() => "sqlite (assumed)".to_string(),
+        (None, None) => "dialect unknown".to_string(),
+    };
+    let changes = match (count, baseline) {
+        (None, _) => "changes not counted".to_string(),
+        (Some(count), baseline) => {
+            let mut text = match (count.changes, baseline) {
+                (0, StatusBaseline::Git { rev, .. }) => format!("no changes since {rev}"),
+                (0, StatusBaseline::Migrations(_)) => "no changes outside the migrations".into(),
+                (n, StatusBaseline::Git { rev, .. }) => {
+                    format!("{} since {rev}", plural(n, "change"))
+                }
+                (n, StatusBaseline::Migrations(_)) => {
+                    format!("{} not yet in a migration", plural(n, "change"))
+                }
+            };
+            if count.risky > 0 {
+                text.push_str(&format!(" ({} risky)", count.risky));
+            }
+            if count.questions > 0 {
+                text.push_str(&format!(
+                    ", {} open",
+                    plural(count.questions, "rename question")
+                ));
+            }
+            text
+        }
+    };
+    let last = match project.main_migrations() {
+        Some(folder) => match &folder.latest {
+            Some(latest) => format!("last migration {latest}"),
+            None => "no migrations yet".into(),
+        },
+        None => "no migrations folder".into(),
+    };
+    let mut out = format!("{orm} · {database} · {changes} · {last}\n");
+    const SHOWN: usize = 5;
+    let sources = &project.schema_sources;
+    for source in sources.iter().take(SHOWN) {
+        out.push_str(&format!(
+            "  schema      {} ({})\n",
+            source.path.display(),
+            source.orm.name()
+        ));
+    }
+    if sources.len() > SHOWN {
+        out.push_str(&format!(
+            "  schema      … and {} more\n",
+            sources.len() - SHOWN
+        ));
+    }
+    for folder in project.migrations.iter().take(SHOWN) {
+        let latest = folder
+            .latest
+            .as_ref()
+            .map(|l| format!(", latest {l}"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  migrations  {} ({}, {}{latest})\n",
+            folder.dir.display(),
+            folder.tool.name(),
+            plural(folder.count, "migration")
+        ));
+    }
+    if project.migrations.len() > SHOWN {
+        out.push_str(&format!(
+            "  migrations  … and {} more folders\n",
+            project.migrations.len() - SHOWN
+        ));
+    }
+    let mut origin = match (&project.dialect, &project.dialect_source) {
+        (Some(dialect), Some(from)) => format!("{dialect} from {from}"),
+        _ if count.is_some() => "not found (sqlite assumed)".to_string(),
+        _ => "not found".to_string(),
+    };
+    if let (Some(version), Some(from)) = (&project.version, &project.version_source) {
+        origin.push_str(&format!("; version {} from {from}", version.label()));
+    }
+    out.push_str(&format!("  database    {origin}\n"));
+    out.push_str(&format!("  compared    with {}\n", baseline.label()));
+    for note in notes {
+        out.push_str(&format!("note: {note}\n"));
+    }
+    out
+}
+
+fn status_json(
+    project: &crate::source::project::Project,
+    baseline: &StatusBaseline,
+    count: Option<&StatusCount>,
+    notes: &[String],
+) -> String {
+    let folder_json = |f: &crate::source::project::MigrationFolder| {
+        json!({
+            "tool": f.tool,
+            "dir": f.dir.display().to_string(),
+            "count": f.count,
+            "latest": f.latest,
+        })
+    };
+    let value = json!({
+        "orm": project.orm(),
+        "dialect": project.dialect,
+        "dialect_source": project.dialect_source,
+        "version": project.version.map(|v| v.to_string()),
+        "version_source": project.version_source,
+        "schema_sources": project.schema_sources.iter().map(|s| json!({
+            "orm": s.orm,
+            "path": s.path.display().to_string(),
+        })).collect::<Vec<_>>(),
+        "migrations": project.main_migrations().map(folder_json),
+        "migration_folders": project.migrations.iter().map(folder_json).collect::<Vec<_>>(),
+        "baseline": baseline.label(),
+        "changes": count.map(|c| c.changes),
+        "risky": count.map(|c| c.risky),
+        "questions": count.map(|c| c.questions),
+        "notes": notes,
+    });
+    serde_json::to_string_pretty(&value).expect("status serialises") + "\n"
 }

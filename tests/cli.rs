@@ -6,6 +6,8 @@
 //! `MIGEN_TEST_MYSQL`, defaults on localhost); without one they are skipped locally and fail
 //! under `CI=true`, like the round-trip corpus.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -2285,4 +2287,402 @@ fn a_prisma_schema_directory_against_git_head() {
         "{}",
         run.show()
     );
+}
+
+// ---------------------------------------------------------------------------
+// status
+
+/// A git repository holding `files`, committed.
+fn committed_repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = temp_dir();
+    git(dir.path(), &["init", "-q"]);
+    for (name, text) in files {
+        write(dir.path(), name, text);
+    }
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "first"]);
+    dir
+}
+
+fn status_json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["status", "--json"];
+    all.extend_from_slice(args);
+    let run = migen(dir, &all);
+    assert_eq!(run.code, 0, "{}", run.show());
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}\n{}", run.show()))
+}
+
+#[test]
+fn status_counts_changes_since_head_and_the_risky_ones() {
+    let dir = committed_repo(&[
+        (
+            "schema.sql",
+            "CREATE TABLE users (id integer PRIMARY KEY, name text);\nCREATE TABLE logs (id integer PRIMARY KEY);\n",
+        ),
+        (
+            "migrations/000001_init.up.sql",
+            "CREATE TABLE users (id integer PRIMARY KEY, name text);\n",
+        ),
+        ("migrations/000001_init.down.sql", "DROP TABLE users;\n"),
+        (
+            "migrations/000002_logs.up.sql",
+            "CREATE TABLE logs (id integer PRIMARY KEY);\n",
+        ),
+        ("migrations/000002_logs.down.sql", "DROP TABLE logs;\n"),
+    ]);
+    let run = migen(dir.path(), &["status"]);
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert_eq!(
+        run.stdout.lines().next().unwrap(),
+        "sql · sqlite (assumed) · no changes since HEAD · last migration 000002_logs",
+        "{}",
+        run.show()
+    );
+    // An added column (safe) and a dropped table (drop-table is an error finding).
+    write(
+        dir.path(),
+        "schema.sql",
+        "CREATE TABLE users (id integer PRIMARY KEY, name text, email text);\n",
+    );
+    let run = migen(dir.path(), &["status"]);
+    assert_eq!(run.code, 0, "{}", run.show());
+    let first = run.stdout.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "sql · sqlite (assumed) · 2 changes since HEAD (1 risky) · last migration 000002_logs",
+        "{}",
+        run.show()
+    );
+    assert!(
+        run.stdout.contains("  schema      schema.sql (sql)\n"),
+        "{}",
+        run.show()
+    );
+    assert!(
+        run.stdout.contains(
+            "  migrations  migrations (golang-migrate, 2 migrations, latest 000002_logs)\n"
+        ),
+        "{}",
+        run.show()
+    );
+    assert!(
+        run.stdout
+            .contains("note: no dialect found: assuming sqlite"),
+        "{}",
+        run.show()
+    );
+
+    let json = status_json(dir.path(), &[]);
+    assert_eq!(json["orm"], "sql");
+    assert_eq!(json["dialect"], serde_json::Value::Null);
+    assert_eq!(json["baseline"], "HEAD");
+    assert_eq!(json["changes"], 2);
+    assert_eq!(json["risky"], 1);
+    assert_eq!(json["questions"], 0);
+    assert_eq!(json["schema_sources"][0]["path"], "schema.sql");
+    assert_eq!(json["migrations"]["tool"], "golang-migrate");
+    assert_eq!(json["migrations"]["dir"], "migrations");
+    assert_eq!(json["migrations"]["count"], 2);
+    assert_eq!(json["migrations"]["latest"], "000002_logs");
+
+    // --since an older revision: the file as it was there.
+    git(dir.path(), &["commit", "-q", "-am", "second"]);
+    assert_eq!(status_json(dir.path(), &[])["changes"], 0);
+    let json = status_json(dir.path(), &["--since", "HEAD~1"]);
+    assert_eq!(json["baseline"], "HEAD~1");
+    assert_eq!(json["changes"], 2);
+}
+
+#[test]
+fn status_counts_an_unanswered_rename_as_an_open_question() {
+    let dir = committed_repo(&[(
+        "db/schema.sql",
+        "CREATE TABLE customers (id integer PRIMARY KEY, name text NOT NULL);\n",
+    )]);
+    write(
+        dir.path(),
+        "db/schema.sql",
+        "CREATE TABLE customers (id integer PRIMARY KEY, full_name text NOT NULL);\n",
+    );
+    let run = migen(dir.path(), &["status"]);
+    assert_eq!(run.code, 0, "{}", run.show());
+    let first = run.stdout.lines().next().unwrap();
+    assert!(first.contains("1 rename question open"), "{}", run.show());
+    assert!(
+        run.stdout.contains("--rename customers.name=full_name"),
+        "{}",
+        run.show()
+    );
+    let json = status_json(dir.path(), &[]);
+    assert_eq!(json["questions"], 1);
+    // migen.toml's answer settles it: one rename, which breaks clients (risky).
+    write(
+        dir.path(),
+        "migen.toml",
+        "[database]\nversion = \"sqlite:3.45\"\n[renames]\n\"customers.name\" = \"full_name\"\n",
+    );
+    let json = status_json(dir.path(), &[]);
+    assert_eq!(json["questions"], 0);
+    assert_eq!(json["changes"], 1);
+    assert_eq!(json["risky"], 1);
+    assert_eq!(json["dialect"], "sqlite");
+    assert_eq!(json["dialect_source"], "migen.toml");
+    assert_eq!(json["version"], "sqlite:3.45");
+}
+
+#[test]
+fn status_rejects_a_bad_revision_and_a_broken_migen_toml() {
+    let dir = committed_repo(&[("schema.sql", "CREATE TABLE a (id integer);\n")]);
+    let run = migen(dir.path(), &["status", "--since", "no-such-rev"]);
+    assert_eq!(run.code, 2, "{}", run.show());
+    assert!(run.stderr.contains("no-such-rev"), "{}", run.show());
+    assert!(run.stdout.is_empty(), "{}", run.show());
+    write(
+        dir.path(),
+        "migen.toml",
+        "[database]\ndialekt = \"postgres\"\n",
+    );
+    let run = migen(dir.path(), &["status"]);
+    assert_eq!(run.code, 2, "{}", run.show());
+    assert!(run.stderr.contains("migen.toml:2:1"), "{}", run.show());
+}
+
+#[test]
+fn status_outside_git_and_for_unread_orms_still_reports_what_it_found() {
+    let dir = temp_dir();
+    write(dir.path(), "schema.sql", "CREATE TABLE a (id integer);\n");
+    let run = migen(dir.path(), &["status"]);
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(
+        run.stdout
+            .starts_with("sql · dialect unknown · changes not counted · no migrations folder\n"),
+        "{}",
+        run.show()
+    );
+    assert!(
+        run.stdout.contains("not in a git repository"),
+        "{}",
+        run.show()
+    );
+
+    let dir = temp_dir();
+    write(dir.path(), "manage.py", "");
+    write(
+        dir.path(),
+        "shop/models.py",
+        "from django.db import models\n",
+    );
+    write(dir.path(), "shop/migrations/__init__.py", "");
+    write(
+        dir.path(),
+        "shop/migrations/0001_initial.py",
+        "dependencies = []\n",
+    );
+    write(
+        dir.path(),
+        "proj/settings.py",
+        "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql'}}\n",
+    );
+    write(
+        dir.path(),
+        "node_modules/x/models.py",
+        "from django.db import models\n",
+    );
+    let run = migen(dir.path(), &["status"]);
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert_eq!(
+        run.stdout.lines().next().unwrap(),
+        "django · postgres · changes not counted · last migration 0001_initial",
+        "{}",
+        run.show()
+    );
+    assert!(
+        run.stdout.contains("does not read django models yet"),
+        "{}",
+        run.show()
+    );
+    let json = status_json(dir.path(), &[]);
+    assert_eq!(json["changes"], serde_json::Value::Null);
+    assert_eq!(json["schema_sources"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        json["dialect_source"],
+        "proj/settings.py (DATABASES ENGINE)"
+    );
+}
+
+#[test]
+fn status_since_migrations_replays_them_on_sqlite() {
+    let dir = temp_dir();
+    write(
+        dir.path(),
+        "schema.sql",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);\nCREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id));\n",
+    );
+    write(
+        dir.path(),
+        "db/migrations/20250101000000_users.sql",
+        "-- migrate:up\nCREATE TABLE users (id INTEGER PRIMARY KEY);\n-- migrate:down\nDROP TABLE users;\n",
+    );
+    write(
+        dir.path(),
+        "db/migrations/20250102000000_name.sql",
+        "-- migrate:up\nALTER TABLE users ADD COLUMN name TEXT;\n-- migrate:down\nALTER TABLE users DROP COLUMN name;\n",
+    );
+    let run = migen(dir.path(), &["status", "--since", "migrations"]);
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert_eq!(
+        run.stdout.lines().next().unwrap(),
+        "sql · sqlite (assumed) · 1 change not yet in a migration · last migration 20250102000000_name",
+        "{}",
+        run.show()
+    );
+    assert!(
+        run.stdout
+            .contains("  compared    with migrations:db/migrations\n"),
+        "{}",
+        run.show()
+    );
+    let json = status_json(dir.path(), &["--since", "migrations:db/migrations"]);
+    assert_eq!(json["baseline"], "migrations:db/migrations");
+    assert_eq!(json["changes"], 1);
+    assert_eq!(json["migrations"]["tool"], "dbmate");
+
+    write(
+        dir.path(),
+        "db/migrations/20250103000000_posts.sql",
+        "-- migrate:up\nCREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id));\n-- migrate:down\nDROP TABLE posts;\n",
+    );
+    let run = migen(dir.path(), &["status", "--since", "migrations"]);
+    assert!(
+        run.stdout.starts_with("sql · sqlite (assumed) · no changes outside the migrations · last migration 20250103000000_posts\n"),
+        "{}",
+        run.show()
+    );
+    // A script that fails is a database error naming the file; a missing folder is bad input.
+    write(
+        dir.path(),
+        "db/migrations/20250104000000_bad.sql",
+        "-- migrate:up\nALTER TABLE nope ADD COLUMN x INTEGER;\n",
+    );
+    let run = migen(dir.path(), &["status", "--since", "migrations"]);
+    assert_eq!(run.code, 4, "{}", run.show());
+    assert!(
+        run.stderr.contains("20250104000000_bad.sql"),
+        "{}",
+        run.show()
+    );
+    let run = migen(dir.path(), &["status", "--since", "migrations:nowhere"]);
+    assert_eq!(run.code, 2, "{}", run.show());
+}
+
+#[test]
+fn status_since_migrations_replays_them_on_postgres() {
+    let Some(server) = common::server(Dialect::Postgres) else {
+        return;
+    };
+    let dir = temp_dir();
+    write(
+        dir.path(),
+        "migen.toml",
+        "[database]\nversion = \"postgres:15\"\n",
+    );
+    write(
+        dir.path(),
+        "db/schema.sql",
+        "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\nCREATE INDEX users_email ON users (email);\n",
+    );
+    write(
+        dir.path(),
+        "db/migrations/000001_users.up.sql",
+        "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n",
+    );
+    write(
+        dir.path(),
+        "db/migrations/000001_users.down.sql",
+        "DROP TABLE users;\n",
+    );
+    let run = Run::from_output(
+        migen_command(dir.path(), &["status", "--since", "migrations"])
+            .env("MIGEN_SCRATCH_URL", &server)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    // The index is the one change, and building it on an existing table is risky.
+    assert_eq!(
+        run.stdout.lines().next().unwrap(),
+        "sql · postgres 15 · 1 change not yet in a migration (1 risky) · last migration 000001_users",
+        "{}",
+        run.show()
+    );
+}
+
+#[test]
+fn status_since_migrations_replays_them_on_mysql() {
+    let Some(server) = common::server(Dialect::Mysql) else {
+        return;
+    };
+    let dir = temp_dir();
+    write(
+        dir.path(),
+        "migen.toml",
+        "[database]\nversion = \"mysql:8.0\"\n",
+    );
+    write(
+        dir.path(),
+        "db/schema.sql",
+        "CREATE TABLE users (id BIGINT PRIMARY KEY, email VARCHAR(200) NOT NULL);\nCREATE TABLE posts (id BIGINT PRIMARY KEY);\n",
+    );
+    // Two statements in one file: the replay runs a file as the tool does, as one script.
+    write(
+        dir.path(),
+        "db/migrations/V1__init.sql",
+        "CREATE TABLE users (id BIGINT PRIMARY KEY);\nALTER TABLE users ADD COLUMN email VARCHAR(200) NOT NULL;\n",
+    );
+    let run = Run::from_output(
+        migen_command(dir.path(), &["status", "--since", "migrations", "--json"])
+            .env("MIGEN_SCRATCH_URL", &server)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["migrations"]["tool"], "flyway");
+    assert_eq!(json["changes"], 1, "{}", run.show());
+}
+
+#[test]
+fn status_reads_the_schema_migen_toml_names() {
+    let dir = committed_repo(&[
+        ("migen.toml", "[schema]\nsource = \"model/all.sql\"\n"),
+        ("model/all.sql", "CREATE TABLE a (id integer);\n"),
+        ("schema.sql", "CREATE TABLE z (id integer);\n"),
+    ]);
+    write(
+        dir.path(),
+        "model/all.sql",
+        "CREATE TABLE a (id integer, b text);\n",
+    );
+    write(dir.path(), "schema.sql", "CREATE TABLE y (id integer);\n");
+    let json = status_json(dir.path(), &[]);
+    assert_eq!(json["schema_sources"][0]["path"], "model/all.sql");
+    // One added column; schema.sql's table swap would be two changes.
+    assert_eq!(json["changes"], 1);
+}
+
+#[test]
+fn status_counts_a_prisma_schemas_changes_since_head() {
+    let dir = committed_repo(&[("prisma/schema.prisma", PRISMA_BEFORE)]);
+    write(
+        dir.path(),
+        "prisma/schema.prisma",
+        &PRISMA_BEFORE.replace(
+            "email String @unique\n",
+            "email String @unique\n  bio   String?\n",
+        ),
+    );
+    let status = status_json(dir.path(), &[]);
+    assert_eq!(status["orm"], "prisma", "{status}");
+    assert_eq!(status["dialect"], "postgres", "{status}");
+    assert_eq!(status["changes"], 1, "{status}");
 }

@@ -21,6 +21,11 @@ pub fn files_at(rev: &str, path: &Path) -> Result<Option<Vec<(String, String)>>>
     ]);
     match verified {
         Ok(out) if out.status.success() => {}
+        Ok(out) if String::from_utf8_lossy(&out.stderr).contains("not a git repository") => {
+            return Err(Error::Usage(format!(
+                "{spec}: the current directory is not in a git repository"
+            )));
+        }
         Ok(_) => {
             return Err(Error::Usage(format!(
                 "{spec}: `{rev}` is not a revision of this git repository"

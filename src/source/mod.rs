@@ -4,6 +4,8 @@ mod compat;
 mod git;
 pub mod live;
 pub mod prisma;
+pub mod project;
+pub mod replay;
 pub mod sql;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +25,8 @@ pub enum SourceSpec {
     Database(String),
     /// `git:REV:path`: a file or directory as it was at a git revision.
     Git { rev: String, path: PathBuf },
+    /// `migrations:DIR`: a migration folder's up scripts replayed into a scratch database.
+    Migrations(PathBuf),
 }
 
 impl SourceSpec {
@@ -38,6 +42,8 @@ impl SourceSpec {
                 rev: rev.to_string(),
                 path: PathBuf::from(path),
             }
+        } else if let Some(dir) = text.strip_prefix("migrations:").filter(|d| !d.is_empty()) {
+            SourceSpec::Migrations(PathBuf::from(dir))
         } else if live::is_database_url(text) {
             SourceSpec::Database(text.to_string())
         } else {
@@ -59,6 +65,19 @@ impl SourceSpec {
                 .flatten()
                 .filter(|files| is_prisma(files))
                 .and_then(|files| prisma_provider(&files)),
+            // Prisma's migrations name their provider in migration_lock.toml.
+            SourceSpec::Migrations(dir) => std::fs::read_to_string(dir.join("migration_lock.toml"))
+                .ok()
+                .and_then(|text| {
+                    let settings: Vec<&str> = text
+                        .lines()
+                        .filter(|l| !l.trim_start().starts_with('#'))
+                        .collect();
+                    prisma::datasource_provider(&format!(
+                        "datasource db {{\n{}\n}}",
+                        settings.join("\n")
+                    ))
+                }),
             SourceSpec::Empty => None,
         }
     }
@@ -97,6 +116,7 @@ fn load_schema(spec: &SourceSpec, dialect: Dialect) -> Result<Schema> {
         SourceSpec::SqlFile(_) | SourceSpec::Git { .. } => {
             load_with_notes(spec, dialect).map(|(schema, _)| schema)
         }
+        SourceSpec::Migrations(dir) => replay::load(dir, dialect),
         SourceSpec::Database(url) => {
             let mut db = live::connect(url)?;
             if db.dialect() != dialect {
