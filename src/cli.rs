@@ -998,6 +998,12 @@ fn generate_command(args: &GenerateArgs) -> Result<i32> {
 pub fn tui_session(args: &TuiArgs, now: u64) -> crate::tui::session::Session {
     use crate::tui::session::{Choices, Extras, Fact, Inputs, Session};
     let config = crate::config::Config::current().unwrap_or_default();
+    // What the project is: detection only reads files, and is fast enough to wait for.
+    let project = crate::source::project::detect(std::path::Path::new(".")).ok();
+    let detected_folder = project.as_ref().and_then(|p| p.main_migrations().cloned());
+    let detected_target = detected_folder
+        .as_ref()
+        .and_then(|folder| crate::render::Target::parse(folder.tool.name()).ok());
     let target = args
         .target
         .or_else(|| {
@@ -1006,11 +1012,18 @@ pub fn tui_session(args: &TuiArgs, now: u64) -> crate::tui::session::Session {
                 .as_deref()
                 .and_then(|t| crate::render::Target::parse(t).ok())
         })
+        .or(detected_target)
         .unwrap_or(crate::render::Target::Sql);
     let dir = args
         .dir
         .clone()
         .or_else(|| config.migrations_dir.clone())
+        .or_else(|| {
+            detected_folder
+                .as_ref()
+                .filter(|folder| folder.tool.name() == target.name())
+                .map(|folder| folder.dir.clone())
+        })
         .unwrap_or_else(|| target.default_dir().into());
     let extras = match (
         args.full || (args.with_tests && args.with_docs),
@@ -1027,26 +1040,16 @@ pub fn tui_session(args: &TuiArgs, now: u64) -> crate::tui::session::Session {
         Some(Strategy::ZeroDowntime) => plan::Strategy::ZeroDowntime,
         None => config.strategy.unwrap_or_default(),
     };
-    let mut session = Session {
-        facts: Vec::new(),
-        problem: None,
-        inputs: None,
-        answers: RenameAnswers::default(),
-        choices: Choices {
+    let mut session = Session::new(
+        Choices {
             target,
             strategy,
             extras,
             name: args.name.clone().unwrap_or_default(),
             dir: dir.clone(),
         },
-        plan: None,
-        findings: Vec::new(),
-        artifacts: Vec::new(),
-        verification: None,
-        written: Vec::new(),
-        error: None,
         now,
-    };
+    );
     let fact = |label: &str, value: String| Fact {
         label: label.to_string(),
         value,
@@ -1056,16 +1059,41 @@ pub fn tui_session(args: &TuiArgs, now: u64) -> crate::tui::session::Session {
             .facts
             .push(fact("settings", path.display().to_string()));
     }
-    if args.pair.to.is_none() && config.source.is_none() {
-        session.problem = Some(
-            "Nothing to do here yet: no schema was given and there is no migen.toml naming one.\n\
-             Start with `migen tui --to db/schema.sql` (compared with its last commit), or write a\n\
-             migen.toml with [schema] source = \"db/schema.sql\" (see the README)."
-                .to_string(),
-        );
-        return session;
+    if let Some(orm) = project.as_ref().and_then(|p| p.orm()) {
+        session.facts.push(fact("project", orm.name().to_string()));
     }
-    let loaded = load_pair(&args.pair, args.db.as_deref());
+    // The schema: as given, else migen.toml's, else the one detection found if migen reads it.
+    let mut pair = args.pair.clone();
+    if pair.to.is_none() && config.source.is_none() {
+        let readable = project.as_ref().and_then(|p| {
+            p.schema_sources.iter().find(|source| {
+                matches!(
+                    source.orm,
+                    crate::source::project::Orm::Sql | crate::source::project::Orm::Prisma
+                )
+            })
+        });
+        match readable {
+            Some(source) => pair.to = Some(source.path.display().to_string()),
+            None => {
+                let found = project
+                    .as_ref()
+                    .and_then(|p| p.orm())
+                    .map(|orm| {
+                        format!(
+                            "This looks like a {} project, whose models migen does not read yet.\n",
+                            orm.name()
+                        )
+                    })
+                    .unwrap_or_default();
+                session.problem = Some(format!(
+                    "Nothing to do here yet: no schema was found or given.\n{found}Start with `migen tui --to db/schema.sql` (compared with its last commit), or write\na migen.toml with [schema] source = \"db/schema.sql\" (see the README)."
+                ));
+                return session;
+            }
+        }
+    }
+    let loaded = load_pair(&pair, args.db.as_deref());
     let loaded = match loaded {
         Ok(loaded) => loaded,
         Err(error) => {
@@ -1073,8 +1101,7 @@ pub fn tui_session(args: &TuiArgs, now: u64) -> crate::tui::session::Session {
             return session;
         }
     };
-    let to = args
-        .pair
+    let to = pair
         .to
         .clone()
         .or(config.source.clone())
@@ -1083,7 +1110,7 @@ pub fn tui_session(args: &TuiArgs, now: u64) -> crate::tui::session::Session {
     session
         .facts
         .push(fact("compared with", spec_label(&loaded.from_spec)));
-    let server = match server_info(&loaded, &args.pair, false) {
+    let server = match server_info(&loaded, &pair, false) {
         Ok(server) => server,
         Err(error) => {
             session.problem = Some(format!("The database could not be read:\n{error}"));
@@ -1100,36 +1127,22 @@ pub fn tui_session(args: &TuiArgs, now: u64) -> crate::tui::session::Session {
             None => server.version.label(),
         },
     ));
-    let latest = crate::render::Context::scan(&dir, "", now)
-        .ok()
-        .and_then(|context| {
-            context
-                .existing
-                .into_iter()
-                .filter(|name| {
-                    name.chars()
-                        .next()
-                        .is_some_and(|c| c.is_ascii_digit() || c == 'V')
-                })
-                .max_by_key(|name| {
-                    name.trim_start_matches('V')
-                        .chars()
-                        .take_while(|c| c.is_ascii_digit())
-                        .collect::<String>()
-                        .parse::<u128>()
-                        .unwrap_or(0)
-                })
-        });
+    let folder = detected_folder.filter(|folder| folder.dir == dir);
     session.facts.push(fact(
         "migrations",
-        format!(
-            "{} in {}{}",
-            target,
-            dir.display(),
-            latest
-                .map(|l| format!(" · last {l}"))
-                .unwrap_or_else(|| " · none yet".into())
-        ),
+        match folder {
+            Some(folder) => format!(
+                "{} in {} · {} so far{}",
+                folder.tool.name(),
+                dir.display(),
+                folder.count,
+                folder
+                    .latest
+                    .map(|l| format!(", last {l}"))
+                    .unwrap_or_default()
+            ),
+            None => format!("{target} in {} · none yet", dir.display()),
+        },
     ));
     let options = args.shape.options(
         server.note.is_none().then_some(server.version),

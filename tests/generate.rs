@@ -141,8 +141,14 @@ fn a_generated_test_fails_when_the_migration_is_wrong() {
     assert!(output.contains("FAILED: the schema after up"), "{output}");
 }
 
+/// One npm install at a time (the tests that need a tool run in parallel).
+static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// dbmate from npm, pinned; `None` (skip) without npm or the registry, outside CI.
 fn dbmate() -> Option<PathBuf> {
+    let _installing = INSTALL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/oracles/dbmate");
     let binary = root.join("node_modules/.bin/dbmate");
     let works = |binary: &Path| {
@@ -404,6 +410,9 @@ const PRISMA_VERSION: &str = "6.19.3";
 /// Prisma 6's CLI with the better-sqlite3 driver adapter, which runs offline (Prisma 7 insists
 /// on downloading its native engine). `None` (skip) without npm or the registry, outside CI.
 fn prisma() -> Option<PathBuf> {
+    let _installing = INSTALL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/oracles/prisma6");
     let cli = root.join("node_modules/.bin/prisma");
     let native = root.join("node_modules/better-sqlite3/build/Release/better_sqlite3.node");

@@ -69,8 +69,15 @@ fn fail_or_skip(why: String) -> Option<PathBuf> {
     None
 }
 
+/// One install at a time: the PostgreSQL and SQLite tests run in parallel and would otherwise
+/// build better-sqlite3 into the same folder at once.
+static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// The directory holding the installed oracle packages, installing them if needed.
 fn oracle_dir() -> Option<PathBuf> {
+    let _installing = INSTALL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/oracles/prisma");
     let dependencies: Vec<String> = PACKAGES
         .iter()

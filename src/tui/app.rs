@@ -56,6 +56,8 @@ pub struct App {
     /// Run effects on a worker thread (the terminal) or inline (tests).
     pub background: bool,
     busy: Option<Busy>,
+    /// Keys pressed while busy, applied in order when the work is done (typing ahead).
+    queued: std::collections::VecDeque<Action>,
     /// Frames drawn while busy, for the spinner.
     ticks: usize,
     status: Status,
@@ -75,12 +77,13 @@ impl App {
             show_help: false,
             background: false,
             busy: None,
+            queued: std::collections::VecDeque::new(),
             ticks: 0,
             status: Status,
             summary: Summary::default(),
             options: Options::default(),
             preview: Preview::default(),
-            write: Write,
+            write: Write::default(),
         }
     }
 
@@ -143,6 +146,7 @@ impl App {
             return;
         }
         if self.busy.is_some() {
+            self.queued.push_back(action);
             return;
         }
         if action == Action::Help {
@@ -196,6 +200,12 @@ impl App {
         self.session = session;
         if let Some(step) = next {
             self.step = step;
+        }
+        while self.busy.is_none() {
+            match self.queued.pop_front() {
+                Some(action) => self.dispatch(action),
+                None => break,
+            }
         }
     }
 

@@ -7,6 +7,9 @@ pub mod screens;
 pub mod session;
 pub mod theme;
 
+#[cfg(test)]
+mod tests;
+
 use std::time::Duration;
 
 use crossterm::event::{self, Event, MouseEventKind};

@@ -684,12 +684,26 @@ impl Screen for Preview {
 // Write: the paths, a confirmation, verification first, then the result and the next step.
 
 #[derive(Debug, Default)]
-pub struct Write;
+pub struct Write {
+    /// The user said yes to a migration that loses data.
+    allow_data_loss: bool,
+}
 
 const WRITE_KEYS: &[KeyHint] = &[
     KeyHint::new(KeyCode::Enter, "enter", "verify and write", Action::Next),
     KeyHint::alias(KeyCode::Char('y'), "y", "verify and write", Action::Next),
+    KeyHint::new(KeyCode::Char('D'), "D", "allow data loss", Action::Save),
 ];
+
+/// What the plan loses, in words (empty when nothing).
+fn losses(session: &Session) -> Vec<String> {
+    session
+        .plan
+        .iter()
+        .flat_map(|plan| plan.steps.iter())
+        .filter_map(|step| step.loss.clone())
+        .collect()
+}
 
 impl Screen for Write {
     fn title(&self) -> &'static str {
@@ -701,7 +715,14 @@ impl Screen for Write {
     }
 
     fn update(&mut self, action: Action, session: &Session) -> Transition {
+        let lossy = !losses(session).is_empty();
         match action {
+            Action::Save => {
+                self.allow_data_loss = !self.allow_data_loss;
+                Transition::Stay
+            }
+            // Nothing is lost silently: a lossy migration needs the explicit yes first.
+            Action::Next if lossy && !self.allow_data_loss => Transition::Stay,
             Action::Next if session.written.is_empty() => Transition::Run(Effect::Write),
             Action::Back if session.written.is_empty() => Transition::Back,
             _ => Transition::Stay,
@@ -750,6 +771,25 @@ impl Screen for Write {
                 ));
             }
             lines.push(Line::default());
+            let lost = losses(session);
+            if !lost.is_empty() {
+                lines.push(Line::styled(
+                    format!("This migration loses data: {}.", lost.join("; ")),
+                    theme.danger(),
+                ));
+                if !self.allow_data_loss {
+                    lines.push(Line::styled(
+                        "D: write it anyway (the down cannot bring the data back)",
+                        theme.warning(),
+                    ));
+                    paragraph(lines, area, buf, 0);
+                    return;
+                }
+                lines.push(Line::styled(
+                    "Data loss allowed (D to take it back).",
+                    theme.warning(),
+                ));
+            }
             let check = match session.inputs.as_ref() {
                 Some(i)
                     if i.after.dialect == crate::model::Dialect::Sqlite

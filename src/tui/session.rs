@@ -108,6 +108,24 @@ pub struct RiskCounts {
 }
 
 impl Session {
+    /// A session with nothing loaded yet.
+    pub fn new(choices: Choices, now: u64) -> Session {
+        Session {
+            facts: Vec::new(),
+            problem: None,
+            inputs: None,
+            answers: RenameAnswers::default(),
+            choices,
+            plan: None,
+            findings: Vec::new(),
+            artifacts: Vec::new(),
+            verification: None,
+            written: Vec::new(),
+            error: None,
+            now,
+        }
+    }
+
     /// The worst finding's severity for a change (`None`: safe).
     pub fn risk(&self, change: usize) -> Option<Severity> {
         self.findings
