@@ -55,9 +55,10 @@ pub enum Command {
 /// Where the two schemas come from and how to read them.
 #[derive(Debug, Args, Clone)]
 pub struct PairArgs {
-    /// The schema before the change: a .sql file or directory, `git:REV:path` (the file as it
-    /// was at a git revision), a database URL (postgres://, mysql://, mariadb://, sqlite://), or
-    /// `empty`. Defaults to migen.toml's `[schema] from`, else the --to file as it is at git HEAD.
+    /// The schema before the change: a .sql file or directory, a schema.prisma (or a folder of
+    /// .prisma files), `git:REV:path` (a file as it was at a git revision), `migrations:DIR` (a
+    /// migrations folder replayed), a database URL (postgres://, mysql://, mariadb://,
+    /// sqlite://), or `empty`. Defaults to migen.toml's `[schema] from`, else the --to file as it is at git HEAD.
     #[arg(long)]
     pub from: Option<String>,
     /// The schema after the change (same forms as --from). Defaults to migen.toml's
@@ -181,12 +182,10 @@ pub struct PlanArgs {
     pub shape: StrategyArgs,
 }
 
-#[derive(Debug, Args)]
-pub struct GenerateArgs {
-    #[command(flatten)]
-    pub pair: PairArgs,
-    #[command(flatten)]
-    pub shape: StrategyArgs,
+/// What to write: the tool, the folder, the name and which files. `migen generate` and the
+/// wizard's options screen fill the same `render::Choices` from these.
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
     /// The migration tool to write for: sql, golang-migrate, flyway, dbmate or prisma
     /// [default: migen.toml's `[migrations] target`, else sql].
     #[arg(long, value_parser = crate::render::Target::parse)]
@@ -210,6 +209,59 @@ pub struct GenerateArgs {
     /// Both the test and the guide.
     #[arg(long)]
     pub full: bool,
+}
+
+impl OutputArgs {
+    /// The choices: the command line, then migen.toml, then what detection found (the project's
+    /// own migrations folder and tool), then the defaults.
+    pub fn choices(
+        &self,
+        shape: &StrategyArgs,
+        config: &crate::config::Config,
+        project: Option<&crate::source::project::Project>,
+    ) -> Result<crate::render::Choices> {
+        use crate::render::{Files, Target};
+        let detected_folder = project.and_then(|p| p.main_migrations());
+        let detected_target =
+            detected_folder.and_then(|folder| Target::parse(folder.tool.name()).ok());
+        let target = match (self.target, &config.target) {
+            (Some(target), _) => target,
+            (None, Some(text)) => Target::parse(text).map_err(Error::Usage)?,
+            (None, None) => detected_target.unwrap_or(Target::Sql),
+        };
+        let dir = self
+            .dir
+            .clone()
+            .or_else(|| config.migrations_dir.clone())
+            .or_else(|| {
+                detected_folder
+                    .filter(|folder| folder.tool.name() == target.name())
+                    .map(|folder| folder.dir.clone())
+            })
+            .unwrap_or_else(|| target.default_dir().into());
+        let strategy = match shape.strategy {
+            Some(Strategy::Direct) => plan::Strategy::Direct,
+            Some(Strategy::ZeroDowntime) => plan::Strategy::ZeroDowntime,
+            None => config.strategy.unwrap_or_default(),
+        };
+        Ok(crate::render::Choices {
+            target,
+            strategy,
+            files: Files::from_flags(self.with_tests || self.full, self.with_docs || self.full),
+            name: self.name.clone().unwrap_or_default(),
+            dir,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[command(flatten)]
+    pub pair: PairArgs,
+    #[command(flatten)]
+    pub shape: StrategyArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Print the files instead of writing them.
     #[arg(long)]
     pub dry_run: bool,
@@ -227,24 +279,8 @@ pub struct TuiArgs {
     pub pair: PairArgs,
     #[command(flatten)]
     pub shape: StrategyArgs,
-    /// The migration tool to write for [default: migen.toml's, else sql].
-    #[arg(long, value_parser = crate::render::Target::parse)]
-    pub target: Option<crate::render::Target>,
-    /// The migrations folder [default: migen.toml's, else the tool's usual place].
-    #[arg(long, value_name = "DIR")]
-    pub dir: Option<std::path::PathBuf>,
-    /// The migration's name [default: from the changes].
-    #[arg(long)]
-    pub name: Option<String>,
-    /// Also a test script.
-    #[arg(long)]
-    pub with_tests: bool,
-    /// Also MIGRATION.md.
-    #[arg(long)]
-    pub with_docs: bool,
-    /// Both the test and the guide.
-    #[arg(long)]
-    pub full: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Server (PostgreSQL or MySQL URL) to verify on before writing; SQLite needs none.
     #[arg(long)]
     pub db: Option<String>,
@@ -549,7 +585,7 @@ fn resolve_dialect(
 ) -> Result<Dialect> {
     match (given, implied) {
         (Some(given), Some(url)) if given != url => Err(Error::Usage(format!(
-            "--dialect {given} does not match the {url} database given {where_}"
+            "--dialect {given} does not match {where_}, which is {url} (a database URL or a Prisma provider)"
         ))),
         (Some(given), _) => Ok(given),
         (None, Some(url)) => Ok(url),
@@ -910,15 +946,13 @@ fn now_seconds() -> Result<u64> {
 }
 
 fn generate_command(args: &GenerateArgs) -> Result<i32> {
-    use crate::render::{self, Target};
+    use crate::render;
     let (loaded, server, plan, findings) = planned(&args.pair, &args.shape)?;
-    let target = match args.target {
-        Some(target) => target,
-        None => match &loaded.config.target {
-            Some(text) => Target::parse(text).map_err(Error::Usage)?,
-            None => Target::Sql,
-        },
-    };
+    let project = crate::source::project::detect(std::path::Path::new(".")).ok();
+    let choices = args
+        .output
+        .choices(&args.shape, &loaded.config, project.as_ref())?;
+    let target = choices.target;
     if plan.changes.is_empty() {
         eprintln!("No changes: nothing to generate.");
         return Ok(0);
@@ -934,16 +968,11 @@ fn generate_command(args: &GenerateArgs) -> Result<i32> {
             lossy.join("; ")
         )));
     }
-    let dir = args
-        .dir
-        .clone()
-        .or_else(|| loaded.config.migrations_dir.clone())
-        .unwrap_or_else(|| target.default_dir().into());
-    let name = args
-        .name
-        .clone()
-        .unwrap_or_else(|| render::default_name(&plan));
-    let context = render::Context::scan(&dir, &name, now_seconds()?)?;
+    let name = match choices.name.as_str() {
+        "" => render::default_name(&plan),
+        given => given.to_string(),
+    };
+    let context = render::Context::scan(&choices.dir, &name, now_seconds()?)?;
     let facts = render::Facts {
         before: &loaded.before,
         after: &loaded.after,
@@ -951,10 +980,7 @@ fn generate_command(args: &GenerateArgs) -> Result<i32> {
         version: &server.version,
         stats: server.stats.as_ref(),
     };
-    let extras = render::Extras {
-        tests: args.with_tests || args.full,
-        docs: args.with_docs || args.full,
-    };
+    let extras = choices.files.extras();
     let artifacts = render::render(&plan, target, &context, &facts, extras)?;
     let mut out = String::new();
     if args.dry_run {
@@ -996,60 +1022,30 @@ fn generate_command(args: &GenerateArgs) -> Result<i32> {
 /// The wizard's starting point: everything loaded before the terminal opens. A schema that
 /// cannot be read is a problem the status screen shows, not an exit.
 pub fn tui_session(args: &TuiArgs, now: u64) -> crate::tui::session::Session {
-    use crate::tui::session::{Choices, Extras, Fact, Inputs, Session};
+    use crate::tui::session::{Fact, Inputs, Session};
     let config = crate::config::Config::current().unwrap_or_default();
     // What the project is: detection only reads files, and is fast enough to wait for.
     let project = crate::source::project::detect(std::path::Path::new(".")).ok();
     let detected_folder = project.as_ref().and_then(|p| p.main_migrations().cloned());
-    let detected_target = detected_folder
-        .as_ref()
-        .and_then(|folder| crate::render::Target::parse(folder.tool.name()).ok());
-    let target = args
-        .target
-        .or_else(|| {
-            config
-                .target
-                .as_deref()
-                .and_then(|t| crate::render::Target::parse(t).ok())
-        })
-        .or(detected_target)
-        .unwrap_or(crate::render::Target::Sql);
-    let dir = args
-        .dir
-        .clone()
-        .or_else(|| config.migrations_dir.clone())
-        .or_else(|| {
-            detected_folder
-                .as_ref()
-                .filter(|folder| folder.tool.name() == target.name())
-                .map(|folder| folder.dir.clone())
-        })
-        .unwrap_or_else(|| target.default_dir().into());
-    let extras = match (
-        args.full || (args.with_tests && args.with_docs),
-        args.with_tests,
-        args.with_docs,
-    ) {
-        (true, _, _) => Extras::Full,
-        (_, true, _) => Extras::WithTests,
-        (_, _, true) => Extras::WithDocs,
-        _ => Extras::Quick,
+    let choices = match args.output.choices(&args.shape, &config, project.as_ref()) {
+        Ok(choices) => choices,
+        Err(error) => {
+            let mut session = Session::new(
+                crate::render::Choices {
+                    target: crate::render::Target::Sql,
+                    strategy: plan::Strategy::Direct,
+                    files: crate::render::Files::Quick,
+                    name: String::new(),
+                    dir: "migrations".into(),
+                },
+                now,
+            );
+            session.problem = Some(error.to_string());
+            return session;
+        }
     };
-    let strategy = match args.shape.strategy {
-        Some(Strategy::Direct) => plan::Strategy::Direct,
-        Some(Strategy::ZeroDowntime) => plan::Strategy::ZeroDowntime,
-        None => config.strategy.unwrap_or_default(),
-    };
-    let mut session = Session::new(
-        Choices {
-            target,
-            strategy,
-            extras,
-            name: args.name.clone().unwrap_or_default(),
-            dir: dir.clone(),
-        },
-        now,
-    );
+    let (target, dir) = (choices.target, choices.dir.clone());
+    let mut session = Session::new(choices, now);
     let fact = |label: &str, value: String| Fact {
         label: label.to_string(),
         value,

@@ -2686,3 +2686,16 @@ fn status_counts_a_prisma_schemas_changes_since_head() {
     assert_eq!(status["dialect"], "postgres", "{status}");
     assert_eq!(status["changes"], 1, "{status}");
 }
+
+#[test]
+fn tui_without_a_terminal_points_to_the_plain_commands() {
+    let dir = temp_dir();
+    let run = migen(dir.path(), &["tui"]);
+    assert_eq!(run.code, 2, "{}", run.show());
+    assert!(run.stderr.contains("needs a terminal"), "{}", run.show());
+    assert!(
+        run.stderr.contains("migen diff, plan, generate"),
+        "{}",
+        run.show()
+    );
+}

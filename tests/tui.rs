@@ -55,21 +55,24 @@ impl Session {
     }
 }
 
-#[test]
-fn the_wizard_walks_from_status_to_written_files() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("tmux is missing under CI=true (.ci/run installs it)");
-        }
-        eprintln!("skipping the tmux walk-through: tmux is not installed");
-        return;
+fn tmux_available() -> bool {
+    if Command::new("tmux").arg("-V").output().is_ok() {
+        return true;
     }
-    let root = tempfile::tempdir().unwrap();
-    let project = root.path().join("shop");
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("tmux is missing under CI=true (.ci/run installs it)");
+    }
+    eprintln!("skipping the tmux walk-through: tmux is not installed");
+    false
+}
+
+/// An example project (examples/projects) for `target`, made in `root`.
+fn example_project(root: &Path, target: &str) -> std::path::PathBuf {
+    let project = root.join(target);
     let setup = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/projects/setup.sh");
     let made = Command::new("bash")
         .arg(&setup)
-        .arg("dbmate")
+        .arg(target)
         .arg(&project)
         .env("MIGEN", env!("CARGO_BIN_EXE_migen"))
         .output()
@@ -79,7 +82,12 @@ fn the_wizard_walks_from_status_to_written_files() {
         "{}",
         String::from_utf8_lossy(&made.stderr)
     );
-    let name = format!("migen_e2e_{}", std::process::id());
+    project
+}
+
+/// `migen tui` in a detached tmux session of 120x40 in `project`.
+fn start(project: &Path, label: &str) -> Session {
+    let name = format!("migen_e2e_{}_{label}", std::process::id());
     let command = format!(
         "cd '{}' && '{}' tui --theme light; sleep 30",
         project.display(),
@@ -96,7 +104,32 @@ fn the_wizard_walks_from_status_to_written_files() {
         "40",
         &command,
     ]);
-    let session = Session(name);
+    Session(name)
+}
+
+#[test]
+fn the_wizard_opens_on_every_example_project() {
+    if !tmux_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    for target in ["sql", "golang-migrate", "flyway", "prisma"] {
+        let project = example_project(root.path(), target);
+        let session = start(&project, target);
+        let status = session.wait_for("changes pending");
+        assert!(status.contains(&format!("{target} in")), "{status}");
+        session.keys(&["q"]);
+    }
+}
+
+#[test]
+fn the_wizard_walks_from_status_to_written_files() {
+    if !tmux_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let project = example_project(root.path(), "dbmate");
+    let session = start(&project, "walk");
 
     let status = session.wait_for("changes pending");
     assert!(status.contains("dbmate in db/migrations"), "{status}");

@@ -175,6 +175,56 @@ pub struct Extras {
     pub docs: bool,
 }
 
+/// What `--quick`, `--with-tests`, `--with-docs` and `--full` ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Files {
+    Quick,
+    WithTests,
+    WithDocs,
+    Full,
+}
+
+impl Files {
+    pub const ALL: [Files; 4] = [Files::Quick, Files::WithTests, Files::WithDocs, Files::Full];
+
+    pub fn from_flags(tests: bool, docs: bool) -> Files {
+        match (tests, docs) {
+            (true, true) => Files::Full,
+            (true, false) => Files::WithTests,
+            (false, true) => Files::WithDocs,
+            (false, false) => Files::Quick,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Files::Quick => "quick (migrations only)",
+            Files::WithTests => "with tests",
+            Files::WithDocs => "with docs",
+            Files::Full => "full (tests and docs)",
+        }
+    }
+
+    pub fn extras(self) -> Extras {
+        Extras {
+            tests: matches!(self, Files::WithTests | Files::Full),
+            docs: matches!(self, Files::WithDocs | Files::Full),
+        }
+    }
+}
+
+/// What a migration is written as: the choices `migen generate` takes on the command line and
+/// the wizard's options screen edits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choices {
+    pub target: Target,
+    pub strategy: crate::plan::Strategy,
+    pub files: Files,
+    /// Empty: made from the changes.
+    pub name: String,
+    pub dir: PathBuf,
+}
+
 /// The files for a plan: the migrations in the tool's layout, then the test and the guide when
 /// asked for.
 pub fn render(

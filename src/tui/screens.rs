@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::keys::{Action, KeyHint};
-use super::session::{Choices, Extras, Session};
+use super::session::{Choices, Files, Session};
 use super::theme::Theme;
 use crate::plan::Strategy;
 use crate::render::Target;
@@ -468,7 +468,7 @@ impl Screen for Options {
                         step,
                     )
                 }
-                2 => choices.extras = cycle(&Extras::ALL, choices.extras, step),
+                2 => choices.files = cycle(&Files::ALL, choices.files, step),
                 _ => {}
             },
             Action::Edit => {
@@ -487,7 +487,7 @@ impl Screen for Options {
         }
         let changed = choices.target != session.choices.target
             || choices.strategy != session.choices.strategy
-            || choices.extras != session.choices.extras;
+            || choices.files != session.choices.files;
         self.draft = Some(choices.clone());
         if changed {
             if choices.target != session.choices.target
@@ -511,7 +511,7 @@ impl Screen for Options {
         let fields = [
             ("target", choices.target.name().to_string()),
             ("strategy", choices.strategy.name().to_string()),
-            ("files", choices.extras.name().to_string()),
+            ("files", choices.files.name().to_string()),
             (
                 "name",
                 if self.editing_name {

@@ -7,54 +7,12 @@ use crate::config::Config;
 use crate::diff::{RenameAnswers, RenameCandidate};
 use crate::error::{Error, Result};
 use crate::model::Schema;
-use crate::plan::{self, Plan, PlanOptions, Strategy};
-use crate::render::{self, Artifact, Target};
+use crate::plan::{self, Plan, PlanOptions};
+use crate::render::{self, Artifact};
 use crate::safety::{Finding, RuleId, Severity, TableStats, Version};
 use crate::verify::{self, Verification};
 
-/// Which files besides the migrations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Extras {
-    Quick,
-    WithTests,
-    WithDocs,
-    Full,
-}
-
-impl Extras {
-    pub const ALL: [Extras; 4] = [
-        Extras::Quick,
-        Extras::WithTests,
-        Extras::WithDocs,
-        Extras::Full,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Extras::Quick => "quick (migrations only)",
-            Extras::WithTests => "with tests",
-            Extras::WithDocs => "with docs",
-            Extras::Full => "full (tests and docs)",
-        }
-    }
-
-    fn render_extras(self) -> render::Extras {
-        render::Extras {
-            tests: matches!(self, Extras::WithTests | Extras::Full),
-            docs: matches!(self, Extras::WithDocs | Extras::Full),
-        }
-    }
-}
-
-/// What the generate step writes: the same choices `migen generate` takes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Choices {
-    pub target: Target,
-    pub strategy: Strategy,
-    pub extras: Extras,
-    pub name: String,
-    pub dir: PathBuf,
-}
+pub use crate::render::{Choices, Files};
 
 /// A fact for the status screen: `label: value`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -258,7 +216,7 @@ impl Session {
             self.choices.target,
             &context,
             &facts,
-            self.choices.extras.render_extras(),
+            self.choices.files.extras(),
         )?;
         Ok(())
     }

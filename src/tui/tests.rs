@@ -9,7 +9,7 @@ use ratatui::backend::TestBackend;
 
 use super::app::{App, Step};
 use super::keys::Action;
-use super::session::{Choices, Extras, Fact, Inputs, Session};
+use super::session::{Choices, Fact, Files, Inputs, Session};
 use super::theme::Theme;
 use crate::config::Config;
 use crate::diff::RenameAnswers;
@@ -32,7 +32,7 @@ fn session_for(before: &str, after: &str, answers: &[&str]) -> Session {
         Choices {
             target: Target::Dbmate,
             strategy: Strategy::Direct,
-            extras: Extras::Quick,
+            files: Files::Quick,
             name: String::new(),
             dir: PathBuf::from("db/migrations"),
         },
@@ -206,7 +206,7 @@ fn options_change_the_plan_and_the_files() {
     // files: quick → with tests
     app.dispatch(Action::Down);
     app.dispatch(Action::Right);
-    assert_eq!(app.session.choices.extras, Extras::WithTests);
+    assert_eq!(app.session.choices.files, Files::WithTests);
     app.dispatch(Action::Next);
     let names: Vec<String> = app
         .session
@@ -259,4 +259,23 @@ fn quit_and_back_leave_from_every_screen() {
     let mut app = app_same();
     app.dispatch(Action::Quit);
     assert!(!app.running);
+}
+
+#[test]
+fn a_saved_rename_answer_lands_in_migen_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("migen.toml");
+    std::fs::write(&config, "[database]\ndialect = \"postgres\"\n").unwrap();
+    let mut session = session_for(BEFORE, AFTER, &[]);
+    session.inputs.as_mut().unwrap().config_path = config.clone();
+    let mut app = app("dark", session);
+    app.dispatch(Action::Next);
+    let question = app.session.questions()[0].answer();
+    app.dispatch(Action::Save);
+    assert_eq!(app.session.error, None);
+    assert!(app.session.questions().is_empty());
+    let text = std::fs::read_to_string(&config).unwrap();
+    let loaded = Config::load(dir.path()).unwrap();
+    assert_eq!(loaded.renames, [question], "{text}");
+    assert!(text.starts_with("[database]\n"), "the rest is kept: {text}");
 }
