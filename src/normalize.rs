@@ -2249,6 +2249,21 @@ fn niladic_function(dialect: Dialect, name: &str, args: &FunctionArguments) -> O
     }
 }
 
+/// How a column's default is spelled in DDL. PostgreSQL reads `ARRAY['a', 'b']` as `text[]`,
+/// which an array of an enum (or any non-text array) refuses as a default: the canonical form
+/// drops the cast, so it is put back from the column's type.
+pub fn column_default_sql(dialect: Dialect, ty: &Type, default: &DefaultValue) -> String {
+    let text = default_sql(dialect, default);
+    match (dialect, ty, default) {
+        (Dialect::Postgres, Type::Array { .. }, DefaultValue::Expr(e))
+            if e.starts_with("ARRAY[") && !e.contains("::") =>
+        {
+            format!("{text}::{}", type_sql(dialect, ty))
+        }
+        _ => text,
+    }
+}
+
 /// How a canonical default is spelled in DDL.
 pub fn default_sql(dialect: Dialect, default: &DefaultValue) -> String {
     match default {

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::diff::Change;
 use crate::model::*;
-use crate::normalize::{default_sql, quote_ident, quote_qname, quote_string, type_sql};
+use crate::normalize::{column_default_sql, quote_ident, quote_qname, quote_string, type_sql};
 
 /// One SQL statement of a migration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -247,7 +247,10 @@ pub(crate) fn column_def(
     }
     if let Some(default) = &column.default {
         if serial.is_none() && column.generated.is_none() {
-            parts.push(format!("DEFAULT {}", default_sql(dialect, default)));
+            parts.push(format!(
+                "DEFAULT {}",
+                column_default_sql(dialect, &column.ty, default)
+            ));
         }
     }
     if let Some(on_update) = &column.on_update {

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::diff::{Change, ConstraintKind};
 use crate::model::*;
-use crate::normalize::{default_sql, quote_string, type_sql};
+use crate::normalize::{column_default_sql, quote_string, type_sql};
 use crate::source::sql::make_object_name;
 
 const D: Dialect = Dialect::Postgres;
@@ -296,7 +296,10 @@ fn alter_column(ctx: &mut Context, table: &QName, from: &Column, to: &Column) ->
                 out.append(&mut ctx.deferred);
                 out.push(alter(
                     table,
-                    format!("ALTER COLUMN {col} SET DEFAULT {}", default_sql(D, default)),
+                    format!(
+                        "ALTER COLUMN {col} SET DEFAULT {}",
+                        column_default_sql(D, &to.ty, default)
+                    ),
                 ));
                 out.push(Statement::new(format!(
                     "SELECT setval({}, COALESCE((SELECT max({col}) FROM {}), 0) + 1, false)",
@@ -306,7 +309,10 @@ fn alter_column(ctx: &mut Context, table: &QName, from: &Column, to: &Column) ->
             } else {
                 out.push(alter(
                     table,
-                    format!("ALTER COLUMN {col} SET DEFAULT {}", default_sql(D, default)),
+                    format!(
+                        "ALTER COLUMN {col} SET DEFAULT {}",
+                        column_default_sql(D, &to.ty, default)
+                    ),
                 ));
             }
         }
@@ -533,7 +539,7 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
                         format!(
                             "ALTER COLUMN {} SET DEFAULT {}",
                             q(D, &column),
-                            default_sql(D, default)
+                            column_default_sql(D, &col.ty, default)
                         ),
                     ));
                 }

@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use crate::dialect::{self, Statement};
 use crate::diff::{self, Change, RenameAnswers};
 use crate::model::*;
-use crate::normalize::{default_sql, quote_ident, quote_qname, type_sql};
+use crate::normalize::{column_default_sql, quote_ident, quote_qname, type_sql};
 use crate::safety::{self, MysqlAlgorithm, Version};
 
 use super::backfill::Backfill;
@@ -1347,7 +1347,7 @@ impl<'a> Planner<'a> {
                 .replacen(" ADD COLUMN ", " ADD COLUMN IF NOT EXISTS ", 1);
         }
         up.push(
-            alter(d, table, format!("ALTER COLUMN {col} SET DEFAULT {}", default_sql(d, default)))
+            alter(d, table, format!("ALTER COLUMN {col} SET DEFAULT {}", column_default_sql(d, &column.ty, default)))
                 .with_note("new rows get the default from now on; existing rows are filled by the backfill, so the table is not rewritten under a lock"),
         );
         let down = vec![alter(
@@ -1359,7 +1359,10 @@ impl<'a> Planner<'a> {
         let before = &self.from.tables[table];
         let fill = Backfill {
             table: before,
-            assignments: vec![format!("{col} = {}", default_sql(d, default))],
+            assignments: vec![format!(
+                "{col} = {}",
+                column_default_sql(d, &column.ty, default)
+            )],
             pending: format!("{col} IS NULL"),
             label: format!("{}.{}", table.name, column.name),
         };
@@ -1680,7 +1683,7 @@ impl<'a> Planner<'a> {
                         table,
                         format!(
                             "ALTER COLUMN {new_col} SET DEFAULT {}",
-                            default_sql(d, default)
+                            column_default_sql(d, &shadow.new.ty, default)
                         ),
                     ));
                 }
