@@ -8,7 +8,7 @@
 //! squawk 2.70.0 comes from PyPI (`squawk-cli`) into `.cache/oracles/venv`, installed on first
 //! use. Without Python or the registry the test is skipped locally and fails under `CI=true`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use migen::diff::{Change, RenameAnswers};
@@ -30,31 +30,8 @@ struct Warning {
 }
 
 fn squawk() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/oracles/venv");
-    let binary = root.join("bin/squawk");
-    let installed = Command::new(&binary)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(SQUAWK_VERSION));
-    if !installed {
-        let made = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&root)
-            .status()
-            .is_ok_and(|s| s.success())
-            && Command::new(root.join("bin/pip"))
-                .args(["install", "-q", &format!("squawk-cli=={SQUAWK_VERSION}")])
-                .status()
-                .is_ok_and(|s| s.success());
-        if !made {
-            if std::env::var("CI").as_deref() == Ok("true") {
-                panic!("squawk-cli {SQUAWK_VERSION} could not be installed under CI=true");
-            }
-            eprintln!("skipping squawk checks: squawk-cli {SQUAWK_VERSION} could not be installed");
-            return None;
-        }
-    }
-    Some(binary)
+    let package = format!("squawk-cli=={SQUAWK_VERSION}");
+    common::python_venv("venv", &[package.as_str()]).map(|root| root.join("bin/squawk"))
 }
 
 /// squawk rules and the migen rules that report the same risk.

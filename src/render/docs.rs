@@ -332,6 +332,7 @@ pub(crate) fn apply_command(target: Target) -> &'static str {
         Target::Flyway => "`flyway migrate`",
         Target::Dbmate => "`dbmate migrate`",
         Target::Prisma => "`prisma migrate deploy`",
+        Target::Alembic => "`alembic upgrade head`",
     }
 }
 
@@ -346,6 +347,7 @@ fn rollback_command(target: Target) -> &'static str {
         Target::Prisma => {
             "`prisma db execute --file <folder>/down.sql`, then `prisma migrate resolve --rolled-back <folder>`"
         }
+        Target::Alembic => "`alembic downgrade -1`, once per revision",
     }
 }
 

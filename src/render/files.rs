@@ -279,6 +279,9 @@ fn dialect_notes(target: Target, dialect: Dialect) -> Vec<&'static str> {
 }
 
 pub fn render(plan: &Plan, target: Target, context: &Context) -> Result<Rendered> {
+    if target == Target::Alembic {
+        return super::alembic::render(plan, context);
+    }
     let dialect = plan.dialect;
     let alone = matches!(
         target,
@@ -413,6 +416,7 @@ pub fn render(plan: &Plan, target: Target, context: &Context) -> Result<Rendered
             }
             out.extras_beside_files(dir);
         }
+        Target::Alembic => unreachable!("rendered above"),
         Target::Dbmate => {
             let stamps = timestamps(context, pieces.len());
             for (piece, stamp) in pieces.iter().zip(&stamps) {

@@ -18,15 +18,18 @@ pub enum Target {
     Dbmate,
     /// `<timestamp>_<name>/migration.sql` folders beside `migration_lock.toml`.
     Prisma,
+    /// `versions/<revision>_<name>.py` chained by `down_revision`.
+    Alembic,
 }
 
 impl Target {
-    pub const ALL: [Target; 5] = [
+    pub const ALL: [Target; 6] = [
         Target::Sql,
         Target::GolangMigrate,
         Target::Flyway,
         Target::Dbmate,
         Target::Prisma,
+        Target::Alembic,
     ];
 
     pub fn parse(text: &str) -> Result<Target, String> {
@@ -59,6 +62,7 @@ impl Target {
             Target::Flyway => "sql",
             Target::Dbmate => "db/migrations",
             Target::Prisma => "prisma/migrations",
+            Target::Alembic => "alembic/versions",
         }
     }
 
@@ -69,6 +73,7 @@ impl Target {
             Target::Flyway => "flyway",
             Target::Dbmate => "dbmate",
             Target::Prisma => "prisma",
+            Target::Alembic => "alembic",
         }
     }
 }
@@ -79,6 +84,7 @@ impl fmt::Display for Target {
     }
 }
 
+mod alembic;
 mod chunk;
 pub mod docs;
 pub mod files;
@@ -236,6 +242,11 @@ pub fn render(
 ) -> Result<Vec<Artifact>> {
     let rendered = files::render(plan, target, context)?;
     let mut artifacts = rendered.artifacts.clone();
+    if extras.tests && target == Target::Alembic {
+        return Err(Error::Usage(
+            "--with-tests is not available for alembic yet: try the revision with `alembic upgrade head` and `alembic downgrade -1` on a scratch database".into(),
+        ));
+    }
     if extras.tests {
         artifacts.push(Artifact {
             path: rendered.extras_dir.join("test.sh"),

@@ -812,7 +812,7 @@ fn alembic(tree: &Tree, dir: &Path, scripts: &[&String]) -> Option<MigrationFold
 }
 
 /// The right-hand side of `name = …` or `name: type = …` at the start of a line.
-fn python_assignment(text: &str, name: &str) -> Option<String> {
+pub(crate) fn python_assignment(text: &str, name: &str) -> Option<String> {
     text.lines().find_map(|line| {
         let rest = line.strip_prefix(name)?;
         let rest = rest.trim_start();
@@ -827,7 +827,7 @@ fn python_assignment(text: &str, name: &str) -> Option<String> {
 }
 
 /// Every quoted string in a value: `'abc'`, `("a", "b")`.
-fn quoted(value: &str) -> Vec<String> {
+pub(crate) fn quoted(value: &str) -> Vec<String> {
     let mut found = Vec::new();
     let mut rest = value;
     while let Some(start) = rest.find(['\'', '"']) {

@@ -68,3 +68,37 @@ pub fn cases(file: &Path) -> Vec<Case> {
         toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     parsed.cases
 }
+
+/// A virtual environment under `.cache/oracles/<name>` holding exactly `packages` (pinned),
+/// made once; `None` (skip) without Python or the registry, a panic under `CI=true`. A stamp
+/// file records what was installed, so a changed pin reinstalls.
+pub fn python_venv(name: &str, packages: &[&str]) -> Option<PathBuf> {
+    use std::process::Command;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(".cache/oracles")
+        .join(name);
+    let stamp = root.join("installed.txt");
+    let wanted = packages.join("\n");
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
+        return Some(root);
+    }
+    let made = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&root)
+        .status()
+        .is_ok_and(|s| s.success())
+        && Command::new(root.join("bin/pip"))
+            .args(["install", "-q"])
+            .args(packages)
+            .status()
+            .is_ok_and(|s| s.success());
+    if !made {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("{packages:?} could not be installed under CI=true");
+        }
+        eprintln!("skipping: pip could not install {packages:?}");
+        return None;
+    }
+    std::fs::write(&stamp, wanted).unwrap();
+    Some(root)
+}
