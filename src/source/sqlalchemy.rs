@@ -933,14 +933,14 @@ impl Parser {
         }
     }
 
-    fn skip_to_close(&mut self, close: &str) {
+    /// Skip past the bracket that closes the current one.
+    fn skip_to_close(&mut self, _close: &str) {
         let mut depth = 0;
         loop {
             match self.next() {
                 Tok::Op(o) if matches!(o.as_str(), "(" | "[" | "{") => depth += 1,
                 Tok::Op(o) if matches!(o.as_str(), ")" | "]" | "}") => {
                     if depth == 0 {
-                        let _ = close;
                         return;
                     }
                     depth -= 1;
@@ -1037,6 +1037,10 @@ enum Ty {
     },
     Array(Box<Ty>, Pos),
 }
+
+/// What a `Mapped[...]` annotation says: the type (None for a relationship), whether it is
+/// optional, the `mapped_column` arguments of an `Annotated` alias, and the inner type's name.
+type AnnotationType = (Option<Ty>, bool, Vec<Arg>, Option<String>);
 
 #[derive(Debug, Clone)]
 struct Column {
@@ -1485,11 +1489,7 @@ impl<'a> World<'a> {
 
     /// The SQLAlchemy type and optionality a `Mapped[...]` annotation implies, plus the
     /// arguments of an `Annotated[..., mapped_column(...)]` alias.
-    fn annotation_type(
-        &self,
-        annotation: &Expr,
-        root: &str,
-    ) -> Result<(Option<Ty>, bool, Vec<Arg>, Option<String>)> {
+    fn annotation_type(&self, annotation: &Expr, root: &str) -> Result<AnnotationType> {
         let mut optional = false;
         let mut extra = Vec::new();
         let mut e = annotation.clone();
@@ -1724,7 +1724,6 @@ impl<'a> World<'a> {
     /// Columns a class body declares (in order), into `table`.
     fn class_columns(&self, class: &str, root: &str, table: &mut Table) -> Result<()> {
         let body = self.classes[class].body.clone();
-        let mut pending_declared_attr = false;
         for stmt in &body {
             match stmt {
                 Stmt::Def {
@@ -1743,7 +1742,6 @@ impl<'a> World<'a> {
                             format!("{class}.{name} is a declared_attr: its columns are computed by Python, which migen does not run (use the exact mode)"),
                         ));
                     }
-                    pending_declared_attr = false;
                 }
                 Stmt::Assign {
                     target: Expr::Name(attr, _),
@@ -1815,7 +1813,6 @@ impl<'a> World<'a> {
                         }
                         _ => {}
                     }
-                    let _ = pending_declared_attr;
                 }
                 _ => {}
             }
