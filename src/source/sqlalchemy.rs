@@ -1730,18 +1730,17 @@ impl<'a> World<'a> {
                     name,
                     decorators,
                     pos,
-                } => {
-                    if decorators.iter().any(|d| {
+                } if !name.starts_with("__")
+                    && decorators.iter().any(|d| {
                         d.tail()
                             .is_some_and(|t| t == "declared_attr" || t == "directive")
                             || matches!(d, Expr::Attr(b, _, _) if b.tail() == Some("declared_attr"))
-                    }) && !name.starts_with("__")
-                    {
-                        return Err(self.err(
-                            *pos,
-                            format!("{class}.{name} is a declared_attr: its columns are computed by Python, which migen does not run (use the exact mode)"),
-                        ));
-                    }
+                    }) =>
+                {
+                    return Err(self.err(
+                        *pos,
+                        format!("{class}.{name} is a declared_attr: its columns are computed by Python, which migen does not run (use the exact mode)"),
+                    ));
                 }
                 Stmt::Assign {
                     target: Expr::Name(attr, _),
