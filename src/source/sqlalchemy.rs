@@ -26,9 +26,17 @@ use crate::source::sql;
 /// Whether `path` holds SQLAlchemy models: a `.py` file or a directory of `.py` files (not a
 /// Django project, which has `manage.py`) whose text imports SQLAlchemy.
 pub fn is_models_path(path: &Path) -> bool {
-    model_files(path).is_ok_and(|files| {
-        !files.is_empty() && files.iter().any(|(_, text)| text.contains("sqlalchemy"))
-    })
+    // A directory of .sql files stays SQL even if a helper script sits next to them.
+    let has_sql = path.is_dir()
+        && std::fs::read_dir(path).is_ok_and(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .any(|e| e.path().extension().is_some_and(|x| x == "sql"))
+        });
+    !has_sql
+        && model_files(path).is_ok_and(|files| {
+            !files.is_empty() && files.iter().any(|(_, text)| text.contains("sqlalchemy"))
+        })
 }
 
 /// The `.py` files of a models path, (name, text), in name order. A directory is read with its
@@ -3036,5 +3044,72 @@ fn constraint(r: &Renderer, name: Option<String>) -> String {
     match name {
         Some(n) => format!("CONSTRAINT {} ", r.q(&n)),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ddl_of(text: &str, dialect: Dialect) -> Result<String> {
+        ddl(&[("models.py".to_string(), text.to_string())], dialect)
+    }
+
+    const HEAD: &str = "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\
+        class Base(DeclarativeBase):\n    pass\n";
+
+    #[test]
+    fn comments_strings_and_continuations_do_not_confuse_the_reader() {
+        let text = format!(
+            "{HEAD}\"\"\"A docstring\nclass Fake(Base):\"\"\"\n\
+             class T(Base):  # the real one\n    __tablename__ = (\"t\"\n        \"wo\")\n\
+             \x20   id: Mapped[int] = \\\n        mapped_column(primary_key=True)\n\
+             \x20   def helper(self):\n        return 1\n\
+             \x20   x: Mapped[str] = mapped_column(String(3), comment='a # not a comment')\n"
+        );
+        let sql = ddl_of(&text, Dialect::Postgres).unwrap();
+        assert!(sql.contains("CREATE TABLE \"two\""), "{sql}");
+        assert!(sql.contains("\"id\" SERIAL NOT NULL"), "{sql}");
+        assert!(sql.contains("\"x\" VARCHAR(3) NOT NULL"), "{sql}");
+        assert!(!sql.contains("Fake"), "{sql}");
+    }
+
+    #[test]
+    fn a_helper_built_column_is_reported_where_it_is() {
+        let text = format!(
+            "{HEAD}class T(Base):\n    __tablename__ = \"t\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    price: Mapped[int] = money()\n"
+        );
+        let error = ddl_of(&text, Dialect::Sqlite).unwrap_err().to_string();
+        assert!(error.starts_with("models.py:7:26:"), "{error}");
+        assert!(error.contains("money(...)"), "{error}");
+    }
+
+    #[test]
+    fn string_without_length_is_refused_only_on_mysql() {
+        let text = format!(
+            "{HEAD}class T(Base):\n    __tablename__ = \"t\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    name: Mapped[str]\n"
+        );
+        assert!(
+            ddl_of(&text, Dialect::Sqlite)
+                .unwrap()
+                .contains("\"name\" VARCHAR NOT NULL")
+        );
+        let error = ddl_of(&text, Dialect::Mysql).unwrap_err().to_string();
+        assert!(error.contains("models.py:7:"), "{error}");
+        assert!(error.contains("without a length"), "{error}");
+    }
+
+    #[test]
+    fn a_django_project_or_sql_folder_is_not_sqlalchemy() {
+        let dir = std::env::temp_dir().join(crate::source::live::unique_scratch_name());
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("models.py"), "import sqlalchemy\n").unwrap();
+        assert!(is_models_path(&dir));
+        std::fs::write(dir.join("schema.sql"), "CREATE TABLE t (id int);").unwrap();
+        assert!(!is_models_path(&dir));
+        std::fs::remove_file(dir.join("schema.sql")).unwrap();
+        std::fs::write(dir.join("manage.py"), "").unwrap();
+        assert!(!is_models_path(&dir));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
