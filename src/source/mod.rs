@@ -61,7 +61,13 @@ impl SourceSpec {
             SourceSpec::SqlFile(path) => prisma_files(path)
                 .ok()
                 .flatten()
-                .and_then(|files| prisma_provider(&files)),
+                .and_then(|files| prisma_provider(&files))
+                // SQLAlchemy models: the project's alembic.ini may name the database.
+                .or_else(|| {
+                    sqlalchemy::is_models_path(path)
+                        .then(|| sqlalchemy::alembic_dialect(path))
+                        .flatten()
+                }),
             SourceSpec::Git { rev, path } => git::files_at(rev, path)
                 .ok()
                 .flatten()

@@ -39,6 +39,21 @@ pub fn is_models_path(path: &Path) -> bool {
         })
 }
 
+/// The dialect `alembic.ini`'s `sqlalchemy.url` names, looking from the models' folder up to
+/// three folders higher (models usually sit in a package below the project root).
+pub fn alembic_dialect(path: &Path) -> Option<Dialect> {
+    let start = if path.is_dir() { path } else { path.parent()? };
+    start.ancestors().take(4).find_map(|dir| {
+        let text = std::fs::read_to_string(dir.join("alembic.ini")).ok()?;
+        let url = text.lines().find_map(|line| {
+            let (name, value) = line.split_once('=')?;
+            (name.trim() == "sqlalchemy.url").then(|| value.trim().to_string())
+        })?;
+        let scheme = url.split_once("://")?.0;
+        Dialect::parse(scheme.split('+').next()?)
+    })
+}
+
 /// The `.py` files of a models path, (name, text), in name order. A directory is read with its
 /// sub-directories, leaving out virtual environments, caches and migration scripts.
 pub fn model_files(path: &Path) -> Result<Vec<(String, String)>> {
@@ -3105,6 +3120,15 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("models.py"), "import sqlalchemy\n").unwrap();
         assert!(is_models_path(&dir));
+        std::fs::write(
+            dir.join("alembic.ini"),
+            "[alembic]\nsqlalchemy.url = mysql+pymysql://app@db/app\n",
+        )
+        .unwrap();
+        assert_eq!(
+            alembic_dialect(&dir.join("models.py")),
+            Some(Dialect::Mysql)
+        );
         std::fs::write(dir.join("schema.sql"), "CREATE TABLE t (id int);").unwrap();
         assert!(!is_models_path(&dir));
         std::fs::remove_file(dir.join("schema.sql")).unwrap();
