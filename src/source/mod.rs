@@ -7,6 +7,7 @@ pub mod prisma;
 pub mod project;
 pub mod replay;
 pub mod sql;
+pub mod sqlalchemy;
 
 use std::path::{Path, PathBuf};
 
@@ -19,7 +20,8 @@ pub enum SourceSpec {
     /// No objects at all.
     Empty,
     /// A DDL file, or a directory of `.sql` files read in name order; a `.prisma` file or a
-    /// directory holding `.prisma` files is a Prisma schema.
+    /// directory holding `.prisma` files is a Prisma schema; a `.py` file or a directory of
+    /// `.py` files importing SQLAlchemy is a set of SQLAlchemy models.
     SqlFile(PathBuf),
     /// A live database URL.
     Database(String),
@@ -59,7 +61,13 @@ impl SourceSpec {
             SourceSpec::SqlFile(path) => prisma_files(path)
                 .ok()
                 .flatten()
-                .and_then(|files| prisma_provider(&files)),
+                .and_then(|files| prisma_provider(&files))
+                // SQLAlchemy models: the project's alembic.ini may name the database.
+                .or_else(|| {
+                    sqlalchemy::is_models_path(path)
+                        .then(|| sqlalchemy::alembic_dialect(path))
+                        .flatten()
+                }),
             SourceSpec::Git { rev, path } => git::files_at(rev, path)
                 .ok()
                 .flatten()
@@ -93,6 +101,7 @@ pub fn load_with_notes(spec: &SourceSpec, dialect: Dialect) -> Result<(Schema, V
     match spec {
         SourceSpec::SqlFile(path) => match prisma_files(path)? {
             Some(files) => prisma::parse_with_notes(&files, Some(dialect)),
+            None if sqlalchemy::is_models_path(path) => sqlalchemy::load(path, dialect),
             None => load_sql_path(path, dialect),
         },
         SourceSpec::Git { rev, path } => match git::files_at(rev, path)? {

@@ -1,0 +1,279 @@
+//! SQLAlchemy itself judges migen's SQLAlchemy reader. For every case of
+//! `tests/sqlalchemy/cases.toml` (a models.py body) on SQLite, PostgreSQL and MariaDB/MySQL:
+//! `metadata.create_all()` builds a scratch database, which migen introspects; that must equal
+//! what migen's static reader makes of the same file, and what `load_exact` (the project's
+//! Python compiling the DDL) makes of it. Cases with `error` must fail in SQLAlchemy and be
+//! refused by the static reader with that message; cases with `exact_only` are refused by the
+//! static reader (with that message) and must still be right in exact mode.
+//!
+//! SQLAlchemy, Alembic and the drivers are pinned and installed into a venv in
+//! `.cache/oracles/sqlalchemy` on first use; one Python process per dialect builds all cases.
+//! Without python3 or a server the test is skipped locally and fails under `CI=true`.
+//! `MIGEN_CASE=text` runs only the cases whose name contains `text`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use migen::diff::{self, RenameAnswers};
+use migen::model::{Dialect, Schema};
+use migen::source::{live, sqlalchemy};
+use serde::Deserialize;
+
+mod common;
+
+/// Exact versions, so the oracle does not move under the test.
+const PACKAGES: &[&str] = &[
+    "sqlalchemy==2.0.58",
+    "alembic==1.20.1",
+    "psycopg[binary]==3.3.9",
+    "PyMySQL==1.2.4",
+];
+
+const HEADER: &str = "import enum, datetime, decimal, uuid
+from typing import Optional
+import sqlalchemy as sa
+from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Column, Date, DateTime, Double,
+    Enum, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, Interval, JSON, LargeBinary,
+    MetaData, Numeric, SmallInteger, String, Table, Text, Time, UniqueConstraint, Uuid, func, text)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declarative_base, mapped_column, relationship
+";
+
+#[derive(Debug, Deserialize)]
+struct CaseFile {
+    #[serde(rename = "case")]
+    cases: Vec<Case>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Case {
+    name: String,
+    models: String,
+    #[serde(default)]
+    only: Option<Vec<String>>,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    exact_only: Option<String>,
+}
+
+fn fail_or_skip(why: String) -> Option<PathBuf> {
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("SQLAlchemy oracle unavailable under CI=true: {why}");
+    }
+    eprintln!("skipping SQLAlchemy checks: {why}");
+    None
+}
+
+/// One install at a time: the three dialect tests run in parallel on the same venv.
+static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// The venv's python, installing the pinned packages if needed.
+fn oracle_python() -> Option<PathBuf> {
+    let _installing = INSTALL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/oracles/sqlalchemy");
+    let python = dir.join("bin/python");
+    let stamp = dir.join("installed-packages.txt");
+    let wanted = PACKAGES.join("\n");
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
+        return Some(python);
+    }
+    let made = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&dir)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        return fail_or_skip("python3 -m venv failed (is python3 installed?)".into());
+    }
+    let installed = Command::new(&python)
+        .args(["-m", "pip", "install", "-q"])
+        .args(PACKAGES)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !installed {
+        return fail_or_skip("pip could not install the pinned SQLAlchemy packages".into());
+    }
+    std::fs::write(&stamp, &wanted).unwrap();
+    Some(python)
+}
+
+fn cases(dialect: Dialect) -> Vec<Case> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sqlalchemy/cases.toml");
+    let file: CaseFile = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let filter = std::env::var("MIGEN_CASE").unwrap_or_default();
+    file.cases
+        .into_iter()
+        .filter(|c| c.name.contains(&filter))
+        .filter(|c| {
+            c.only
+                .as_ref()
+                .is_none_or(|only| only.iter().any(|d| d == dialect.name()))
+        })
+        .collect()
+}
+
+/// migen's scratch URL in SQLAlchemy's spelling, with the drivers the venv has.
+fn sqlalchemy_url(url: &str) -> String {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        format!("sqlite:///{path}")
+    } else if let Some(rest) = url.strip_prefix("postgres://") {
+        format!("postgresql+psycopg://{rest}")
+    } else if let Some(rest) = url.strip_prefix("mysql://") {
+        format!("mysql+pymysql://{rest}")
+    } else {
+        url.to_string()
+    }
+}
+
+fn differences(actual: &Schema, expected: &Schema) -> String {
+    diff::diff(actual, expected, &RenameAnswers::never())
+        .changes
+        .iter()
+        .map(|c| c.describe())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn run(dialect: Dialect) {
+    let started = std::time::Instant::now();
+    let Some(server) = common::server(dialect) else {
+        return;
+    };
+    let Some(python) = oracle_python() else {
+        return;
+    };
+    let cases = cases(dialect);
+    let work = std::env::temp_dir().join(live::unique_scratch_name());
+    let mut scratches = Vec::new();
+    let mut requests = String::new();
+    for (i, case) in cases.iter().enumerate() {
+        let dir = work.join(&case.name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("models.py"), format!("{HEADER}{}", case.models)).unwrap();
+        let scratch = live::create_scratch(&server).expect("scratch database");
+        requests.push_str(
+            &serde_json::json!({
+                "dir": dir.display().to_string(),
+                "module": format!("migen_case_{i}"),
+                "url": sqlalchemy_url(&scratch.url),
+            })
+            .to_string(),
+        );
+        requests.push('\n');
+        scratches.push(scratch);
+    }
+    // One Python process builds every case's database.
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sqlalchemy/oracle.py");
+    let mut child = Command::new(&python)
+        .arg(script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start python");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(requests.as_bytes())
+        .unwrap();
+    let replies: Vec<serde_json::Value> = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
+        .collect();
+    assert!(child.wait().unwrap().success(), "the oracle script failed");
+    assert_eq!(replies.len(), cases.len(), "one reply per case");
+
+    // The exact mode runs this Python too.
+    // SAFETY of set_var: the value is the same for every test thread that sets it.
+    unsafe { std::env::set_var("MIGEN_PYTHON", &python) };
+    let mut failures = Vec::new();
+    for ((case, reply), scratch) in cases.iter().zip(&replies).zip(&scratches) {
+        let dir = work.join(&case.name);
+        let file = dir.join("models.py");
+        let outcome = check(dialect, case, reply, &scratch.url, &dir, &file);
+        if let Err(why) = outcome {
+            failures.push(format!("{} ({dialect}): {why}", case.name));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&work);
+    eprintln!(
+        "{dialect}: {} SQLAlchemy cases, {} failed, {:.1}s",
+        cases.len(),
+        failures.len(),
+        started.elapsed().as_secs_f64()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+fn check(
+    dialect: Dialect,
+    case: &Case,
+    reply: &serde_json::Value,
+    url: &str,
+    dir: &Path,
+    file: &Path,
+) -> Result<(), String> {
+    let stat = sqlalchemy::load(file, dialect).map(|(schema, _)| schema);
+    if let Some(error) = reply.get("error").and_then(|e| e.as_str()) {
+        let Some(expected) = &case.error else {
+            return Err(format!("SQLAlchemy refused the models: {error}"));
+        };
+        return match stat {
+            Err(e) if e.to_string().contains(expected.as_str()) => Ok(()),
+            Err(e) => Err(format!("migen's error {e:?} does not say {expected:?}")),
+            Ok(_) => Err(format!(
+                "SQLAlchemy refused ({error}) but migen read the models"
+            )),
+        };
+    }
+    if case.error.is_some() {
+        return Err("SQLAlchemy built the models that should fail".into());
+    }
+    let live = live::connect(url)
+        .and_then(|mut db| db.introspect())
+        .map_err(|e| e.to_string())?;
+    let exact = sqlalchemy::load_exact(dir, dialect).map_err(|e| format!("exact mode: {e}"))?;
+    let wrong = differences(&live, &exact);
+    if !wrong.is_empty() {
+        return Err(format!(
+            "exact mode differs from SQLAlchemy's database: {wrong}\n--- SQLAlchemy DDL:\n{}",
+            sqlalchemy::exact_ddl(dir, dialect).unwrap_or_default()
+        ));
+    }
+    if let Some(expected) = &case.exact_only {
+        return match stat {
+            Err(e) if e.to_string().contains(expected.as_str()) => Ok(()),
+            Err(e) => Err(format!("migen's error {e} does not say {expected:?}")),
+            Ok(_) => Err("the static reader should have refused this".into()),
+        };
+    }
+    let stat = stat.map_err(|e| format!("static reader: {e}"))?;
+    let wrong = differences(&live, &stat);
+    if !wrong.is_empty() {
+        let files = sqlalchemy::model_files(file).unwrap();
+        return Err(format!(
+            "static reading differs from SQLAlchemy's database: {wrong}\n--- migen's DDL:\n{}\n--- SQLAlchemy DDL:\n{}",
+            sqlalchemy::ddl(&files, dialect).unwrap_or_default(),
+            sqlalchemy::exact_ddl(dir, dialect).unwrap_or_default()
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn sqlalchemy_sqlite() {
+    run(Dialect::Sqlite);
+}
+
+#[test]
+fn sqlalchemy_postgres() {
+    run(Dialect::Postgres);
+}
+
+#[test]
+fn sqlalchemy_mysql() {
+    run(Dialect::Mysql);
+}
