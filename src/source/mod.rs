@@ -1,6 +1,7 @@
 //! Sources: a `SourceSpec` names where a schema comes from; `load` turns it into a `Schema`.
 
 mod compat;
+pub mod django;
 mod git;
 pub mod live;
 pub mod prisma;
