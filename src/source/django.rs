@@ -32,9 +32,16 @@ pub fn project_dialect(path: &Path) -> Option<Dialect> {
     project.engine
 }
 
-/// Read the Django project or models file at `path`. The settings' ENGINE wins over `dialect`.
+/// Read the Django project or models file at `path`; `dialect` must agree with the settings'
+/// ENGINE when they name one (`project_dialect` lets the caller pick it first).
 pub fn parse_with_notes(path: &Path, dialect: Dialect) -> Result<(Schema, Vec<String>)> {
-    let (dialect, ddl, notes) = render(path, dialect)?;
+    let (used, ddl, notes) = render(path, dialect)?;
+    if used != dialect {
+        return Err(Error::Usage(format!(
+            "{}: the Django settings' ENGINE is {used}, but the dialect is {dialect}",
+            path.display()
+        )));
+    }
     let (schema, _) =
         sql::parse_with_notes(dialect, &ddl, &path.display().to_string()).map_err(|e| {
             Error::Usage(format!(
@@ -495,7 +502,6 @@ struct Model {
     m2m: Vec<Field>,
     meta: Vec<(String, Expr)>,
     file: String,
-    auto_field: String,
     join_auto_field: String,
 }
 
@@ -771,7 +777,6 @@ fn resolve(project: &Project, notes: &mut Vec<String>) -> Result<Vec<Model>> {
             m2m,
             meta,
             file: c.file.clone(),
-            auto_field,
             join_auto_field: app_def.project_auto_field.clone(),
         });
     }
@@ -1124,11 +1129,10 @@ impl Renderer<'_> {
         let column = f.column();
         let indexed = if f.is_fk() {
             // ForeignKey's db_index defaults to True; MySQL's InnoDB indexes FKs itself.
-            let on = f.kw("db_index").and_then(Expr::truthy).unwrap_or(true)
+            f.kw("db_index").and_then(Expr::truthy).unwrap_or(true)
                 && !f.unique()
                 && !(self.dialect == Dialect::Mysql
-                    && f.kw("db_constraint").and_then(Expr::truthy) != Some(false));
-            on
+                    && f.kw("db_constraint").and_then(Expr::truthy) != Some(false))
         } else {
             f.flag("db_index") && !f.unique()
         };
@@ -1497,7 +1501,6 @@ impl Renderer<'_> {
                 Expr::List(vec![Expr::List(vec![Expr::Str(from), Expr::Str(to)])]),
             )],
             file: f.file.clone(),
-            auto_field: model.join_auto_field.clone(),
             join_auto_field: model.join_auto_field.clone(),
         }))
     }
