@@ -119,7 +119,14 @@ fn write_project(dir: &Path, cases: &[Case]) {
 SECRET_KEY = "test"
 USE_TZ = True
 INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
 {}]
+# The admin's template and middleware checks: this project never serves a request.
+SILENCED_SYSTEM_CHECKS = ["admin.E403", "admin.E406", "admin.E408", "admin.E409", "admin.E410"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ["DJ_DB"] == "mysql":
     import pymysql
@@ -254,6 +261,26 @@ fn run_dialect(dialect: Dialect) {
             failures.push(format!(
                 "{}: migen's reading differs from Django's database: {}\n--- migen's DDL for the app alone:\n{ddl}",
                 case.name,
+                describe(&changes)
+            ));
+        }
+    }
+    // The contrib apps' tables (migen describes them for SQLite and PostgreSQL only).
+    if dialect != Dialect::Mysql {
+        let contrib = |schema: &Schema| {
+            let mut out = schema.clone();
+            out.tables.retain(|name, _| {
+                (name.name.starts_with("auth_") || name.name.starts_with("django_"))
+                    && name.name != "django_migrations"
+            });
+            out
+        };
+        let by_django = contrib(&live_schema);
+        let changes = diff::diff(&by_django, &contrib(&read), &RenameAnswers::never()).changes;
+        if by_django.tables.len() != 9 || !changes.is_empty() {
+            failures.push(format!(
+                "contrib apps ({} tables by Django): {}",
+                by_django.tables.len(),
                 describe(&changes)
             ));
         }

@@ -42,13 +42,38 @@ pub fn parse_with_notes(path: &Path, dialect: Dialect) -> Result<(Schema, Vec<St
             path.display()
         )));
     }
-    let (schema, _) =
-        sql::parse_with_notes(dialect, &ddl, &path.display().to_string()).map_err(|e| {
+    // The contrib DDL is read with the models' so references to auth_user resolve.
+    let project = Project::open(path)?;
+    let mut notes = notes;
+    let mut text = String::new();
+    if !project.contrib.is_empty() {
+        match contrib_ddl(dialect) {
+            Some(contrib) => {
+                text.push_str(contrib);
+                text.push('\n');
+            }
+            None => notes.push(format!(
+                "the tables of django.contrib apps ({}) are not included for {dialect}",
+                project.contrib.join(", ")
+            )),
+        }
+    }
+    text.push_str(&ddl);
+    let (mut schema, _) = sql::parse_with_notes(dialect, &text, &path.display().to_string())
+        .map_err(|e| {
             Error::Usage(format!(
                 "{}: the DDL derived from the Django models did not parse: {e}\n{ddl}",
                 path.display()
             ))
         })?;
+    let dropped: Vec<&str> = CONTRIB
+        .iter()
+        .filter(|(app, _)| !project.contrib.iter().any(|a| a == app))
+        .flat_map(|(_, tables)| tables.iter().copied())
+        .collect();
+    schema
+        .tables
+        .retain(|name, _| !dropped.contains(&name.name.as_str()));
     Ok((schema, notes))
 }
 
@@ -58,9 +83,27 @@ pub fn render(path: &Path, dialect: Dialect) -> Result<(Dialect, String, Vec<Str
     let dialect = project.engine.unwrap_or(dialect);
     let mut notes = project.notes.clone();
     let models = resolve(&project, &mut notes)?;
+    let auth = project.contrib.iter().any(|a| a == "auth");
     let ddl = Renderer {
         dialect,
         models: &models,
+        user_model: project.user_model.clone(),
+        contrib_user: Model {
+            app: if auth { "auth".into() } else { String::new() },
+            name: "User".into(),
+            table: "auth_user".into(),
+            fields: vec![Field {
+                name: "id".into(),
+                kind: "AutoField".into(),
+                kwargs: vec![("primary_key".into(), Expr::Name(vec!["True".into()]))],
+                target: None,
+                file: String::new(),
+            }],
+            m2m: Vec::new(),
+            meta: Vec::new(),
+            file: String::new(),
+            join_auto_field: DEFAULT_AUTO.into(),
+        },
     }
     .ddl()?;
     Ok((dialect, ddl, notes))
@@ -86,6 +129,10 @@ struct ClassDef {
 
 struct Project {
     apps: Vec<App>,
+    /// Installed django.contrib apps whose tables come from `django/contrib/*.sql`.
+    contrib: Vec<String>,
+    /// Settings' AUTH_USER_MODEL (`app_label.Model`).
+    user_model: String,
     classes: Vec<ClassDef>,
     engine: Option<Dialect>,
     notes: Vec<String>,
@@ -120,10 +167,39 @@ fn unresolved(file: &str, e: &Expr, what: &str) -> Error {
 
 const DEFAULT_AUTO: &str = "django.db.models.AutoField";
 
+/// The contrib apps described in `django/contrib/*.sql`, with the tables each creates.
+const CONTRIB: &[(&str, &[&str])] = &[
+    ("admin", &["django_admin_log"]),
+    (
+        "auth",
+        &[
+            "auth_group",
+            "auth_group_permissions",
+            "auth_permission",
+            "auth_user",
+            "auth_user_groups",
+            "auth_user_user_permissions",
+        ],
+    ),
+    ("contenttypes", &["django_content_type"]),
+    ("sessions", &["django_session"]),
+];
+
+/// The contrib tables as Django 5.2.8 creates them (see django/contrib/README.md).
+fn contrib_ddl(dialect: Dialect) -> Option<&'static str> {
+    match dialect {
+        Dialect::Sqlite => Some(include_str!("django/contrib/sqlite.sql")),
+        Dialect::Postgres => Some(include_str!("django/contrib/postgres.sql")),
+        Dialect::Mysql => None,
+    }
+}
+
 impl Project {
     fn open(path: &Path) -> Result<Project> {
         let mut project = Project {
             apps: Vec::new(),
+            contrib: Vec::new(),
+            user_model: "auth.User".into(),
             classes: Vec::new(),
             engine: None,
             notes: Vec::new(),
@@ -190,6 +266,10 @@ impl Project {
                         })?
                     }
                     "DATABASES" => project.engine = engine_of(value),
+                    "AUTH_USER_MODEL" => {
+                        project.user_model = str_of(value)
+                            .ok_or_else(|| unresolved(&settings_name, value, "AUTH_USER_MODEL"))?
+                    }
                     _ => {}
                 }
             }
@@ -205,22 +285,14 @@ impl Project {
         for entry in entries {
             let name =
                 str_of(entry).ok_or_else(|| unresolved(&settings_name, entry, "an app entry"))?;
-            if name.starts_with("django.contrib.") {
-                // The contrib apps' tables are not described yet.
-                if [
-                    "auth",
-                    "contenttypes",
-                    "sessions",
-                    "admin",
-                    "sites",
-                    "flatpages",
-                    "redirects",
-                ]
-                .iter()
-                .any(|a| name.starts_with(&format!("django.contrib.{a}")))
-                {
+            if let Some(rest) = name.strip_prefix("django.contrib.") {
+                let app = rest.split('.').next().unwrap_or(rest);
+                if CONTRIB.iter().any(|(a, _)| *a == app) {
+                    project.contrib.push(app.to_string());
+                } else if !["messages", "staticfiles", "humanize"].contains(&app) {
+                    // Apps without tables need nothing; the others are not described.
                     project.notes.push(format!(
-                        "{name}: the tables of Django's contrib apps are not included"
+                        "{name}: the tables of this contrib app are not included"
                     ));
                 }
                 continue;
@@ -849,6 +921,10 @@ fn index_auto_name(table: &str, columns: &[(String, bool)]) -> String {
 struct Renderer<'a> {
     dialect: Dialect,
     models: &'a [Model],
+    user_model: String,
+    /// auth.User as a relation target (its table comes from the contrib DDL); its app is
+    /// empty when django.contrib.auth is not installed.
+    contrib_user: Model,
 }
 
 impl Renderer<'_> {
@@ -890,6 +966,9 @@ impl Renderer<'_> {
         let t = field.target.as_ref().expect("relations have a target");
         let name = match t {
             Expr::Str(s) if s == "self" => from.name.clone(),
+            Expr::Name(parts) if parts.last().is_some_and(|p| p == "AUTH_USER_MODEL") => {
+                self.user_model.clone()
+            }
             Expr::Str(s) => s.clone(),
             Expr::Name(parts) => parts.join("."),
             other => return Err(unresolved(&field.file, other, "the related model")),
@@ -900,6 +979,9 @@ impl Renderer<'_> {
         };
         // A bare name is a model of the same app, as Django resolves it.
         let app = app.unwrap_or(&from.app);
+        if app == "auth" && model == "User" && self.contrib_user.app == "auth" {
+            return Ok(&self.contrib_user);
+        }
         self.models
             .iter()
             .find(|m| m.name == model && m.app == app)
