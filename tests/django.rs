@@ -30,7 +30,11 @@ struct CaseFile {
 #[derive(Debug, Deserialize)]
 struct Case {
     name: String,
-    models: String,
+    #[serde(default)]
+    models: Option<String>,
+    /// Other files of the app (a `models/` package, a mixin module), by path in the app.
+    #[serde(default)]
+    files: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     apps_py: Option<String>,
     #[serde(default)]
@@ -150,7 +154,14 @@ DATABASES = {{"default": {{
         std::fs::create_dir_all(app.join("migrations")).unwrap();
         std::fs::write(app.join("__init__.py"), "").unwrap();
         std::fs::write(app.join("migrations/__init__.py"), "").unwrap();
-        std::fs::write(app.join("models.py"), &case.models).unwrap();
+        if let Some(models) = &case.models {
+            std::fs::write(app.join("models.py"), models).unwrap();
+        }
+        for (path, text) in &case.files {
+            let file = app.join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, text).unwrap();
+        }
         if let Some(apps_py) = &case.apps_py {
             std::fs::write(app.join("apps.py"), apps_py).unwrap();
         }
@@ -255,11 +266,11 @@ fn run_dialect(dialect: Dialect) {
         }
         let changes = diff::diff(&by_django, &by_migen, &RenameAnswers::never()).changes;
         if !changes.is_empty() {
-            let ddl = django::render(&project.path().join(&case.name).join("models.py"), dialect)
+            let ddl = django::render(project.path(), dialect)
                 .map(|(_, ddl, _)| ddl)
                 .unwrap_or_default();
             failures.push(format!(
-                "{}: migen's reading differs from Django's database: {}\n--- migen's DDL for the app alone:\n{ddl}",
+                "{}: migen's reading differs from Django's database: {}\n--- migen's DDL for the project:\n{ddl}",
                 case.name,
                 describe(&changes)
             ));

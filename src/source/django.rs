@@ -453,13 +453,17 @@ impl Project {
             }
         }
         for module in imports {
-            let file = if let Some(rel) = module.strip_prefix('.') {
-                let base = path.parent().unwrap_or(Path::new("."));
-                let rel = rel.trim_start_matches('.');
+            let file = if module.starts_with('.') {
+                // One dot is this module's package; each further dot goes up one level.
+                let rel = module.trim_start_matches('.');
+                let mut base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+                for _ in 1..(module.len() - rel.len()) {
+                    base = base.parent().unwrap_or(Path::new(".")).to_path_buf();
+                }
                 if rel.is_empty() {
                     None
                 } else {
-                    module_file(base, rel)
+                    module_file(&base, rel)
                 }
             } else {
                 module_file(root, &module)
@@ -690,7 +694,31 @@ fn resolve(project: &Project, notes: &mut Vec<String>) -> Result<Vec<Model>> {
     let mut models = Vec::new();
     for (i, c) in project.classes.iter().enumerate() {
         let Some(app) = c.app else { continue };
-        if !is_model(project, &by_name, i, 0) || abstract_of(c) {
+        if !is_model(project, &by_name, i, 0) {
+            // A base from outside the project may well be a model: say it was not read.
+            let unknown: Vec<String> = c
+                .bases
+                .iter()
+                .filter_map(|b| b.dotted())
+                .filter(|d| {
+                    !by_name.contains_key(d.rsplit('.').next().unwrap_or(d))
+                        && !["object", "Enum", "TextChoices", "IntegerChoices"]
+                            .iter()
+                            .any(|known| d.ends_with(known))
+                })
+                .collect();
+            if !unknown.is_empty() {
+                notes.push(format!(
+                    "{}:{}: class {} is not read as a model: its base {} is not in the project",
+                    c.file,
+                    c.line,
+                    c.name,
+                    unknown.join(", ")
+                ));
+            }
+            continue;
+        }
+        if abstract_of(c) {
             continue;
         }
         if c.bases.iter().any(|b| {
