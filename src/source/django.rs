@@ -98,6 +98,7 @@ pub fn render(path: &Path, dialect: Dialect) -> Result<(Dialect, String, Vec<Str
                 kwargs: vec![("primary_key".into(), Expr::Name(vec!["True".into()]))],
                 target: None,
                 file: String::new(),
+                at: (0, 0),
             }],
             m2m: Vec::new(),
             meta: Vec::new(),
@@ -529,6 +530,8 @@ struct Field {
     /// The related model (relations only), as written.
     target: Option<Expr>,
     file: String,
+    /// Where the field's call is written (line, column); 0 for fields Django adds itself.
+    at: (u64, u64),
 }
 
 impl Field {
@@ -561,10 +564,14 @@ impl Field {
         match self.kw(k) {
             None => Ok(None),
             Some(e) if e.is_none() => Ok(None),
-            Some(Expr::Num(n)) => n
-                .parse()
-                .map(Some)
-                .map_err(|_| Error::parse(&self.file, 0, 0, format!("{k}={n} is not an integer"))),
+            Some(Expr::Num(n)) => n.parse().map(Some).map_err(|_| {
+                Error::parse(
+                    &self.file,
+                    self.at.0,
+                    self.at.1,
+                    format!("{k}={n} is not an integer"),
+                )
+            }),
             Some(e) => Err(unresolved(&self.file, e, &format!("{}.{k}", self.name))),
         }
     }
@@ -744,11 +751,16 @@ fn resolve(project: &Project, notes: &mut Vec<String>) -> Result<Vec<Model>> {
         let mut m2m = Vec::new();
         for (name, value, file) in raw {
             let Expr::Call {
-                func, args, kwargs, ..
+                func,
+                args,
+                kwargs,
+                line,
+                col,
             } = &value
             else {
                 continue;
             };
+            let at = (*line, *col);
             let Some(class) = func.last_name() else {
                 continue;
             };
@@ -831,6 +843,7 @@ fn resolve(project: &Project, notes: &mut Vec<String>) -> Result<Vec<Model>> {
                 kwargs,
                 target,
                 file,
+                at,
             };
             if kind == "ManyToManyField" {
                 m2m.push(field);
@@ -859,6 +872,7 @@ fn resolve(project: &Project, notes: &mut Vec<String>) -> Result<Vec<Model>> {
                     kwargs: vec![("primary_key".into(), Expr::Name(vec!["True".into()]))],
                     target: None,
                     file: c.file.clone(),
+                    at: (0, 0),
                 },
             );
         }
@@ -1057,8 +1071,8 @@ impl Renderer<'_> {
                 None => {
                     return Err(Error::parse(
                         &f.file,
-                        0,
-                        0,
+                        f.at.0,
+                        f.at.1,
                         format!("{}.{}: MySQL needs max_length", model.name, f.name),
                     ));
                 }
@@ -1583,6 +1597,7 @@ impl Renderer<'_> {
             kwargs: Vec::new(),
             target: Some(Expr::Str(format!("{}.{}", to.app, to.name))),
             file: f.file.clone(),
+            at: (0, 0),
         };
         let class = model
             .join_auto_field
@@ -1601,6 +1616,7 @@ impl Renderer<'_> {
                     kwargs: vec![("primary_key".into(), Expr::Name(vec!["True".into()]))],
                     target: None,
                     file: f.file.clone(),
+                    at: (0, 0),
                 },
                 fk(&from, model),
                 fk(&to, target),
@@ -1686,5 +1702,20 @@ mod tests {
         .unwrap();
         let err = render(&file, Dialect::Sqlite).unwrap_err().to_string();
         assert!(err.contains("models.py:4:"), "{err}");
+    }
+
+    #[test]
+    fn a_charfield_without_max_length_on_mysql_is_reported_at_the_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("models.py");
+        std::fs::write(
+            &file,
+            "from django.db import models\n\nclass A(models.Model):\n    x = models.CharField()\n",
+        )
+        .unwrap();
+        let err = render(&file, Dialect::Mysql).unwrap_err().to_string();
+        assert!(err.contains("models.py:4:"), "{err}");
+        // PostgreSQL and SQLite accept an unbounded varchar.
+        assert!(render(&file, Dialect::Postgres).is_ok());
     }
 }
