@@ -188,10 +188,11 @@ const CONTRIB: &[(&str, &[&str])] = &[
 
 /// The contrib tables as Django 5.2.8 creates them (see django/contrib/README.md).
 fn contrib_ddl(dialect: Dialect) -> Option<&'static str> {
+    // An Option so a dialect without a description reads as a note, not an error.
     match dialect {
         Dialect::Sqlite => Some(include_str!("django/contrib/sqlite.sql")),
         Dialect::Postgres => Some(include_str!("django/contrib/postgres.sql")),
-        Dialect::Mysql => None,
+        Dialect::Mysql => Some(include_str!("django/contrib/mysql.sql")),
     }
 }
 
