@@ -1,6 +1,7 @@
 //! Sources: a `SourceSpec` names where a schema comes from; `load` turns it into a `Schema`.
 
 mod compat;
+pub mod django;
 mod git;
 pub mod live;
 pub mod prisma;
@@ -20,8 +21,9 @@ pub enum SourceSpec {
     /// No objects at all.
     Empty,
     /// A DDL file, or a directory of `.sql` files read in name order; a `.prisma` file or a
-    /// directory holding `.prisma` files is a Prisma schema; a `.py` file or a directory of
-    /// `.py` files importing SQLAlchemy is a set of SQLAlchemy models.
+    /// directory holding `.prisma` files is a Prisma schema; a directory holding `manage.py`, or a
+    /// `models.py` file using Django, is a Django project (`django::is_django_path`); another
+    /// `.py` file or a directory of `.py` files importing SQLAlchemy is a set of SQLAlchemy models.
     SqlFile(PathBuf),
     /// A live database URL.
     Database(String),
@@ -58,6 +60,9 @@ impl SourceSpec {
     pub fn implied_dialect(&self) -> Option<Dialect> {
         match self {
             SourceSpec::Database(url) => live::url_dialect(url),
+            SourceSpec::SqlFile(path) if django::is_django_path(path) => {
+                django::project_dialect(path)
+            }
             SourceSpec::SqlFile(path) => prisma_files(path)
                 .ok()
                 .flatten()
@@ -99,6 +104,9 @@ pub fn load(spec: &SourceSpec, dialect: Dialect) -> Result<Schema> {
 /// Like `load`, also returning notes on what a file holds that the model leaves out.
 pub fn load_with_notes(spec: &SourceSpec, dialect: Dialect) -> Result<(Schema, Vec<String>)> {
     match spec {
+        SourceSpec::SqlFile(path) if django::is_django_path(path) => {
+            django::parse_with_notes(path, dialect)
+        }
         SourceSpec::SqlFile(path) => match prisma_files(path)? {
             Some(files) => prisma::parse_with_notes(&files, Some(dialect)),
             None if sqlalchemy::is_models_path(path) => sqlalchemy::load(path, dialect),
