@@ -75,6 +75,11 @@ pub struct PairArgs {
     /// Treat every likely rename that has no answer as a drop and an add.
     #[arg(long)]
     pub no_renames: bool,
+    /// Read SQLAlchemy models by running the project's own Python (`MIGEN_PYTHON`, else
+    /// python3): it imports the metadata and compiles the CREATE statements for the dialect.
+    /// For models the static reader cannot resolve; it runs the project's code.
+    #[arg(long)]
+    pub exact: bool,
     /// Server version the migration is for, e.g. `postgres:15`, `mysql:8.0.35`, `mariadb:10.11`,
     /// `sqlite:3.45`. Read from the database when a source is a URL; the oldest supported
     /// release otherwise.
@@ -639,8 +644,14 @@ fn load_pair(pair: &PairArgs, server: Option<&str>) -> Result<Loaded> {
         .or(to_spec.implied_dialect())
         .or(server.and_then(crate::source::live::url_dialect));
     let dialect = resolve_dialect(pair.dialect, implied, "as a source", &config)?;
-    let (before, before_notes) = source::load_with_notes(&from_spec, dialect)?;
-    let (after, after_notes) = source::load_with_notes(&to_spec, dialect)?;
+    let load = |spec: &SourceSpec| match spec {
+        SourceSpec::SqlFile(path) if pair.exact && source::sqlalchemy::is_models_path(path) => {
+            source::sqlalchemy::load_exact(path, dialect).map(|schema| (schema, Vec::new()))
+        }
+        other => source::load_with_notes(other, dialect),
+    };
+    let (before, before_notes) = load(&from_spec)?;
+    let (after, after_notes) = load(&to_spec)?;
     for note in before_notes.iter().chain(&after_notes) {
         eprintln!("note: {note}");
     }

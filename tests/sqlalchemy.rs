@@ -277,3 +277,53 @@ fn sqlalchemy_postgres() {
 fn sqlalchemy_mysql() {
     run(Dialect::Mysql);
 }
+
+/// `--exact` on the command line: a model built by a helper is refused by the static reader
+/// (exit 2, with its position) and planned once the project's own Python reads it.
+#[test]
+fn exact_mode_reads_what_the_static_reader_cannot() {
+    let Some(python) = oracle_python() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let models = dir.path().join("models.py");
+    std::fs::write(
+        &models,
+        "from sqlalchemy import Numeric\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\ndef money():\n    return mapped_column(Numeric(12, 2), nullable=False)\n\n\nclass Base(DeclarativeBase):\n    pass\n\n\nclass Item(Base):\n    __tablename__ = \"items\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    price: Mapped[float] = money()\n",
+    )
+    .unwrap();
+    let plan = |exact: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_migen"));
+        command
+            .current_dir(dir.path())
+            .env("MIGEN_PYTHON", &python)
+            .args([
+                "plan",
+                "--from",
+                "empty",
+                "--to",
+                "models.py",
+                "--dialect",
+                "postgres",
+            ]);
+        if exact {
+            command.arg("--exact");
+        }
+        command.output().unwrap()
+    };
+    let refused = plan(false);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("models.py:") && stderr.contains("exact"),
+        "{stderr}"
+    );
+    let planned = plan(true);
+    let stdout = String::from_utf8_lossy(&planned.stdout);
+    assert!(
+        planned.status.success(),
+        "{}",
+        String::from_utf8_lossy(&planned.stderr)
+    );
+    assert!(stdout.contains("price numeric(12,2) NOT NULL"), "{stdout}");
+}
