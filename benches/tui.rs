@@ -59,7 +59,8 @@ fn first_frame() -> f64 {
     let mut samples = Vec::new();
     for _ in 0..15 {
         let start = Instant::now();
-        let session = migen::cli::tui_session(&args, 1_795_000_000);
+        let config = migen::config::Config::current().unwrap();
+        let session = migen::cli::tui_session(&args, &config, 1_795_000_000);
         let mut app = App::new(session, Theme::load("dark", None).unwrap());
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         terminal.draw(|frame| app.render(frame)).unwrap();
@@ -101,7 +102,7 @@ fn large_summary_frame() -> (usize, f64) {
     else {
         unreachable!("tui parses as tui");
     };
-    let session = migen::cli::tui_session(&args, 1_795_000_000);
+    let session = migen::cli::tui_session(&args, &Default::default(), 1_795_000_000);
     let changes = session.plan.as_ref().map_or(0, |p| p.changes.len());
     let mut app = App::new(session, Theme::load("dark", None).unwrap());
     app.dispatch(Action::Next);

@@ -1032,13 +1032,16 @@ fn generate_command(args: &GenerateArgs) -> Result<i32> {
 
 /// The wizard's starting point: everything loaded before the terminal opens. A schema that
 /// cannot be read is a problem the status screen shows, not an exit.
-pub fn tui_session(args: &TuiArgs, now: u64) -> crate::tui::session::Session {
+pub fn tui_session(
+    args: &TuiArgs,
+    config: &crate::config::Config,
+    now: u64,
+) -> crate::tui::session::Session {
     use crate::tui::session::{Fact, Inputs, Session};
-    let config = crate::config::Config::current().unwrap_or_default();
     // What the project is: detection only reads files, and is fast enough to wait for.
     let project = crate::source::project::detect(std::path::Path::new(".")).ok();
     let detected_folder = project.as_ref().and_then(|p| p.main_migrations().cloned());
-    let choices = match args.output.choices(&args.shape, &config, project.as_ref()) {
+    let choices = match args.output.choices(&args.shape, config, project.as_ref()) {
         Ok(choices) => choices,
         Err(error) => {
             let mut session = Session::new(
@@ -1201,7 +1204,7 @@ fn tui_command(args: &TuiArgs) -> Result<i32> {
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         theme = theme.without_color();
     }
-    let session = tui_session(args, now_seconds()?);
+    let session = tui_session(args, &config, now_seconds()?);
     crate::tui::run(crate::tui::app::App::new(session, theme))?;
     Ok(0)
 }

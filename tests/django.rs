@@ -43,14 +43,6 @@ struct Case {
     skip: Option<String>,
 }
 
-fn fail_or_skip(why: String) -> Option<PathBuf> {
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("Django oracle unavailable under CI=true: {why}");
-    }
-    eprintln!("skipping Django checks: {why}");
-    None
-}
-
 /// One install at a time: the dialect tests run in parallel and would pip into one venv at once.
 static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
@@ -59,33 +51,7 @@ fn oracle_python() -> Option<PathBuf> {
     let _installing = INSTALL
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/oracles/django");
-    let python = dir.join("bin/python");
-    let stamp = dir.join("installed.txt");
-    let wanted = PACKAGES.join("\n");
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
-        return Some(python);
-    }
-    if !python.is_file() {
-        let made = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&dir)
-            .status();
-        if !matches!(made, Ok(s) if s.success()) {
-            return fail_or_skip(format!("python3 -m venv failed: {made:?}"));
-        }
-    }
-    let pip = Command::new(&python)
-        .args(["-m", "pip", "install", "-q"])
-        .args(PACKAGES)
-        .output();
-    match pip {
-        Ok(out) if out.status.success() => {
-            std::fs::write(&stamp, wanted).ok();
-            Some(python)
-        }
-        other => fail_or_skip(format!("pip install failed: {other:?}")),
-    }
+    common::python_venv("django", PACKAGES).map(|root| root.join("bin/python"))
 }
 
 fn cases(dialect: Dialect) -> Vec<Case> {

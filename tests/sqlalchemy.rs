@@ -57,14 +57,6 @@ struct Case {
     exact_only: Option<String>,
 }
 
-fn fail_or_skip(why: String) -> Option<PathBuf> {
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("SQLAlchemy oracle unavailable under CI=true: {why}");
-    }
-    eprintln!("skipping SQLAlchemy checks: {why}");
-    None
-}
-
 /// One install at a time: the three dialect tests run in parallel on the same venv.
 static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
@@ -73,31 +65,7 @@ fn oracle_python() -> Option<PathBuf> {
     let _installing = INSTALL
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/oracles/sqlalchemy");
-    let python = dir.join("bin/python");
-    let stamp = dir.join("installed-packages.txt");
-    let wanted = PACKAGES.join("\n");
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
-        return Some(python);
-    }
-    let made = Command::new("python3")
-        .args(["-m", "venv"])
-        .arg(&dir)
-        .status()
-        .is_ok_and(|s| s.success());
-    if !made {
-        return fail_or_skip("python3 -m venv failed (is python3 installed?)".into());
-    }
-    let installed = Command::new(&python)
-        .args(["-m", "pip", "install", "-q"])
-        .args(PACKAGES)
-        .status()
-        .is_ok_and(|s| s.success());
-    if !installed {
-        return fail_or_skip("pip could not install the pinned SQLAlchemy packages".into());
-    }
-    std::fs::write(&stamp, &wanted).unwrap();
-    Some(python)
+    common::python_venv("sqlalchemy", PACKAGES).map(|root| root.join("bin/python"))
 }
 
 fn cases(dialect: Dialect) -> Vec<Case> {
