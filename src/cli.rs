@@ -644,11 +644,16 @@ fn load_pair(pair: &PairArgs, server: Option<&str>) -> Result<Loaded> {
         .or(to_spec.implied_dialect())
         .or(server.and_then(crate::source::live::url_dialect));
     let dialect = resolve_dialect(pair.dialect, implied, "as a source", &config)?;
-    let load = |spec: &SourceSpec| match spec {
-        SourceSpec::SqlFile(path) if pair.exact && source::sqlalchemy::is_models_path(path) => {
-            source::sqlalchemy::load_exact(path, dialect).map(|schema| (schema, Vec::new()))
+    let load = |spec: &SourceSpec| {
+        if pair.exact
+            && let Some(tree) = source::local_tree(spec)?
+            && source::sqlalchemy::is_models_path(&tree)
+        {
+            return source::sqlalchemy::load_exact(&tree, dialect)
+                .map(|schema| (schema, Vec::new()))
+                .map_err(|e| tree.relabel_error(e));
         }
-        other => source::load_with_notes(other, dialect),
+        source::load_with_notes(spec, dialect)
     };
     let (before, before_notes) = load(&from_spec)?;
     let (after, after_notes) = load(&to_spec)?;
