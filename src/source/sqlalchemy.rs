@@ -186,7 +186,8 @@ pub fn exact_ddl(path: &Path, dialect: Dialect) -> Result<String> {
 fn dialect_url(dialect: Dialect) -> &'static str {
     match dialect {
         Dialect::Postgres => "postgresql://",
-        Dialect::Mysql => "mysql://",
+        // MariaDB's dialect, as SQLAlchemy picks it on a MariaDB server (native UUID).
+        Dialect::Mysql => "mariadb://",
         Dialect::Sqlite => "sqlite://",
     }
 }
@@ -3034,7 +3035,9 @@ impl Renderer<'_> {
                         let native = kwarg(args, "native_uuid")
                             .and_then(Expr::boolean)
                             .unwrap_or(true);
-                        if d == Dialect::Postgres && native {
+                        // SQLAlchemy 2.1 creates MariaDB's native UUID (migen's MySQL is
+                        // MariaDB's flavour); MySQL proper, or native_uuid=False, gets CHAR(32).
+                        if d != Dialect::Sqlite && native {
                             "UUID".into()
                         } else {
                             "CHAR(32)".into()
