@@ -2575,7 +2575,7 @@ fn status_rejects_a_bad_revision_and_a_broken_migen_toml() {
 }
 
 #[test]
-fn status_outside_git_and_for_unread_orms_still_reports_what_it_found() {
+fn status_outside_git_still_reports_what_it_found() {
     let dir = temp_dir();
     write(dir.path(), "schema.sql", "CREATE TABLE a (id integer);\n");
     let run = migen(dir.path(), &["status"]);
@@ -2623,8 +2623,11 @@ fn status_outside_git_and_for_unread_orms_still_reports_what_it_found() {
         "{}",
         run.show()
     );
+    // Django models are read, but there is no HEAD to compare them with.
     assert!(
-        run.stdout.contains("does not read django models yet"),
+        run.stdout.contains(
+            "changes are not counted: git:HEAD:.: the current directory is not in a git repository"
+        ),
         "{}",
         run.show()
     );
@@ -2634,6 +2637,60 @@ fn status_outside_git_and_for_unread_orms_still_reports_what_it_found() {
     assert_eq!(
         json["dialect_source"],
         "proj/settings.py (DATABASES ENGINE)"
+    );
+}
+
+#[test]
+fn status_counts_sqlalchemy_model_changes_since_head() {
+    let dir = sqlalchemy_repo();
+    write(
+        dir.path(),
+        "app/blog.py",
+        "from sqlalchemy.orm import Mapped, mapped_column\nfrom app.models import Base\n\n\nclass Post(Base):\n    __tablename__ = \"posts\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n",
+    );
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "posts"]);
+    // One safe change (a nullable column), one risky (a dropped column), in two model files.
+    write(
+        dir.path(),
+        "app/models.py",
+        &SQLALCHEMY_MODELS.replace("    name: Mapped[str] = mapped_column(String(40))\n", ""),
+    );
+    write(
+        dir.path(),
+        "app/blog.py",
+        "from sqlalchemy.orm import Mapped, mapped_column\nfrom app.models import Base\n\n\nclass Post(Base):\n    __tablename__ = \"posts\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    views: Mapped[int | None]\n",
+    );
+    let status = status_json(dir.path(), &[]);
+    assert_eq!(status["orm"], "sqlalchemy", "{status}");
+    assert_eq!(status["dialect"], "postgres", "{status}");
+    assert_eq!(status["changes"], 2, "{status}");
+    assert_eq!(status["risky"], 1, "{status}");
+    let run = migen(dir.path(), &["status"]);
+    assert!(
+        run.stdout
+            .starts_with("sqlalchemy · postgres · 2 changes since HEAD (1 risky)"),
+        "{}",
+        run.show()
+    );
+}
+
+#[test]
+fn status_counts_django_model_changes_since_head() {
+    let dir = django_repo();
+    write(
+        dir.path(),
+        "site/shelf/models.py",
+        &format!("{DJANGO_MODELS}    pages = models.IntegerField(null=True)\n"),
+    );
+    let status = status_json(dir.path(), &[]);
+    assert_eq!(status["orm"], "django", "{status}");
+    assert_eq!(status["dialect"], "sqlite", "{status}");
+    assert_eq!(status["changes"], 1, "{status}");
+    assert_eq!(status["risky"], 0, "{status}");
+    assert_eq!(
+        status["schema_sources"][0]["path"], "site/shelf/models.py",
+        "{status}"
     );
 }
 

@@ -179,6 +179,50 @@ impl Project {
         self.schema_sources.first().map(|s| s.orm)
     }
 
+    /// The main schema source as a path migen reads (relative like the sources), or why there is
+    /// none: SQL and Prisma sources are read as they are; a Django app's models stand for the
+    /// whole project (the folder holding `manage.py`, which the Django reader loads); SQLAlchemy
+    /// model files are read together (the one file, or the folder all of them share).
+    pub fn readable_source(&self) -> std::result::Result<PathBuf, String> {
+        let Some(main) = self.schema_sources.first() else {
+            return Err("no schema source found".into());
+        };
+        match main.orm {
+            Orm::Sql | Orm::Prisma => Ok(main.path.clone()),
+            Orm::Django => Ok(main
+                .path
+                .ancestors()
+                .skip(1)
+                .find(|dir| self.root.join(dir).join("manage.py").is_file())
+                .map(|dir| match dir.as_os_str().is_empty() {
+                    true => PathBuf::from("."),
+                    false => dir.to_path_buf(),
+                })
+                .unwrap_or_else(|| main.path.clone())),
+            Orm::Sqlalchemy => {
+                let files: Vec<&Path> = self
+                    .schema_sources
+                    .iter()
+                    .filter(|s| s.orm == Orm::Sqlalchemy)
+                    .map(|s| s.path.as_path())
+                    .collect();
+                if let [one] = files.as_slice() {
+                    return Ok(one.to_path_buf());
+                }
+                let mut shared = files[0].parent().unwrap_or(Path::new("")).to_path_buf();
+                while !files.iter().all(|f| f.starts_with(&shared)) {
+                    shared.pop();
+                }
+                Ok(if shared.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    shared
+                })
+            }
+            other => Err(format!("migen does not read {} models yet", other.name())),
+        }
+    }
+
     /// The migrations folder that goes with the schema.
     pub fn main_migrations(&self) -> Option<&MigrationFolder> {
         self.migrations.first()
@@ -922,8 +966,11 @@ fn find_schema_sources(tree: &Tree, project: &mut Project) {
     if let Some(source) = &project.config.source {
         if let super::SourceSpec::SqlFile(path) = super::SourceSpec::parse(source) {
             let path = strip_dot(&path);
+            let on_disk = tree.root.join(&path);
             let orm = match path.extension().and_then(|e| e.to_str()) {
                 Some("prisma") => Orm::Prisma,
+                _ if super::django::is_django_path(&on_disk) => Orm::Django,
+                _ if super::sqlalchemy::is_models_path(&on_disk) => Orm::Sqlalchemy,
                 Some("py") => Orm::Django,
                 Some("ts") if path.to_string_lossy().ends_with(".entity.ts") => Orm::Typeorm,
                 Some("ts" | "js") => Orm::Drizzle,
