@@ -6,8 +6,9 @@
 //! refused by the static reader with that message; cases with `exact_only` are refused by the
 //! static reader (with that message) and must still be right in exact mode.
 //!
-//! SQLAlchemy, Alembic and the drivers are pinned and installed into a venv in
-//! `.cache/oracles/sqlalchemy` on first use; one Python process per dialect builds all cases.
+//! SQLAlchemy, Alembic and the drivers are pinned (tests/common/alembic.rs) and installed into
+//! the venv the Alembic tests use, `.cache/oracles/alembic`, on first use; one Python process per
+//! dialect builds all cases.
 //! Without python3 or a server the test is skipped locally and fails under `CI=true`.
 //! `MIGEN_CASE=text` runs only the cases whose name contains `text`.
 
@@ -21,14 +22,6 @@ use migen::source::{live, sqlalchemy};
 use serde::Deserialize;
 
 mod common;
-
-/// Exact versions, so the oracle does not move under the test.
-const PACKAGES: &[&str] = &[
-    "sqlalchemy==2.0.58",
-    "alembic==1.20.1",
-    "psycopg[binary]==3.3.9",
-    "PyMySQL==1.2.4",
-];
 
 const HEADER: &str = "import enum, datetime, decimal, uuid
 from typing import Optional
@@ -57,15 +50,9 @@ struct Case {
     exact_only: Option<String>,
 }
 
-/// One install at a time: the three dialect tests run in parallel on the same venv.
-static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-/// The venv's python, installing the pinned packages if needed.
+/// The venv's python: tests/alembic.rs's venv and pins (tests/common/alembic.rs).
 fn oracle_python() -> Option<PathBuf> {
-    let _installing = INSTALL
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    common::python_venv("sqlalchemy", PACKAGES).map(|root| root.join("bin/python"))
+    common::alembic::venv_bin().map(|bin| bin.join("python"))
 }
 
 fn cases(dialect: Dialect) -> Vec<Case> {

@@ -1591,7 +1591,8 @@ impl<'a> World<'a> {
             "int" => Some("Integer"),
             "str" => Some("String"),
             "bool" => Some("Boolean"),
-            "float" => Some("Float"),
+            // SQLAlchemy 2.1 maps `float` to Double (2.0 used Float).
+            "float" => Some("Double"),
             "Decimal" => Some("Numeric"),
             "datetime" => Some("DateTime"),
             "date" => Some("Date"),
