@@ -6,8 +6,8 @@
 //!    builds it and rows are seeded;
 //! 2. migen writes the change (before → after models) into the same versions folder;
 //! 3. `alembic upgrade head`, then `alembic check` against the after models' metadata
-//!    (compare_type on) must find nothing to do, and migen's introspection of the database must
-//!    equal its reading of the after models;
+//!    (types and server defaults compared) must find nothing to do, and migen's introspection
+//!    of the database must equal its reading of the after models;
 //! 4. `alembic downgrade -N` (N = the revisions the change added) restores the before schema with
 //!    the seeded rows intact.
 //!
@@ -192,7 +192,7 @@ fn alembic_checks_the_model_changes(dialect: Dialect) {
         let folder = tempfile::tempdir().unwrap();
         let root = folder.path();
         let database = project(&alembic, dialect, &server, root);
-        // The test's env.py: every MetaData of models.py, compare_type on.
+        // The test's env.py: every MetaData of models.py, types and server defaults compared.
         std::fs::copy(
             Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/alembic_models/env.py"),
             root.join("alembic/env.py"),
@@ -267,19 +267,24 @@ fn alembic_checks_the_model_changes(dialect: Dialect) {
             "{what}: alembic check found differences in {:?}:\n{said}",
             blame(&cases, &said)
         );
-        // The check is live: a model the database lacks is reported.
-        let mut control = models(&cases, true);
-        control.push_str("\n\nclass ZzControl(Base):\n    __tablename__ = \"zz_control\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n");
-        std::fs::write(root.join("models.py"), control).unwrap();
+        // The check is live: a model the database lacks, and a changed default (a29's), are
+        // reported.
+        let control = models(&cases, true)
+            .replace("server_default=\"dark\"", "server_default=\"dim\"")
+            + "\n\nclass ZzControl(Base):\n    __tablename__ = \"zz_control\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n";
+        std::fs::write(root.join("models.py"), &control).unwrap();
         let check = Command::new(&alembic)
             .current_dir(root)
             .arg("check")
             .output()
             .unwrap();
         let said = String::from_utf8_lossy(&check.stdout);
+        let default_changed = control.contains("\"dim\"");
         assert!(
-            !check.status.success() && said.contains("'add_table', Table('zz_control'"),
-            "{what}: alembic check missed a table the database lacks: {said}{}",
+            !check.status.success()
+                && said.contains("'add_table', Table('zz_control'")
+                && (!default_changed || said.contains("'modify_default', None, 'a29_settings'")),
+            "{what}: alembic check missed a table the database lacks or a changed default: {said}{}",
             String::from_utf8_lossy(&check.stderr)
         );
         std::fs::copy(root.join("states/after.py"), root.join("models.py")).unwrap();
