@@ -233,6 +233,9 @@ fn sqlalchemy_mysql() {
     run(Dialect::Mysql);
 }
 
+/// Models with a column built by a helper function, which only running Python resolves.
+const HELPER_MODELS: &str = "from sqlalchemy import Numeric\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\ndef money():\n    return mapped_column(Numeric(12, 2), nullable=False)\n\n\nclass Base(DeclarativeBase):\n    pass\n\n\nclass Item(Base):\n    __tablename__ = \"items\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    price: Mapped[float] = money()\n";
+
 /// `--exact` on the command line: a model built by a helper is refused by the static reader
 /// (exit 2, with its position) and planned once the project's own Python reads it.
 #[test]
@@ -242,11 +245,7 @@ fn exact_mode_reads_what_the_static_reader_cannot() {
     };
     let dir = tempfile::tempdir().unwrap();
     let models = dir.path().join("models.py");
-    std::fs::write(
-        &models,
-        "from sqlalchemy import Numeric\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\ndef money():\n    return mapped_column(Numeric(12, 2), nullable=False)\n\n\nclass Base(DeclarativeBase):\n    pass\n\n\nclass Item(Base):\n    __tablename__ = \"items\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    price: Mapped[float] = money()\n",
-    )
-    .unwrap();
+    std::fs::write(&models, HELPER_MODELS).unwrap();
     let plan = |exact: bool| {
         let mut command = Command::new(env!("CARGO_BIN_EXE_migen"));
         command
@@ -281,4 +280,59 @@ fn exact_mode_reads_what_the_static_reader_cannot() {
         String::from_utf8_lossy(&planned.stderr)
     );
     assert!(stdout.contains("price numeric(12,2) NOT NULL"), "{stdout}");
+}
+
+/// `--exact` with the default before: the models at git HEAD are read by the project's Python
+/// from a checkout, the working tree's as they are.
+#[test]
+fn exact_mode_reads_the_models_at_git_head_too() {
+    let Some(python) = oracle_python() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("models.py"), HELPER_MODELS).unwrap();
+    let git = |args: &[&str]| {
+        let done = Command::new("git")
+            .current_dir(dir.path())
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(done.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "items"]);
+    std::fs::write(
+        dir.path().join("models.py"),
+        format!("{HELPER_MODELS}    cost: Mapped[float] = money()\n"),
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_migen"))
+        .current_dir(dir.path())
+        .env("MIGEN_PYTHON", &python)
+        .args([
+            "plan",
+            "--to",
+            "models.py",
+            "--dialect",
+            "postgres",
+            "--exact",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.starts_with("-- migen plan (postgres, direct): 1 changes"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("ADD COLUMN cost numeric(12,2) NOT NULL"),
+        "{stdout}"
+    );
 }
