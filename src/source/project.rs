@@ -1555,6 +1555,37 @@ mod tests {
     }
 
     #[test]
+    fn the_readable_source_is_the_django_project_or_the_sqlalchemy_models_folder() {
+        let dir = tree(&[
+            ("site/manage.py", "import os\n"),
+            ("site/shelf/models.py", "from django.db import models\n"),
+        ]);
+        let project = detect(dir.path()).unwrap();
+        assert_eq!(paths(&project), ["django:site/shelf/models.py"]);
+        assert_eq!(project.readable_source(), Ok(PathBuf::from("site")));
+
+        let header = "from sqlalchemy.orm import DeclarativeBase\n";
+        let project = detect_files(&[
+            ("app/db/users.py", header),
+            ("app/db/blog/posts.py", header),
+        ]);
+        assert_eq!(project.readable_source(), Ok(PathBuf::from("app/db")));
+        let project = detect_files(&[("models.py", header)]);
+        assert_eq!(project.readable_source(), Ok(PathBuf::from("models.py")));
+        let project = detect_files(&[("users.py", header), ("posts.py", header)]);
+        assert_eq!(project.readable_source(), Ok(PathBuf::from(".")));
+
+        let project = detect_files(&[(
+            "src/user.entity.ts",
+            "import { Entity } from 'typeorm';\n@Entity()\nexport class User {}\n",
+        )]);
+        assert_eq!(
+            project.readable_source(),
+            Err("migen does not read typeorm models yet".to_string())
+        );
+    }
+
+    #[test]
     fn sqlalchemy_base_alembic_head_and_url() {
         let project = detect_files(&[
             (
