@@ -76,8 +76,8 @@ const SCOPE_LEVELS: usize = 3;
 
 /// `git:REV:path` checked out into a temporary folder, for readers that need a real directory
 /// (Django projects, SQLAlchemy models, which import across files). The folder is removed when
-/// this is dropped. Only the part of the repository near the path is written: everything under
-/// the path (under its folder, for a file), plus the Python and config files up to
+/// this is dropped. Only the part of the repository near the path is written: the path (a file,
+/// or a directory with everything in it), plus the Python and config files up to
 /// `SCOPE_LEVELS` folders above it.
 #[derive(Debug)]
 pub struct Checkout {
@@ -183,7 +183,8 @@ fn checkout_from(here: &Path, rev: &str, path: &Path) -> Result<Option<Checkout>
             break;
         }
     }
-    let inside = own_folder.strip_prefix(&scope).unwrap_or(Path::new(""));
+    // The spec's own path within the scope: a directory is written whole, a file alone.
+    let own = in_repo.strip_prefix(&scope).unwrap_or(Path::new(""));
     let scope_name = Path::new(&top)
         .join(&scope)
         .file_name()
@@ -216,8 +217,8 @@ fn checkout_from(here: &Path, rev: &str, path: &Path) -> Result<Option<Checkout>
             String::from_utf8_lossy(&listing.stderr).trim()
         )));
     }
-    // (object, path in the scope) of the files to write: all under the path's own folder, the
-    // Python and config files elsewhere in the scope.
+    // (object, path in the scope) of the files to write: the path's own (all of a directory),
+    // the Python and config files elsewhere in the scope.
     let mut wanted: Vec<(String, PathBuf)> = Vec::new();
     for entry in listing.stdout.split(|b| *b == 0).filter(|e| !e.is_empty()) {
         let entry = String::from_utf8_lossy(entry);
@@ -234,7 +235,12 @@ fn checkout_from(here: &Path, rev: &str, path: &Path) -> Result<Option<Checkout>
         let nearby = ["py", "ini", "cfg", "toml"]
             .iter()
             .any(|ext| name.extension().is_some_and(|e| e == *ext));
-        if name.starts_with(inside) || nearby {
+        let own_files = if is_tree {
+            name.starts_with(own)
+        } else {
+            name == own
+        };
+        if own_files || nearby {
             wanted.push((object.unwrap_or_default().to_string(), name));
         }
     }
@@ -434,7 +440,7 @@ mod tests {
     }
 
     #[test]
-    fn a_checkout_holds_the_path_as_it_was_and_its_nearby_python() {
+    fn a_checkout_holds_the_path_as_it_was_and_the_python_near_it() {
         let repo = repository();
         let tree = checkout_from(&repo, "HEAD", Path::new("src/app/models.py"))
             .unwrap()
@@ -450,7 +456,8 @@ mod tests {
             .parent()
             .unwrap();
         assert!(scope.join("alembic.ini").is_file());
-        assert!(scope.join("src/app/data.json").is_file());
+        // A file spec brings the file, not its folder's other data.
+        assert!(!scope.join("src/app/data.json").exists());
         assert!(scope.join("docs/conf.py").is_file());
         assert!(!scope.join("src/other/big.bin").exists());
         // Messages name the spec, relative to where the command runs.
@@ -464,6 +471,7 @@ mod tests {
             .unwrap()
             .unwrap();
         assert!(from_below.path().join("models.py").is_file());
+        assert!(from_below.path().join("data.json").is_file());
         assert_eq!(
             from_below.relabel(&from_below.path().join("models.py").display().to_string()),
             "git:HEAD:app/models.py"
