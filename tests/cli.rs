@@ -2335,6 +2335,17 @@ fn sqlalchemy_models_against_git_head() {
             "ALTER TABLE users ADD COLUMN bio character varying(200);",
         );
     }
+    // The models at HEAD alone imply the dialect of alembic.ini (at HEAD too).
+    let run = migen(
+        dir.path(),
+        &["diff", "--from", "git:HEAD:app", "--to", "empty"],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(
+        run.stdout.starts_with("1 changes (postgres)"),
+        "{}",
+        run.show()
+    );
     // From a subdirectory, with the spec spelled out: the same change.
     let run = migen(
         &dir.path().join("app"),
@@ -2380,14 +2391,14 @@ const DJANGO_MANAGE: &str =
     "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n";
 const DJANGO_MODELS: &str = "from django.db import models\n\n\nclass Book(models.Model):\n    title = models.CharField(max_length=100)\n";
 
-/// A committed Django project in `site/`: settings naming the sqlite engine and one app.
+/// A committed Django project in `site/`: settings naming the postgresql engine and one app.
 fn django_repo() -> tempfile::TempDir {
     committed_repo(&[
         ("site/manage.py", DJANGO_MANAGE),
         ("site/proj/__init__.py", ""),
         (
             "site/proj/settings.py",
-            "INSTALLED_APPS = ['shelf']\nDEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\nDATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': 'db.sqlite3'}}\n",
+            "INSTALLED_APPS = ['shelf']\nDEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\nDATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'NAME': 'shelf'}}\n",
         ),
         ("site/shelf/__init__.py", ""),
         ("site/shelf/models.py", DJANGO_MODELS),
@@ -2406,6 +2417,17 @@ fn a_django_project_against_git_head() {
     let run = migen(dir.path(), &["plan", "--to", "site"]);
     assert_eq!(run.code, 0, "{}", run.show());
     assert_only_alter(&run, "ALTER TABLE shelf_book ADD COLUMN pages integer;");
+    // The project at HEAD alone implies its dialect (the settings' ENGINE).
+    let run = migen(
+        dir.path(),
+        &["diff", "--from", "git:HEAD:site", "--to", "empty"],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(
+        run.stdout.starts_with("1 changes (postgres)"),
+        "{}",
+        run.show()
+    );
     // The app's models.py alone names the same table (the app label is its folder's name).
     let run = migen(dir.path(), &["diff", "--to", "site/shelf/models.py"]);
     assert_eq!(run.code, 0, "{}", run.show());
@@ -2685,7 +2707,7 @@ fn status_counts_django_model_changes_since_head() {
     );
     let status = status_json(dir.path(), &[]);
     assert_eq!(status["orm"], "django", "{status}");
-    assert_eq!(status["dialect"], "sqlite", "{status}");
+    assert_eq!(status["dialect"], "postgres", "{status}");
     assert_eq!(status["changes"], 1, "{status}");
     assert_eq!(status["risky"], 0, "{status}");
     assert_eq!(
