@@ -644,11 +644,16 @@ fn load_pair(pair: &PairArgs, server: Option<&str>) -> Result<Loaded> {
         .or(to_spec.implied_dialect())
         .or(server.and_then(crate::source::live::url_dialect));
     let dialect = resolve_dialect(pair.dialect, implied, "as a source", &config)?;
-    let load = |spec: &SourceSpec| match spec {
-        SourceSpec::SqlFile(path) if pair.exact && source::sqlalchemy::is_models_path(path) => {
-            source::sqlalchemy::load_exact(path, dialect).map(|schema| (schema, Vec::new()))
+    let load = |spec: &SourceSpec| {
+        if pair.exact
+            && let Some(tree) = source::local_tree(spec)?
+            && source::sqlalchemy::is_models_path(&tree)
+        {
+            return source::sqlalchemy::load_exact(&tree, dialect)
+                .map(|schema| (schema, Vec::new()))
+                .map_err(|e| tree.relabel_error(e));
         }
-        other => source::load_with_notes(other, dialect),
+        source::load_with_notes(spec, dialect)
     };
     let (before, before_notes) = load(&from_spec)?;
     let (after, after_notes) = load(&to_spec)?;
@@ -1075,16 +1080,22 @@ pub fn tui_session(
     // The schema: as given, else migen.toml's, else the one detection found if migen reads it.
     let mut pair = args.pair.clone();
     if pair.to.is_none() && config.source.is_none() {
+        // The main source, else a SQL or Prisma schema beside models migen does not read.
         let readable = project.as_ref().and_then(|p| {
-            p.schema_sources.iter().find(|source| {
-                matches!(
-                    source.orm,
-                    crate::source::project::Orm::Sql | crate::source::project::Orm::Prisma
-                )
+            p.readable_source().ok().or_else(|| {
+                p.schema_sources
+                    .iter()
+                    .find(|source| {
+                        matches!(
+                            source.orm,
+                            crate::source::project::Orm::Sql | crate::source::project::Orm::Prisma
+                        )
+                    })
+                    .map(|source| source.path.clone())
             })
         });
         match readable {
-            Some(source) => pair.to = Some(source.path.display().to_string()),
+            Some(path) => pair.to = Some(path.display().to_string()),
             None => {
                 let found = project
                     .as_ref()
@@ -1251,8 +1262,7 @@ struct StatusCount {
 }
 
 fn status_command(args: &StatusArgs) -> Result<i32> {
-    use crate::source::project::{self, Orm};
-    let project = project::detect(std::path::Path::new("."))?;
+    let project = crate::source::project::detect(std::path::Path::new("."))?;
     let mut notes = project.notes.clone();
     let baseline = match args.since.as_deref() {
         Some("migrations" | "migrations:") => {
@@ -1295,20 +1305,13 @@ fn status_command(args: &StatusArgs) -> Result<i32> {
         .filter(|spec| !matches!(spec, SourceSpec::SqlFile(_)));
     let after_spec = match (configured, project.schema_sources.first()) {
         (Some(spec), _) => Some(spec),
-        (None, Some(source)) => match source.orm {
-            Orm::Sql | Orm::Prisma => Some(SourceSpec::SqlFile(source.path.clone())),
-            other => {
-                notes.push(format!(
-                    "changes are not counted: migen does not read {} models yet",
-                    other.name()
-                ));
+        (None, _) => match project.readable_source() {
+            Ok(path) => Some(SourceSpec::SqlFile(path)),
+            Err(why) => {
+                notes.push(format!("changes are not counted: {why}"));
                 None
             }
         },
-        (None, None) => {
-            notes.push("no schema source found: changes are not counted".into());
-            None
-        }
     };
     let before_spec = match (&baseline, &after_spec) {
         (_, None) => None,

@@ -2289,6 +2289,155 @@ fn a_prisma_schema_directory_against_git_head() {
     );
 }
 
+/// The plan's up runs `statement` and no other ALTER TABLE.
+fn assert_only_alter(run: &Run, statement: &str) {
+    let alters: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("ALTER TABLE"))
+        .collect();
+    assert_eq!(alters, [statement], "{}", run.show());
+}
+
+const SQLALCHEMY_MODELS: &str = "from sqlalchemy import String\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\nclass Base(DeclarativeBase):\n    pass\n\n\nclass User(Base):\n    __tablename__ = \"users\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    name: Mapped[str] = mapped_column(String(40))\n";
+
+/// A committed SQLAlchemy project: models in `app/` (two modules), a postgres `alembic.ini` at
+/// the root, which the models' default before (`git:HEAD:app`) must still see.
+fn sqlalchemy_repo() -> tempfile::TempDir {
+    committed_repo(&[
+        (
+            "alembic.ini",
+            "[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://localhost/app\n",
+        ),
+        ("app/__init__.py", ""),
+        ("app/models.py", SQLALCHEMY_MODELS),
+        ("README.md", "not a model\n"),
+    ])
+}
+
+#[test]
+fn sqlalchemy_models_against_git_head() {
+    let dir = sqlalchemy_repo();
+    write(
+        dir.path(),
+        "app/models.py",
+        &SQLALCHEMY_MODELS.replace(
+            "String(40))\n",
+            "String(40))\n    bio: Mapped[str | None] = mapped_column(String(200))\n",
+        ),
+    );
+    for to in ["app/models.py", "app"] {
+        // No --from: the models at HEAD; the dialect from alembic.ini, at HEAD and now.
+        let run = migen(dir.path(), &["plan", "--to", to]);
+        assert_eq!(run.code, 0, "{to}: {}", run.show());
+        assert_only_alter(
+            &run,
+            "ALTER TABLE users ADD COLUMN bio character varying(200);",
+        );
+    }
+    // The models at HEAD alone imply the dialect of alembic.ini (at HEAD too).
+    let run = migen(
+        dir.path(),
+        &["diff", "--from", "git:HEAD:app", "--to", "empty"],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(
+        run.stdout.starts_with("1 changes (postgres)"),
+        "{}",
+        run.show()
+    );
+    // From a subdirectory, with the spec spelled out: the same change.
+    let run = migen(
+        &dir.path().join("app"),
+        &["diff", "--from", "git:HEAD:models.py", "--to", "models.py"],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(
+        run.stdout.starts_with("1 changes (postgres)"),
+        "{}",
+        run.show()
+    );
+    // Models new since HEAD: an empty before, said so.
+    write(dir.path(), "extra/models.py", SQLALCHEMY_MODELS);
+    let run = migen(dir.path(), &["diff", "--to", "extra/models.py"]);
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(run.stdout.contains("create table users"), "{}", run.show());
+    assert!(
+        run.stderr
+            .contains("git:HEAD:extra/models.py did not exist at HEAD"),
+        "{}",
+        run.show()
+    );
+}
+
+#[test]
+fn a_bad_model_at_git_head_is_named_by_its_git_spec() {
+    let dir = committed_repo(&[(
+        "app/models.py",
+        &SQLALCHEMY_MODELS.replace("String(40))", "String(40), server_default=now())"),
+    )]);
+    write(dir.path(), "app/models.py", SQLALCHEMY_MODELS);
+    let run = migen(dir.path(), &["plan", "--to", "app/models.py"]);
+    assert_eq!(run.code, 2, "{}", run.show());
+    assert!(
+        run.stderr.contains("git:HEAD:app/models.py:12:"),
+        "{}",
+        run.show()
+    );
+    assert!(!run.stderr.contains("migen-git-"), "{}", run.show());
+}
+
+const DJANGO_MANAGE: &str =
+    "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n";
+const DJANGO_MODELS: &str = "from django.db import models\n\n\nclass Book(models.Model):\n    title = models.CharField(max_length=100)\n";
+
+/// A committed Django project in `site/`: settings naming the postgresql engine and one app.
+fn django_repo() -> tempfile::TempDir {
+    committed_repo(&[
+        ("site/manage.py", DJANGO_MANAGE),
+        ("site/proj/__init__.py", ""),
+        (
+            "site/proj/settings.py",
+            "INSTALLED_APPS = ['shelf']\nDEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\nDATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'NAME': 'shelf'}}\n",
+        ),
+        ("site/shelf/__init__.py", ""),
+        ("site/shelf/models.py", DJANGO_MODELS),
+        ("site/shelf/migrations/__init__.py", ""),
+    ])
+}
+
+#[test]
+fn a_django_project_against_git_head() {
+    let dir = django_repo();
+    write(
+        dir.path(),
+        "site/shelf/models.py",
+        &format!("{DJANGO_MODELS}    pages = models.IntegerField(null=True)\n"),
+    );
+    let run = migen(dir.path(), &["plan", "--to", "site"]);
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert_only_alter(&run, "ALTER TABLE shelf_book ADD COLUMN pages integer;");
+    // The project at HEAD alone implies its dialect (the settings' ENGINE).
+    let run = migen(
+        dir.path(),
+        &["diff", "--from", "git:HEAD:site", "--to", "empty"],
+    );
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(
+        run.stdout.starts_with("1 changes (postgres)"),
+        "{}",
+        run.show()
+    );
+    // The app's models.py alone names the same table (the app label is its folder's name).
+    let run = migen(dir.path(), &["diff", "--to", "site/shelf/models.py"]);
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(
+        run.stdout.contains("add column shelf_book.pages"),
+        "{}",
+        run.show()
+    );
+}
+
 // ---------------------------------------------------------------------------
 // status
 
@@ -2448,7 +2597,7 @@ fn status_rejects_a_bad_revision_and_a_broken_migen_toml() {
 }
 
 #[test]
-fn status_outside_git_and_for_unread_orms_still_reports_what_it_found() {
+fn status_outside_git_still_reports_what_it_found() {
     let dir = temp_dir();
     write(dir.path(), "schema.sql", "CREATE TABLE a (id integer);\n");
     let run = migen(dir.path(), &["status"]);
@@ -2496,8 +2645,11 @@ fn status_outside_git_and_for_unread_orms_still_reports_what_it_found() {
         "{}",
         run.show()
     );
+    // Django models are read, but there is no HEAD to compare them with.
     assert!(
-        run.stdout.contains("does not read django models yet"),
+        run.stdout.contains(
+            "changes are not counted: git:HEAD:.: the current directory is not in a git repository"
+        ),
         "{}",
         run.show()
     );
@@ -2507,6 +2659,60 @@ fn status_outside_git_and_for_unread_orms_still_reports_what_it_found() {
     assert_eq!(
         json["dialect_source"],
         "proj/settings.py (DATABASES ENGINE)"
+    );
+}
+
+#[test]
+fn status_counts_sqlalchemy_model_changes_since_head() {
+    let dir = sqlalchemy_repo();
+    write(
+        dir.path(),
+        "app/blog.py",
+        "from sqlalchemy.orm import Mapped, mapped_column\nfrom app.models import Base\n\n\nclass Post(Base):\n    __tablename__ = \"posts\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n",
+    );
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "posts"]);
+    // One safe change (a nullable column), one risky (a dropped column), in two model files.
+    write(
+        dir.path(),
+        "app/models.py",
+        &SQLALCHEMY_MODELS.replace("    name: Mapped[str] = mapped_column(String(40))\n", ""),
+    );
+    write(
+        dir.path(),
+        "app/blog.py",
+        "from sqlalchemy.orm import Mapped, mapped_column\nfrom app.models import Base\n\n\nclass Post(Base):\n    __tablename__ = \"posts\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    views: Mapped[int | None]\n",
+    );
+    let status = status_json(dir.path(), &[]);
+    assert_eq!(status["orm"], "sqlalchemy", "{status}");
+    assert_eq!(status["dialect"], "postgres", "{status}");
+    assert_eq!(status["changes"], 2, "{status}");
+    assert_eq!(status["risky"], 1, "{status}");
+    let run = migen(dir.path(), &["status"]);
+    assert!(
+        run.stdout
+            .starts_with("sqlalchemy · postgres · 2 changes since HEAD (1 risky)"),
+        "{}",
+        run.show()
+    );
+}
+
+#[test]
+fn status_counts_django_model_changes_since_head() {
+    let dir = django_repo();
+    write(
+        dir.path(),
+        "site/shelf/models.py",
+        &format!("{DJANGO_MODELS}    pages = models.IntegerField(null=True)\n"),
+    );
+    let status = status_json(dir.path(), &[]);
+    assert_eq!(status["orm"], "django", "{status}");
+    assert_eq!(status["dialect"], "postgres", "{status}");
+    assert_eq!(status["changes"], 1, "{status}");
+    assert_eq!(status["risky"], 0, "{status}");
+    assert_eq!(
+        status["schema_sources"][0]["path"], "site/shelf/models.py",
+        "{status}"
     );
 }
 

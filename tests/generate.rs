@@ -311,11 +311,38 @@ fn example_project(project: &Path, target: &str, args: &[&str]) -> String {
 /// Every example project: the setup script makes its git history, `migen generate` (no
 /// arguments: migen.toml says everything) writes the change since the last commit after the
 /// first migration, and the generated test passes.
+/// The example projects: every folder of examples/projects with a migen.toml, named after its
+/// target.
+fn example_projects() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/projects");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("migen.toml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 #[test]
 fn example_projects_generate_from_their_git_history() {
-    for target in TARGETS {
+    let projects = example_projects();
+    for target in TARGETS.iter().chain(&["alembic"]) {
+        assert!(
+            projects.iter().any(|p| p == target),
+            "no example project for {target}"
+        );
+    }
+    for target in &projects {
         let root = tempfile::tempdir().unwrap();
         let project = root.path().join(target);
+        if target == "alembic" {
+            // No generated test script for Alembic: Alembic itself runs the revision.
+            let stdout = example_project(&project, target, &[]);
+            alembic_applies_the_example(&project, &stdout);
+            continue;
+        }
         let stdout = example_project(&project, target, &["--with-tests"]);
         let script = project.join(written(&stdout, "test.sh"));
         let (passed, text) = run_test_script(&script, "");
@@ -348,6 +375,53 @@ fn example_projects_generate_from_their_git_history() {
             dbmate_replays_the_history(&project);
         }
     }
+}
+
+/// The Alembic example: the new revision follows the committed one, and Alembic (where the
+/// pinned venv installs) upgrades to it, finds nothing left to do against the changed models
+/// (`alembic check`), and downgrades back.
+fn alembic_applies_the_example(project: &Path, stdout: &str) {
+    let revision = written(stdout, ".py");
+    let text = std::fs::read_to_string(project.join(&revision)).unwrap();
+    let committed = String::from_utf8(git_files(project)).unwrap();
+    let first = committed
+        .lines()
+        .find(|l| l.starts_with("alembic/versions/") && l.ends_with("_init.py"))
+        .expect("the example commits its first revision");
+    let first_id = Path::new(first)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .split('_')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        text.contains(&format!(
+            "down_revision: Union[str, Sequence[str], None] = '{first_id}'"
+        )),
+        "{text}"
+    );
+    let Some(bin) = common::alembic::venv_bin() else {
+        return;
+    };
+    let alembic = |args: &[&str]| {
+        common::alembic::run(
+            Command::new(bin.join("alembic"))
+                .current_dir(project)
+                .args(args),
+            &format!("alembic {args:?}"),
+        )
+    };
+    alembic(&["upgrade", "head"]);
+    let check = alembic(&["check"]);
+    assert!(
+        check.contains("No new upgrade operations detected"),
+        "{check}"
+    );
+    alembic(&["downgrade", "-1"]);
+    let current = alembic(&["current"]);
+    assert!(current.contains(&first_id), "{current}");
 }
 
 /// The files of the project's last commit.

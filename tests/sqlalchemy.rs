@@ -6,8 +6,9 @@
 //! refused by the static reader with that message; cases with `exact_only` are refused by the
 //! static reader (with that message) and must still be right in exact mode.
 //!
-//! SQLAlchemy, Alembic and the drivers are pinned and installed into a venv in
-//! `.cache/oracles/sqlalchemy` on first use; one Python process per dialect builds all cases.
+//! SQLAlchemy, Alembic and the drivers are pinned (tests/common/alembic.rs) and installed into
+//! the venv the Alembic tests use, `.cache/oracles/alembic`, on first use; one Python process per
+//! dialect builds all cases.
 //! Without python3 or a server the test is skipped locally and fails under `CI=true`.
 //! `MIGEN_CASE=text` runs only the cases whose name contains `text`.
 
@@ -21,14 +22,6 @@ use migen::source::{live, sqlalchemy};
 use serde::Deserialize;
 
 mod common;
-
-/// Exact versions, so the oracle does not move under the test.
-const PACKAGES: &[&str] = &[
-    "sqlalchemy==2.0.58",
-    "alembic==1.20.1",
-    "psycopg[binary]==3.3.9",
-    "PyMySQL==1.2.4",
-];
 
 const HEADER: &str = "import enum, datetime, decimal, uuid
 from typing import Optional
@@ -57,15 +50,9 @@ struct Case {
     exact_only: Option<String>,
 }
 
-/// One install at a time: the three dialect tests run in parallel on the same venv.
-static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-/// The venv's python, installing the pinned packages if needed.
+/// The venv's python: tests/alembic.rs's venv and pins (tests/common/alembic.rs).
 fn oracle_python() -> Option<PathBuf> {
-    let _installing = INSTALL
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    common::python_venv("sqlalchemy", PACKAGES).map(|root| root.join("bin/python"))
+    common::alembic::venv_bin().map(|bin| bin.join("python"))
 }
 
 fn cases(dialect: Dialect) -> Vec<Case> {
@@ -246,6 +233,9 @@ fn sqlalchemy_mysql() {
     run(Dialect::Mysql);
 }
 
+/// Models with a column built by a helper function, which only running Python resolves.
+const HELPER_MODELS: &str = "from sqlalchemy import Numeric\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\ndef money():\n    return mapped_column(Numeric(12, 2), nullable=False)\n\n\nclass Base(DeclarativeBase):\n    pass\n\n\nclass Item(Base):\n    __tablename__ = \"items\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    price: Mapped[float] = money()\n";
+
 /// `--exact` on the command line: a model built by a helper is refused by the static reader
 /// (exit 2, with its position) and planned once the project's own Python reads it.
 #[test]
@@ -255,11 +245,7 @@ fn exact_mode_reads_what_the_static_reader_cannot() {
     };
     let dir = tempfile::tempdir().unwrap();
     let models = dir.path().join("models.py");
-    std::fs::write(
-        &models,
-        "from sqlalchemy import Numeric\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\ndef money():\n    return mapped_column(Numeric(12, 2), nullable=False)\n\n\nclass Base(DeclarativeBase):\n    pass\n\n\nclass Item(Base):\n    __tablename__ = \"items\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    price: Mapped[float] = money()\n",
-    )
-    .unwrap();
+    std::fs::write(&models, HELPER_MODELS).unwrap();
     let plan = |exact: bool| {
         let mut command = Command::new(env!("CARGO_BIN_EXE_migen"));
         command
@@ -294,4 +280,59 @@ fn exact_mode_reads_what_the_static_reader_cannot() {
         String::from_utf8_lossy(&planned.stderr)
     );
     assert!(stdout.contains("price numeric(12,2) NOT NULL"), "{stdout}");
+}
+
+/// `--exact` with the default before: the models at git HEAD are read by the project's Python
+/// from a checkout, the working tree's as they are.
+#[test]
+fn exact_mode_reads_the_models_at_git_head_too() {
+    let Some(python) = oracle_python() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("models.py"), HELPER_MODELS).unwrap();
+    let git = |args: &[&str]| {
+        let done = Command::new("git")
+            .current_dir(dir.path())
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(done.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "items"]);
+    std::fs::write(
+        dir.path().join("models.py"),
+        format!("{HELPER_MODELS}    cost: Mapped[float] = money()\n"),
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_migen"))
+        .current_dir(dir.path())
+        .env("MIGEN_PYTHON", &python)
+        .args([
+            "plan",
+            "--to",
+            "models.py",
+            "--dialect",
+            "postgres",
+            "--exact",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.starts_with("-- migen plan (postgres, direct): 1 changes"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("ADD COLUMN cost numeric(12,2) NOT NULL"),
+        "{stdout}"
+    );
 }

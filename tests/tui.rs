@@ -113,7 +113,7 @@ fn the_wizard_opens_on_every_example_project() {
         return;
     }
     let root = tempfile::tempdir().unwrap();
-    for target in ["sql", "golang-migrate", "flyway", "prisma"] {
+    for target in ["sql", "golang-migrate", "flyway", "prisma", "alembic"] {
         let project = example_project(root.path(), target);
         let session = start(&project, target);
         let status = session.wait_for("changes pending");

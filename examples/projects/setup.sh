@@ -3,10 +3,11 @@
 #   examples/projects/setup.sh TARGET DEST
 # The first commit holds the shop schema and its initial migration (written by migen, in the
 # tool's format); the working tree then holds the changed schema, ready for `migen status`
-# and `migen generate`. MIGEN names the migen binary (default: migen on PATH).
+# and `migen generate`. A target whose folder has a changed/ folder (alembic: SQLAlchemy models)
+# is a whole project, committed as it is, with changed/ copied over it afterwards. MIGEN names the migen binary (default: migen on PATH).
 set -euo pipefail
 if [[ $# -ne 2 ]]; then
-  echo "usage: $0 TARGET DEST   (TARGET: sql, golang-migrate, flyway, dbmate, prisma)" >&2
+  echo "usage: $0 TARGET DEST   (TARGET: sql, golang-migrate, flyway, dbmate, prisma, alembic)" >&2
   exit 2
 fi
 target="$1"
@@ -24,13 +25,28 @@ if [[ -e "$dest" && -n "$(ls -A "$dest" 2>/dev/null)" ]]; then
   echo "$dest exists and is not empty" >&2
   exit 2
 fi
+commit() {
+  git add -A
+  git -c user.name=migen -c user.email=migen@example.com commit -q -m "$1"
+}
+if [[ -d "$here/$target/changed" ]]; then
+  # A project of its own (models in code, the tool's files, its first migration): copied as it
+  # is; its changed/ folder holds the files the next release changes, copied over the commit.
+  mkdir -p "$dest"
+  (cd "$here/$target" && tar -c --exclude=./changed --exclude=__pycache__ .) | tar -x -C "$dest"
+  cd "$dest"
+  git init -q
+  commit "shop models and their first migration"
+  cp -R "$here/$target/changed/." .
+  echo "$dest: a $target project; $(cd "$here/$target/changed" && find . -type f | sed 's|^\./||' | paste -sd ' ') changed since the last commit"
+  exit 0
+fi
 mkdir -p "$dest/db"
 cp "$here/$target/migen.toml" "$dest/"
 cp "$here/../shop/before.sql" "$dest/db/schema.sql"
 cd "$dest"
 git init -q
 "$migen" generate --from empty --name init > /dev/null
-git add -A
-git -c user.name=migen -c user.email=migen@example.com commit -q -m "shop schema and its first migration"
+commit "shop schema and its first migration"
 cp "$here/../shop/after.sql" db/schema.sql
 echo "$dest: a $target project; db/schema.sql changed since the last commit"

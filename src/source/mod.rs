@@ -2,7 +2,7 @@
 
 mod compat;
 pub mod django;
-mod git;
+pub mod git;
 pub mod live;
 pub mod prisma;
 pub mod project;
@@ -73,11 +73,15 @@ impl SourceSpec {
                         .then(|| sqlalchemy::alembic_dialect(path))
                         .flatten()
                 }),
-            SourceSpec::Git { rev, path } => git::files_at(rev, path)
-                .ok()
-                .flatten()
-                .filter(|files| is_prisma(files))
-                .and_then(|files| prisma_provider(&files)),
+            SourceSpec::Git { rev, path } => match git::files_at(rev, path).ok().flatten() {
+                Some(files) if is_python_at_git(path, &files) => {
+                    git::checkout(rev, path).ok().flatten().and_then(|tree| {
+                        SourceSpec::SqlFile(tree.path().to_path_buf()).implied_dialect()
+                    })
+                }
+                Some(files) if is_prisma(&files) => prisma_provider(&files),
+                _ => None,
+            },
             // Prisma's migrations name their provider in migration_lock.toml.
             SourceSpec::Migrations(dir) => std::fs::read_to_string(dir.join("migration_lock.toml"))
                 .ok()
@@ -113,17 +117,87 @@ pub fn load_with_notes(spec: &SourceSpec, dialect: Dialect) -> Result<(Schema, V
             None => load_sql_path(path, dialect),
         },
         SourceSpec::Git { rev, path } => match git::files_at(rev, path)? {
+            Some(files) if is_python_at_git(path, &files) => match git::checkout(rev, path)? {
+                Some(tree) => {
+                    let (schema, notes) =
+                        load_with_notes(&SourceSpec::SqlFile(tree.path().to_path_buf()), dialect)
+                            .map_err(|e| tree.relabel_error(e))?;
+                    Ok((schema, notes.iter().map(|n| tree.relabel(n)).collect()))
+                }
+                None => Ok((Schema::empty(dialect), vec![did_not_exist(rev, path)])),
+            },
             Some(files) if is_prisma(&files) => prisma::parse_with_notes(&files, Some(dialect)),
             Some(files) => parse_files(dialect, &files, &format!("git:{rev}:{}", path.display())),
-            None => Ok((
-                Schema::empty(dialect),
-                vec![format!(
-                    "git:{rev}:{} did not exist at {rev}: the before is empty (the file is new)",
-                    path.display()
-                )],
-            )),
+            None => Ok((Schema::empty(dialect), vec![did_not_exist(rev, path)])),
         },
         other => load_schema(other, dialect).map(|schema| (schema, Vec::new())),
+    }
+}
+
+fn did_not_exist(rev: &str, path: &Path) -> String {
+    format!(
+        "git:{rev}:{} did not exist at {rev}: the before is empty (the file is new)",
+        path.display()
+    )
+}
+
+/// Whether `git:REV:path` is Python (Django or SQLAlchemy), given what `git::files_at` read: a
+/// `.py` file, or a directory with no `.sql` or `.prisma` files. Those readers need a checkout.
+fn is_python_at_git(path: &Path, files: &[(String, String)]) -> bool {
+    path.extension().is_some_and(|e| e == "py") || files.is_empty()
+}
+
+/// A local file or directory holding what a spec names, for tools that need real files (a
+/// Django project's migrations, running the project's own Python): a `SourceSpec::SqlFile`'s own
+/// path, or for `git:REV:path` a temporary checkout of the files near the path as they were at
+/// REV (removed when the `LocalTree` is dropped). Dereferences to the local path.
+#[derive(Debug)]
+pub enum LocalTree {
+    /// A path in the working tree, used as it is.
+    Plain(PathBuf),
+    /// `git:REV:path` written to a temporary folder.
+    Checkout(git::Checkout),
+}
+
+impl LocalTree {
+    pub fn path(&self) -> &Path {
+        match self {
+            LocalTree::Plain(path) => path,
+            LocalTree::Checkout(checkout) => checkout.path(),
+        }
+    }
+
+    /// `text` naming the checkout's files as `git:REV:path` rather than the temporary folder.
+    pub fn relabel(&self, text: &str) -> String {
+        match self {
+            LocalTree::Plain(_) => text.to_string(),
+            LocalTree::Checkout(checkout) => checkout.relabel(text),
+        }
+    }
+
+    /// An error from reading the local tree, naming the files the user knows.
+    pub fn relabel_error(&self, error: Error) -> Error {
+        match self {
+            LocalTree::Plain(_) => error,
+            LocalTree::Checkout(checkout) => checkout.relabel_error(error),
+        }
+    }
+}
+
+impl std::ops::Deref for LocalTree {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        self.path()
+    }
+}
+
+/// The local directory or file for a spec (see `LocalTree`). `None` for what has no files: a
+/// database, a migrations replay, `empty`, and a `git:REV:path` whose path did not exist at REV.
+pub fn local_tree(spec: &SourceSpec) -> Result<Option<LocalTree>> {
+    match spec {
+        SourceSpec::SqlFile(path) => Ok(Some(LocalTree::Plain(path.clone()))),
+        SourceSpec::Git { rev, path } => Ok(git::checkout(rev, path)?.map(LocalTree::Checkout)),
+        SourceSpec::Database(_) | SourceSpec::Migrations(_) | SourceSpec::Empty => Ok(None),
     }
 }
 
@@ -253,4 +327,28 @@ fn read(path: &Path) -> Result<String> {
         path: path.to_path_buf(),
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_tree_is_the_path_itself_or_nothing_for_what_has_no_files() {
+        let here = local_tree(&SourceSpec::parse("db/schema.sql"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(&*here, Path::new("db/schema.sql"));
+        assert_eq!(here.relabel("db/schema.sql:1:1"), "db/schema.sql:1:1");
+        for spec in [
+            "empty",
+            "migrations:db/migrations",
+            "postgres://localhost/app",
+        ] {
+            assert!(
+                local_tree(&SourceSpec::parse(spec)).unwrap().is_none(),
+                "{spec}"
+            );
+        }
+    }
 }

@@ -179,6 +179,50 @@ impl Project {
         self.schema_sources.first().map(|s| s.orm)
     }
 
+    /// The main schema source as a path migen reads (relative like the sources), or why there is
+    /// none: SQL and Prisma sources are read as they are; a Django app's models stand for the
+    /// whole project (the folder holding `manage.py`, which the Django reader loads); SQLAlchemy
+    /// model files are read together (the one file, or the folder all of them share).
+    pub fn readable_source(&self) -> std::result::Result<PathBuf, String> {
+        let Some(main) = self.schema_sources.first() else {
+            return Err("no schema source found".into());
+        };
+        match main.orm {
+            Orm::Sql | Orm::Prisma => Ok(main.path.clone()),
+            Orm::Django => Ok(main
+                .path
+                .ancestors()
+                .skip(1)
+                .find(|dir| self.root.join(dir).join("manage.py").is_file())
+                .map(|dir| match dir.as_os_str().is_empty() {
+                    true => PathBuf::from("."),
+                    false => dir.to_path_buf(),
+                })
+                .unwrap_or_else(|| main.path.clone())),
+            Orm::Sqlalchemy => {
+                let files: Vec<&Path> = self
+                    .schema_sources
+                    .iter()
+                    .filter(|s| s.orm == Orm::Sqlalchemy)
+                    .map(|s| s.path.as_path())
+                    .collect();
+                if let [one] = files.as_slice() {
+                    return Ok(one.to_path_buf());
+                }
+                let mut shared = files[0].parent().unwrap_or(Path::new("")).to_path_buf();
+                while !files.iter().all(|f| f.starts_with(&shared)) {
+                    shared.pop();
+                }
+                Ok(if shared.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    shared
+                })
+            }
+            other => Err(format!("migen does not read {} models yet", other.name())),
+        }
+    }
+
     /// The migrations folder that goes with the schema.
     pub fn main_migrations(&self) -> Option<&MigrationFolder> {
         self.migrations.first()
@@ -922,8 +966,11 @@ fn find_schema_sources(tree: &Tree, project: &mut Project) {
     if let Some(source) = &project.config.source {
         if let super::SourceSpec::SqlFile(path) = super::SourceSpec::parse(source) {
             let path = strip_dot(&path);
+            let on_disk = tree.root.join(&path);
             let orm = match path.extension().and_then(|e| e.to_str()) {
                 Some("prisma") => Orm::Prisma,
+                _ if super::django::is_django_path(&on_disk) => Orm::Django,
+                _ if super::sqlalchemy::is_models_path(&on_disk) => Orm::Sqlalchemy,
                 Some("py") => Orm::Django,
                 Some("ts") if path.to_string_lossy().ends_with(".entity.ts") => Orm::Typeorm,
                 Some("ts" | "js") => Orm::Drizzle,
@@ -1505,6 +1552,37 @@ mod tests {
             ),
         ]);
         assert_eq!(only_migrations(&project).latest.as_deref(), Some("0002_b"));
+    }
+
+    #[test]
+    fn the_readable_source_is_the_django_project_or_the_sqlalchemy_models_folder() {
+        let dir = tree(&[
+            ("site/manage.py", "import os\n"),
+            ("site/shelf/models.py", "from django.db import models\n"),
+        ]);
+        let project = detect(dir.path()).unwrap();
+        assert_eq!(paths(&project), ["django:site/shelf/models.py"]);
+        assert_eq!(project.readable_source(), Ok(PathBuf::from("site")));
+
+        let header = "from sqlalchemy.orm import DeclarativeBase\n";
+        let project = detect_files(&[
+            ("app/db/users.py", header),
+            ("app/db/blog/posts.py", header),
+        ]);
+        assert_eq!(project.readable_source(), Ok(PathBuf::from("app/db")));
+        let project = detect_files(&[("models.py", header)]);
+        assert_eq!(project.readable_source(), Ok(PathBuf::from("models.py")));
+        let project = detect_files(&[("users.py", header), ("posts.py", header)]);
+        assert_eq!(project.readable_source(), Ok(PathBuf::from(".")));
+
+        let project = detect_files(&[(
+            "src/user.entity.ts",
+            "import { Entity } from 'typeorm';\n@Entity()\nexport class User {}\n",
+        )]);
+        assert_eq!(
+            project.readable_source(),
+            Err("migen does not read typeorm models yet".to_string())
+        );
     }
 
     #[test]

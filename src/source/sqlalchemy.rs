@@ -186,7 +186,8 @@ pub fn exact_ddl(path: &Path, dialect: Dialect) -> Result<String> {
 fn dialect_url(dialect: Dialect) -> &'static str {
     match dialect {
         Dialect::Postgres => "postgresql://",
-        Dialect::Mysql => "mysql://",
+        // MariaDB's dialect, as SQLAlchemy picks it on a MariaDB server (native UUID).
+        Dialect::Mysql => "mariadb://",
         Dialect::Sqlite => "sqlite://",
     }
 }
@@ -1077,6 +1078,7 @@ struct Column {
     server_default: Option<Expr>,
     identity: Option<Vec<Arg>>,
     autoincrement: Option<Expr>,
+    comment: Option<String>,
     pos: Pos,
 }
 
@@ -1114,6 +1116,7 @@ struct Table {
     /// The naming convention of the table's MetaData.
     convention: BTreeMap<String, String>,
     sqlite_autoincrement: bool,
+    comment: Option<String>,
     pos: Pos,
 }
 
@@ -1590,7 +1593,8 @@ impl<'a> World<'a> {
             "int" => Some("Integer"),
             "str" => Some("String"),
             "bool" => Some("Boolean"),
-            "float" => Some("Float"),
+            // SQLAlchemy 2.1 maps `float` to Double (2.0 used Float).
+            "float" => Some("Double"),
             "Decimal" => Some("Numeric"),
             "datetime" => Some("DateTime"),
             "date" => Some("Date"),
@@ -1739,6 +1743,7 @@ impl<'a> World<'a> {
                 .cloned(),
             identity,
             autoincrement: kwarg(args, "autoincrement").cloned(),
+            comment: self.comment(args)?,
             pos,
         });
         Ok(())
@@ -1842,6 +1847,14 @@ impl<'a> World<'a> {
         Ok(())
     }
 
+    /// A `comment=` keyword's text (`None` when absent or None).
+    fn comment(&self, args: &[Arg]) -> Result<Option<String>> {
+        kwarg(args, "comment")
+            .filter(|e| !matches!(e, Expr::Const("None", _)))
+            .map(|e| self.string(e, "a comment"))
+            .transpose()
+    }
+
     /// `__table_args__` items and `Table(...)` extra items into `table`.
     fn table_item(&self, item: &Expr, table: &mut Table) -> Result<()> {
         let item = self.resolve(item);
@@ -1851,6 +1864,9 @@ impl<'a> World<'a> {
                     Some("schema") => table.schema = Some(self.string(v, "schema")?),
                     Some("sqlite_autoincrement") => {
                         table.sqlite_autoincrement = v.boolean().unwrap_or(false)
+                    }
+                    Some("comment") if !matches!(v, Expr::Const("None", _)) => {
+                        table.comment = Some(self.string(v, "a table comment")?)
                     }
                     _ => {}
                 }
@@ -2163,6 +2179,7 @@ fn collect(files: &[(String, String)], dialect: Dialect) -> Result<(Vec<Table>, 
                     constraints: Vec::new(),
                     convention,
                     sqlite_autoincrement: false,
+                    comment: None,
                     pos,
                 };
                 // Columns of mixins and abstract bases are copied into every table; a mapped
@@ -2239,6 +2256,7 @@ fn collect(files: &[(String, String)], dialect: Dialect) -> Result<(Vec<Table>, 
                     constraints: Vec::new(),
                     convention,
                     sqlite_autoincrement: false,
+                    comment: None,
                     pos: *pos,
                 };
                 for arg in args.iter().filter(|a| a.name.is_none()).skip(2) {
@@ -2255,6 +2273,9 @@ fn collect(files: &[(String, String)], dialect: Dialect) -> Result<(Vec<Table>, 
                 }
                 if let Some(v) = kwarg(args, "sqlite_autoincrement") {
                     table.sqlite_autoincrement = v.boolean().unwrap_or(false);
+                }
+                if let Some(comment) = world.comment(args)? {
+                    table.comment = Some(comment);
                 }
                 tables.push(table);
             }
@@ -2596,6 +2617,10 @@ impl Renderer<'_> {
             if is_auto && sqlite_inline_pk {
                 sql.push_str(" PRIMARY KEY AUTOINCREMENT");
             }
+            // SQLite keeps no comments; SQLAlchemy leaves them out there.
+            if let (Some(comment), Dialect::Mysql) = (&c.comment, self.dialect) {
+                sql.push_str(&format!(" COMMENT {}", quote_literal(comment)));
+            }
             items.push((sql, c.pos));
         }
         let names = |cols: &[String]| -> String {
@@ -2695,7 +2720,32 @@ impl Renderer<'_> {
             let comma = if i + 1 < count { "," } else { "" };
             self.lines.push((format!("\t{sql}{comma}"), pos));
         }
-        self.lines.push((");".into(), t.pos));
+        match (&t.comment, self.dialect) {
+            (Some(comment), Dialect::Mysql) => self
+                .lines
+                .push((format!(")COMMENT={};", quote_literal(comment)), t.pos)),
+            _ => self.lines.push((");".into(), t.pos)),
+        }
+        if self.dialect == Dialect::Postgres {
+            let table = self.qualified(&t.schema, &t.name);
+            if let Some(comment) = &t.comment {
+                self.lines.push((
+                    format!("COMMENT ON TABLE {table} IS {};", quote_literal(comment)),
+                    t.pos,
+                ));
+            }
+            for c in t.columns.iter().filter(|c| c.comment.is_some()) {
+                let comment = c.comment.as_deref().unwrap_or_default();
+                self.lines.push((
+                    format!(
+                        "COMMENT ON COLUMN {table}.{} IS {};",
+                        self.q(&c.name),
+                        quote_literal(comment)
+                    ),
+                    c.pos,
+                ));
+            }
+        }
         for ix in &indexes {
             let columns: Vec<String> = ix
                 .columns
@@ -3034,7 +3084,9 @@ impl Renderer<'_> {
                         let native = kwarg(args, "native_uuid")
                             .and_then(Expr::boolean)
                             .unwrap_or(true);
-                        if d == Dialect::Postgres && native {
+                        // SQLAlchemy 2.1 creates MariaDB's native UUID (migen's MySQL is
+                        // MariaDB's flavour); MySQL proper, or native_uuid=False, gets CHAR(32).
+                        if d != Dialect::Sqlite && native {
                             "UUID".into()
                         } else {
                             "CHAR(32)".into()
