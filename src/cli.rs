@@ -992,7 +992,12 @@ fn generate_command(args: &GenerateArgs) -> Result<i32> {
         stats: server.stats.as_ref(),
     };
     let extras = choices.files.extras();
-    let artifacts = render::render(&plan, target, &context, &facts, extras)?;
+    let artifacts = if target == render::Target::Django {
+        let (before, after) = django_states(&loaded, &args.pair)?;
+        render::render_django(&plan, &before, &after, &name, &facts, extras)?
+    } else {
+        render::render(&plan, target, &context, &facts, extras)?
+    };
     let mut out = String::new();
     if args.dry_run {
         if args.json {
@@ -1028,6 +1033,34 @@ fn generate_command(args: &GenerateArgs) -> Result<i32> {
     }
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     Ok(fail_code(&findings, &args.pair))
+}
+
+/// The Django target's two sides as migration state: both must be Django project directories.
+fn django_states(
+    loaded: &Loaded,
+    pair: &PairArgs,
+) -> Result<(
+    crate::source::django::state::ProjectState,
+    crate::source::django::state::ProjectState,
+)> {
+    use crate::source::django::state::model_state;
+    let project_dir = |spec: &SourceSpec, side: &str| match spec {
+        SourceSpec::SqlFile(path) if path.is_dir() && path.join("manage.py").is_file() => {
+            Ok(path.clone())
+        }
+        other => Err(Error::Usage(format!(
+            "the django target needs a Django project directory (with manage.py) as {side}; got {}",
+            spec_label(other)
+        ))),
+    };
+    let to_text = pair
+        .to
+        .as_deref()
+        .or(loaded.config.source.as_deref())
+        .unwrap_or_default();
+    let before = project_dir(&loaded.from_spec, "--from")?;
+    let after = project_dir(&SourceSpec::parse(to_text), "--to")?;
+    Ok((model_state(&before)?, model_state(&after)?))
 }
 
 /// The wizard's starting point: everything loaded before the terminal opens. A schema that

@@ -20,16 +20,19 @@ pub enum Target {
     Prisma,
     /// `versions/<revision>_<name>.py` chained by `down_revision`.
     Alembic,
+    /// `<app>/migrations/NNNN_<name>.py` per changed app, chained to the app's leaf.
+    Django,
 }
 
 impl Target {
-    pub const ALL: [Target; 6] = [
+    pub const ALL: [Target; 7] = [
         Target::Sql,
         Target::GolangMigrate,
         Target::Flyway,
         Target::Dbmate,
         Target::Prisma,
         Target::Alembic,
+        Target::Django,
     ];
 
     pub fn parse(text: &str) -> Result<Target, String> {
@@ -63,6 +66,8 @@ impl Target {
             Target::Dbmate => "db/migrations",
             Target::Prisma => "prisma/migrations",
             Target::Alembic => "alembic/versions",
+            // Each app's own `migrations/` folder; this is only where extras would go.
+            Target::Django => ".",
         }
     }
 
@@ -74,6 +79,7 @@ impl Target {
             Target::Dbmate => "dbmate",
             Target::Prisma => "prisma",
             Target::Alembic => "alembic",
+            Target::Django => "django",
         }
     }
 }
@@ -86,6 +92,7 @@ impl fmt::Display for Target {
 
 mod alembic;
 mod chunk;
+pub mod django;
 pub mod docs;
 pub mod files;
 pub mod tests;
@@ -241,10 +248,39 @@ pub fn render(
     extras: Extras,
 ) -> Result<Vec<Artifact>> {
     let rendered = files::render(plan, target, context)?;
+    with_extras(plan, target, rendered, facts, extras)
+}
+
+/// Django migrations for a plan between two Django projects' models, then the guide when
+/// asked for.
+pub fn render_django(
+    plan: &Plan,
+    before: &crate::source::django::state::ProjectState,
+    after: &crate::source::django::state::ProjectState,
+    name: &str,
+    facts: &Facts,
+    extras: Extras,
+) -> Result<Vec<Artifact>> {
+    let rendered = django::render(plan, before, after, name)?;
+    with_extras(plan, Target::Django, rendered, facts, extras)
+}
+
+fn with_extras(
+    plan: &Plan,
+    target: Target,
+    rendered: files::Rendered,
+    facts: &Facts,
+    extras: Extras,
+) -> Result<Vec<Artifact>> {
     let mut artifacts = rendered.artifacts.clone();
     if extras.tests && target == Target::Alembic {
         return Err(Error::Usage(
             "--with-tests is not available for alembic yet: try the revision with `alembic upgrade head` and `alembic downgrade -1` on a scratch database".into(),
+        ));
+    }
+    if extras.tests && target == Target::Django {
+        return Err(Error::Usage(
+            "--with-tests is not available for django yet: try the migrations with `manage.py migrate` and `manage.py migrate <app> <previous>` on a scratch database".into(),
         ));
     }
     if extras.tests {

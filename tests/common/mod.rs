@@ -2,6 +2,8 @@
 // Each test crate uses its own part of this module.
 #![allow(dead_code)]
 
+pub mod django;
+
 use std::path::{Path, PathBuf};
 
 use migen::model::Dialect;
