@@ -958,7 +958,7 @@ fn now_seconds() -> Result<u64> {
 
 fn generate_command(args: &GenerateArgs) -> Result<i32> {
     use crate::render;
-    let (loaded, server, plan, findings) = planned(&args.pair, &args.shape)?;
+    let (loaded, server, mut plan, findings) = planned(&args.pair, &args.shape)?;
     let project = crate::source::project::detect(std::path::Path::new(".")).ok();
     let choices = args
         .output
@@ -994,6 +994,18 @@ fn generate_command(args: &GenerateArgs) -> Result<i32> {
     let extras = choices.files.extras();
     let artifacts = if target == render::Target::Django {
         let (before, after) = django_states(&loaded, &args.pair)?;
+        if plan.strategy == plan::Strategy::ZeroDowntime {
+            let options = args.shape.options(Some(server.version), &loaded.config);
+            let after_dir = django_project_dir(&after_spec(&loaded, &args.pair), "--to")?;
+            let defaults = crate::source::django::state::python_defaults(&after_dir)?;
+            plan = render::django::zero_downtime_plan(
+                &loaded.before,
+                &loaded.after,
+                &defaults,
+                &loaded.answers,
+                &options,
+            )?;
+        }
         render::render_django(&plan, &before, &after, &name, &facts, extras)?
     } else {
         render::render(&plan, target, &context, &facts, extras)?
@@ -1044,7 +1056,22 @@ fn django_states(
     crate::source::django::state::ProjectState,
 )> {
     use crate::source::django::state::model_state;
-    let project_dir = |spec: &SourceSpec, side: &str| match spec {
+    let before = django_project_dir(&loaded.from_spec, "--from")?;
+    let after = django_project_dir(&after_spec(loaded, pair), "--to")?;
+    Ok((model_state(&before)?, model_state(&after)?))
+}
+
+fn after_spec(loaded: &Loaded, pair: &PairArgs) -> SourceSpec {
+    SourceSpec::parse(
+        pair.to
+            .as_deref()
+            .or(loaded.config.source.as_deref())
+            .unwrap_or_default(),
+    )
+}
+
+fn django_project_dir(spec: &SourceSpec, side: &str) -> Result<std::path::PathBuf> {
+    match spec {
         SourceSpec::SqlFile(path) if path.is_dir() && path.join("manage.py").is_file() => {
             Ok(path.clone())
         }
@@ -1052,15 +1079,7 @@ fn django_states(
             "the django target needs a Django project directory (with manage.py) as {side}; got {}",
             spec_label(other)
         ))),
-    };
-    let to_text = pair
-        .to
-        .as_deref()
-        .or(loaded.config.source.as_deref())
-        .unwrap_or_default();
-    let before = project_dir(&loaded.from_spec, "--from")?;
-    let after = project_dir(&SourceSpec::parse(to_text), "--to")?;
-    Ok((model_state(&before)?, model_state(&after)?))
+    }
 }
 
 /// The wizard's starting point: everything loaded before the terminal opens. A schema that

@@ -987,3 +987,97 @@ fn chain_sql(
         next_number.insert(app.to_string(), number + 1);
     }
 }
+
+/// A zero-downtime plan for Django models. Django fills a new NOT NULL field's existing rows
+/// from its Python `default=`, which the schema does not hold; the plan goes through a schema
+/// where those columns have that default in the database (so the expand phase can fill rows),
+/// and a last contract step drops the defaults again. A default only Python can compute is an
+/// error at the field.
+pub fn zero_downtime_plan(
+    before: &crate::model::Schema,
+    after: &crate::model::Schema,
+    defaults: &[crate::source::django::state::PythonDefault],
+    answers: &crate::diff::RenameAnswers,
+    options: &crate::plan::PlanOptions,
+) -> Result<Plan> {
+    let mut staged = after.clone();
+    let mut staged_any = false;
+    for default in defaults {
+        let Some((name, table)) = staged
+            .tables
+            .iter_mut()
+            .find(|(name, _)| name.name == default.table)
+        else {
+            continue;
+        };
+        let Some(column) = table.columns.iter_mut().find(|c| c.name == default.column) else {
+            continue;
+        };
+        if column.nullable || column.default.is_some() {
+            continue;
+        }
+        // Rows to fill: the column is new, or was nullable.
+        let had_values = before
+            .tables
+            .iter()
+            .find(|(n, _)| n.name == name.name)
+            .and_then(|(_, t)| t.columns.iter().find(|c| c.name == default.column))
+            .is_some_and(|c| !c.nullable);
+        if had_values {
+            continue;
+        }
+        let Some(value) = &default.value else {
+            return Err(Error::parse(
+                &default.file,
+                default.at.0,
+                default.at.1,
+                format!(
+                    "{}.{}: its default is computed in Python, so the zero-downtime SQL cannot fill existing rows with it: give the field a db_default or a literal default, make it nullable, or use --strategy direct",
+                    default.table, default.column
+                ),
+            ));
+        };
+        column.default = Some(value.clone());
+        staged_any = true;
+    }
+    let mut plan = crate::plan::plan_with(before, &staged, answers, options);
+    if !staged_any || !plan.questions.is_empty() {
+        return Ok(plan);
+    }
+    let last = crate::plan::plan_with(
+        &staged,
+        after,
+        &crate::diff::RenameAnswers::never(),
+        options,
+    );
+    let offset = plan.changes.len();
+    plan.changes.extend(last.changes);
+    plan.steps.extend(last.steps.into_iter().map(|mut step| {
+        step.changes.iter_mut().for_each(|i| *i += offset);
+        step.phase = Phase::PostDeploy;
+        step
+    }));
+    let as_contract = |statements: Vec<PlannedStatement>| {
+        statements.into_iter().map(|mut s| {
+            s.phase = Phase::PostDeploy;
+            s
+        })
+    };
+    let up: Vec<PlannedStatement> = as_contract(last.up).collect();
+    let down: Vec<PlannedStatement> = as_contract(last.down).collect();
+    match plan.migrations.last_mut() {
+        Some(contract) if contract.phase == Phase::PostDeploy => {
+            contract.up.extend(up.iter().cloned());
+            contract.down.splice(0..0, down.iter().cloned());
+        }
+        _ => plan.migrations.push(crate::plan::Migration {
+            phase: Phase::PostDeploy,
+            up: up.clone(),
+            down: down.clone(),
+        }),
+    }
+    plan.up.extend(up);
+    plan.down.splice(0..0, down);
+    plan.notes.extend(last.notes);
+    Ok(plan)
+}

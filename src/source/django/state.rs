@@ -555,3 +555,99 @@ impl Writer<'_> {
         Ok(Named { name, value })
     }
 }
+
+/// A field whose `default=` Django applies in Python (no `db_default`), on a NOT NULL column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PythonDefault {
+    pub table: String,
+    pub column: String,
+    /// The value as a database literal; `None` when Python computes it (a callable, an object).
+    pub value: Option<crate::model::DefaultValue>,
+    pub file: String,
+    pub at: (u64, u64),
+}
+
+/// The Python-side defaults of the NOT NULL fields of the project at `path`. A zero-downtime
+/// plan needs them as database values to fill existing rows, as Django's AddField does.
+pub fn python_defaults(path: &Path) -> Result<Vec<PythonDefault>> {
+    use crate::model::DefaultValue;
+    let project = Project::open(path)?;
+    let mut notes = Vec::new();
+    let models = resolve(&project, &mut notes)?;
+    let literal = |e: &Expr| -> Option<DefaultValue> {
+        match e {
+            Expr::Str(s) => Some(DefaultValue::String(s.clone())),
+            Expr::Num(n) => Some(DefaultValue::Number(n.clone())),
+            Expr::Name(_) => e.truthy().filter(|_| !e.is_none()).map(DefaultValue::Bool),
+            Expr::Call { func, args, .. } if func.last_name() == Some("date") => {
+                let parts: Vec<u32> = args
+                    .iter()
+                    .filter_map(|a| match a {
+                        Expr::Num(n) => n.parse().ok(),
+                        _ => None,
+                    })
+                    .collect();
+                match parts.as_slice() {
+                    [y, m, d] if args.len() == 3 => {
+                        Some(DefaultValue::String(format!("{y:04}-{m:02}-{d:02}")))
+                    }
+                    _ => None,
+                }
+            }
+            Expr::Call { func, args, .. }
+                if matches!(func.last_name(), Some("Decimal" | "Value")) && args.len() == 1 =>
+            {
+                match &args[0] {
+                    Expr::Str(s) if func.last_name() == Some("Decimal") => {
+                        Some(DefaultValue::Number(s.clone()))
+                    }
+                    other => match other {
+                        Expr::Str(s) => Some(DefaultValue::String(s.clone())),
+                        Expr::Num(n) => Some(DefaultValue::Number(n.clone())),
+                        _ => None,
+                    },
+                }
+            }
+            _ => None,
+        }
+    };
+    let mut out = Vec::new();
+    for model in &models {
+        for field in &model.fields {
+            if field.flag("null") || field.kw("db_default").is_some() {
+                continue;
+            }
+            let Some(default) = field.kw("default") else {
+                // auto_now(_add): Django fills existing rows with the time of the migration.
+                if field.flag("auto_now") || field.flag("auto_now_add") {
+                    out.push(PythonDefault {
+                        table: model.table.clone(),
+                        column: field.column(),
+                        value: Some(DefaultValue::Function("CURRENT_TIMESTAMP".into())),
+                        file: field.file.clone(),
+                        at: field.at,
+                    });
+                }
+                continue;
+            };
+            // A constant of the module stands for its value.
+            let resolved = match default {
+                Expr::Name(parts) if parts.len() == 1 && default.truthy().is_none() => project
+                    .constants
+                    .get(&field.file)
+                    .and_then(|c| c.iter().rev().find(|(n, _)| n == &parts[0]))
+                    .map(|(_, v)| v)
+                    .unwrap_or(default),
+                other => other,
+            };
+            out.push(PythonDefault {
+                table: model.table.clone(),
+                column: field.column(),
+                value: literal(resolved),
+                file: field.file.clone(),
+                at: field.at,
+            });
+        }
+    }
+    Ok(out)
+}
