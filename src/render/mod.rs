@@ -261,7 +261,7 @@ pub fn render_django(
     facts: &Facts,
     extras: Extras,
 ) -> Result<Vec<Artifact>> {
-    let rendered = django::render(plan, before, after, name)?;
+    let rendered = django::render(plan, before, after, name, facts.findings)?;
     with_extras(plan, Target::Django, rendered, facts, extras)
 }
 
