@@ -964,7 +964,9 @@ fn generate_command(args: &GenerateArgs) -> Result<i32> {
         .output
         .choices(&args.shape, &loaded.config, project.as_ref())?;
     let target = choices.target;
-    if plan.changes.is_empty() {
+    // Django's migration state also holds what the database does not (choices, validators,
+    // on_delete, Meta options): only the models' comparison can say there is nothing to do.
+    if plan.changes.is_empty() && target != render::Target::Django {
         eprintln!("No changes: nothing to generate.");
         return Ok(0);
     }
@@ -980,6 +982,7 @@ fn generate_command(args: &GenerateArgs) -> Result<i32> {
         )));
     }
     let name = match choices.name.as_str() {
+        "" if plan.changes.is_empty() => "alter_models".to_string(),
         "" => render::default_name(&plan),
         given => given.to_string(),
     };
@@ -1010,6 +1013,10 @@ fn generate_command(args: &GenerateArgs) -> Result<i32> {
     } else {
         render::render(&plan, target, &context, &facts, extras)?
     };
+    if artifacts.is_empty() {
+        eprintln!("No changes: nothing to generate.");
+        return Ok(0);
+    }
     let mut out = String::new();
     if args.dry_run {
         if args.json {

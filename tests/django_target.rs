@@ -361,3 +361,101 @@ fn postgres_django_migrations() {
 fn mysql_django_migrations() {
     run_dialect(Dialect::Mysql);
 }
+
+/// A before and after project of one app `shop` (no Python needed: migen reads them).
+fn shop_projects(root: &Path, before: &str, after: &str) -> (PathBuf, PathBuf) {
+    let (b, a) = (root.join("before"), root.join("after"));
+    for (dir, models) in [(&b, before), (&a, after)] {
+        common::django::write_settings(dir, &["shop"]);
+        std::fs::create_dir_all(dir.join("shop/migrations")).unwrap();
+        std::fs::write(dir.join("shop/models.py"), models).unwrap();
+        std::fs::write(
+            dir.join("shop/migrations/0001_initial.py"),
+            "class Migration(migrations.Migration):\n    initial = True\n    dependencies = []\n",
+        )
+        .unwrap();
+    }
+    (b, a)
+}
+
+fn generate(root: &Path, before: &Path, after: &Path, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_migen"))
+        .current_dir(root)
+        .args([
+            "generate",
+            "--target",
+            "django",
+            "--dialect",
+            "sqlite",
+            "--from",
+        ])
+        .arg(before)
+        .arg("--to")
+        .arg(after)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+const SHOP: &str = "from django.db import models\n\nclass Product(models.Model):\n    name = models.CharField(max_length=20)\n";
+
+/// Choices, validators, verbose names change no table, but Django's state holds them: the
+/// migration is written all the same.
+#[test]
+fn a_change_only_django_sees_still_gets_a_migration() {
+    let root = tempfile::tempdir().unwrap();
+    let after = SHOP.replace(
+        "max_length=20)",
+        "max_length=20, choices=[(\"a\", \"A\")], verbose_name=\"label\")",
+    );
+    let (before, after) = shop_projects(root.path(), SHOP, &after);
+    let out = generate(root.path(), &before, &after, &[]);
+    let stdout = ok(out, "migen generate");
+    assert!(
+        stdout.contains("shop/migrations/0002_alter_models.py"),
+        "{stdout}"
+    );
+    let text = std::fs::read_to_string(after.join("shop/migrations/0002_alter_models.py")).unwrap();
+    assert!(
+        text.contains(
+            "field=models.CharField(max_length=20, choices=[['a', 'A']], verbose_name='label'),"
+        ),
+        "{text}"
+    );
+    // Nothing at all changed: nothing written.
+    let (before, after) = shop_projects(&root.path().join("same"), SHOP, SHOP);
+    let out = generate(root.path(), &before, &after, &[]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("No changes"));
+}
+
+/// A value only Python can compute is an error at its field (exit 2), and nothing is written;
+/// so is a before that is not a Django project directory.
+#[test]
+fn what_cannot_be_written_statically_is_an_error_at_the_field() {
+    let root = tempfile::tempdir().unwrap();
+    let after = SHOP.replace("max_length=20)", "max_length=20, default=make_name())");
+    let (before, after) = shop_projects(root.path(), SHOP, &after);
+    let out = generate(root.path(), &before, &after, &["--dry-run"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("shop/models.py:4:"), "{stderr}");
+    assert!(stderr.contains("statically"), "{stderr}");
+    let sql = root.path().join("schema.sql");
+    std::fs::write(
+        &sql,
+        "CREATE TABLE shop_product (id integer PRIMARY KEY);\n",
+    )
+    .unwrap();
+    let out = generate(root.path(), &sql, &after, &["--dry-run"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("Django project directory"), "{stderr}");
+    assert_eq!(
+        std::fs::read_dir(after.join("shop/migrations"))
+            .unwrap()
+            .count(),
+        1,
+        "nothing written"
+    );
+}

@@ -16,7 +16,7 @@ use super::{Artifact, ArtifactKind, slug};
 use crate::diff::Change;
 use crate::error::{Error, Result};
 use crate::plan::{Phase, Plan, PlannedStatement, Strategy};
-use crate::safety::{Finding, Severity};
+use crate::safety::{Finding, RuleId, Severity};
 use crate::source::django::state::{
     FieldState, MODELS_IMPORT, ModelState, Named, ProjectState, SETTINGS_IMPORT, Value, py_str,
 };
@@ -693,10 +693,32 @@ fn sql_list(statements: &[PlannedStatement]) -> String {
 
 /// What migen knows about each table that a reader of the migration should know: the risks
 /// its safety rules found (warnings and errors) and what is lost.
-fn notes_by_table(plan: &Plan, findings: &[Finding]) -> BTreeMap<String, Vec<String>> {
+fn notes_by_table(
+    plan: &Plan,
+    findings: &[Finding],
+    after: &ProjectState,
+) -> BTreeMap<String, Vec<String>> {
+    // Django fills a new NOT NULL field's rows from its Python default, which the schema the
+    // rules read does not show.
+    let filled_by_django = |finding: &Finding, table: &str| {
+        finding.rule == RuleId::AddNotNullWithoutDefault
+            && after.models.iter().filter(|m| m.table == table).any(|m| {
+                m.fields.iter().any(|f| {
+                    finding
+                        .message
+                        .starts_with(&format!("{table}.{} ", f.column))
+                        && f.kwargs.iter().any(|(k, v)| {
+                            k == "default"
+                                || ((k == "auto_now" || k == "auto_now_add") && v.python == "True")
+                        })
+                })
+            })
+    };
     let mut notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for finding in findings.iter().filter(|f| f.severity > Severity::Info) {
-        if let Some(table) = &finding.table {
+        if let Some(table) = &finding.table
+            && !filled_by_django(finding, &table.name)
+        {
             let line = format!(
                 "migen {} ({}): {}",
                 finding.severity, finding.rule, finding.message
@@ -756,7 +778,7 @@ pub fn render(
     findings: &[Finding],
 ) -> Result<Rendered> {
     let ops = operations(plan, before, after);
-    let notes = notes_by_table(plan, findings);
+    let notes = notes_by_table(plan, findings, after);
     let name = slug(name);
     let order = app_order(&ops);
     // Each app's leaf, read from its folder.
