@@ -982,7 +982,8 @@ fn generate_command(args: &GenerateArgs) -> Result<i32> {
         )));
     }
     let name = match choices.name.as_str() {
-        "" if plan.changes.is_empty() => "alter_models".to_string(),
+        // Django's own names, per app, are made from the operations.
+        "" if target == render::Target::Django => String::new(),
         "" => render::default_name(&plan),
         given => given.to_string(),
     };

@@ -412,10 +412,11 @@ fn a_change_only_django_sees_still_gets_a_migration() {
     let out = generate(root.path(), &before, &after, &[]);
     let stdout = ok(out, "migen generate");
     assert!(
-        stdout.contains("shop/migrations/0002_alter_models.py"),
+        stdout.contains("shop/migrations/0002_alter_product_name.py"),
         "{stdout}"
     );
-    let text = std::fs::read_to_string(after.join("shop/migrations/0002_alter_models.py")).unwrap();
+    let text =
+        std::fs::read_to_string(after.join("shop/migrations/0002_alter_product_name.py")).unwrap();
     assert!(
         text.contains(
             "field=models.CharField(max_length=20, choices=[['a', 'A']], verbose_name='label'),"
@@ -458,4 +459,70 @@ fn what_cannot_be_written_statically_is_an_error_at_the_field() {
         1,
         "nothing written"
     );
+}
+
+/// examples/projects/django: the setup script makes its git history, `migen generate` (no
+/// arguments: migen.toml says everything) writes each changed app's next migration, and
+/// Django finds nothing left to migrate, applies them and migrates back.
+#[test]
+fn the_example_project_generates_what_django_accepts() {
+    let root = tempfile::tempdir().unwrap();
+    let project = root.path().join("django");
+    let setup = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/projects/setup.sh");
+    let out = Command::new("bash")
+        .arg(&setup)
+        .args(["django"])
+        .arg(&project)
+        .env("MIGEN", env!("CARGO_BIN_EXE_migen"))
+        .output()
+        .unwrap();
+    ok(out, "setup.sh django");
+    let out = Command::new(env!("CARGO_BIN_EXE_migen"))
+        .current_dir(&project)
+        .arg("generate")
+        .output()
+        .unwrap();
+    let written = ok(out, "migen generate");
+    let mut files: Vec<&str> = written.lines().collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "./customers/migrations/0002_rename_name_customer_full_name_customer_phone.py",
+            "./orders/migrations/0002_alter_product_sku_and_more.py",
+        ]
+    );
+    let orders = std::fs::read_to_string(project.join(files[1])).unwrap();
+    assert!(
+        orders.contains("('customers', '0002_rename_name_customer_full_name_customer_phone'),"),
+        "{orders}"
+    );
+    let Some(python) = common::django::oracle_python() else {
+        return;
+    };
+    let check = run(
+        &python,
+        &project,
+        &[],
+        &["manage.py", "makemigrations", "--check", "--dry-run"],
+    );
+    assert!(
+        ok(check, "makemigrations --check").contains("No changes detected"),
+        "Django finds changes"
+    );
+    ok(
+        run(&python, &project, &[], &["manage.py", "migrate"]),
+        "migrate",
+    );
+    for app in ["orders", "customers"] {
+        ok(
+            run(
+                &python,
+                &project,
+                &[],
+                &["manage.py", "migrate", app, "0001"],
+            ),
+            "migrate back",
+        );
+    }
 }

@@ -6,7 +6,7 @@
 # and `migen generate`. MIGEN names the migen binary (default: migen on PATH).
 set -euo pipefail
 if [[ $# -ne 2 ]]; then
-  echo "usage: $0 TARGET DEST   (TARGET: sql, golang-migrate, flyway, dbmate, prisma)" >&2
+  echo "usage: $0 TARGET DEST   (TARGET: sql, golang-migrate, flyway, dbmate, prisma, django)" >&2
   exit 2
 fi
 target="$1"
@@ -23,6 +23,24 @@ fi
 if [[ -e "$dest" && -n "$(ls -A "$dest" 2>/dev/null)" ]]; then
   echo "$dest exists and is not empty" >&2
   exit 2
+fi
+if [[ "$target" == django ]]; then
+  # A Django project: its models are the schema, its apps' migrations/ folders the history.
+  mkdir -p "$dest"
+  cp -R "$here/django/project/." "$dest/"
+  cp "$here/django/migen.toml" "$dest/"
+  cd "$dest"
+  printf '.migen/\n__pycache__/\ndb.sqlite3\n' > .gitignore
+  git init -q
+  git add -A
+  git -c user.name=migen -c user.email=migen@example.com commit -q -m "shop models and their first migrations"
+  cp "$here/django/after/customers/models.py" customers/models.py
+  cp "$here/django/after/orders/models.py" orders/models.py
+  # The before side, as migen.toml's `from` names it: the last commit's project.
+  mkdir -p .migen/before
+  git archive HEAD | tar -x -C .migen/before
+  echo "$dest: a django project; the models changed since the last commit"
+  exit 0
 fi
 mkdir -p "$dest/db"
 cp "$here/$target/migen.toml" "$dest/"

@@ -611,6 +611,71 @@ fn creation_order<'a>(models: &[&'a ModelState]) -> Vec<&'a ModelState> {
     out
 }
 
+/// The part of a migration name Django's autodetector gives an operation
+/// (`Operation.migration_name_fragment`), read back from the operation as written here.
+fn fragment(python: &str) -> String {
+    let kind = python
+        .strip_prefix("migrations.")
+        .and_then(|rest| rest.split('(').next())
+        .unwrap_or_default();
+    let arg = |key: &str| -> String {
+        python
+            .lines()
+            .filter_map(|l| l.strip_prefix(&format!("    {key}=")))
+            .filter_map(|v| v.trim_end_matches(',').strip_prefix('\''))
+            .filter_map(|v| v.strip_suffix('\''))
+            .next()
+            .unwrap_or_default()
+            .to_lowercase()
+    };
+    let inner_name = || {
+        // `index=models.Index(..., name='x')` / `constraint=...`.
+        python
+            .rsplit("name='")
+            .next()
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_default()
+            .to_lowercase()
+    };
+    let (model, name) = (arg("model_name"), arg("name"));
+    match kind {
+        "CreateModel" => name,
+        "DeleteModel" => format!("delete_{name}"),
+        "RenameModel" => format!("rename_{}_{}", arg("old_name"), arg("new_name")),
+        "AddField" => format!("{model}_{name}"),
+        "RemoveField" => format!("remove_{model}_{name}"),
+        "AlterField" => format!("alter_{model}_{name}"),
+        "RenameField" => format!("rename_{}_{model}_{}", arg("old_name"), arg("new_name")),
+        "AlterModelTable" => format!("alter_{name}_table"),
+        "AlterModelTableComment" => format!("alter_{name}_table_comment"),
+        "AlterModelOptions" => format!("alter_{name}_options"),
+        "AlterUniqueTogether" => format!("alter_{name}_unique_together"),
+        "AddIndex" | "AddConstraint" => format!("{model}_{}", inner_name()),
+        "RemoveIndex" | "RemoveConstraint" => format!("remove_{model}_{name}"),
+        "RenameIndex" => format!("rename_{}_{}", arg("old_name"), arg("new_name")),
+        _ => String::new(),
+    }
+}
+
+/// Django's own name for a migration of `ops`: the fragments joined, or the first one and
+/// `_and_more` past 52 characters.
+fn django_name(ops: &[Operation], initial: bool) -> String {
+    if initial {
+        return "initial".into();
+    }
+    let fragments: Vec<String> = ops
+        .iter()
+        .map(|o| fragment(&o.python))
+        .filter(|f| !f.is_empty())
+        .collect();
+    let joined = fragments.join("_");
+    match fragments.first() {
+        None => "auto".into(),
+        Some(first) if joined.len() > 52 => format!("{first}_and_more"),
+        Some(_) => joined,
+    }
+}
+
 /// What one generated migration file holds.
 struct File {
     app: String,
@@ -779,7 +844,11 @@ pub fn render(
 ) -> Result<Rendered> {
     let ops = operations(plan, before, after);
     let notes = notes_by_table(plan, findings, after);
-    let name = slug(name);
+    let name = if name.is_empty() {
+        String::new()
+    } else {
+        slug(name)
+    };
     let order = app_order(&ops);
     // Each app's leaf, read from its folder.
     let mut leaves: BTreeMap<String, Option<(String, u32)>> = BTreeMap::new();
@@ -820,11 +889,15 @@ pub fn render(
         let app_ops = &ops[app];
         let number = next_number[app];
         let initial = leaves[app].is_none();
-        let file_name = if initial {
-            format!("{number:04}_initial")
+        // Without a name from the user, each app's migration is named as Django would.
+        let app_name = if name.is_empty() {
+            django_name(app_ops, initial)
+        } else if initial {
+            "initial".to_string()
         } else {
-            format!("{number:04}_{name}")
+            name.clone()
         };
+        let file_name = format!("{number:04}_{app_name}");
         let mut dependencies = Vec::new();
         let mut imports = BTreeSet::new();
         if let Some((leaf_name, _)) = &leaves[app] {
@@ -894,7 +967,14 @@ pub fn render(
         newest.insert(app.clone(), file_name);
         next_number.insert(app.clone(), number + 1);
         if hosts_sql {
-            chain_sql(plan, &name, app, &mut files, &mut next_number, &mut newest);
+            chain_sql(
+                plan,
+                &app_name,
+                app,
+                &mut files,
+                &mut next_number,
+                &mut newest,
+            );
         }
     }
     let mut out = Rendered {
