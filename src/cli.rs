@@ -963,13 +963,15 @@ fn now_seconds() -> Result<u64> {
 
 fn generate_command(args: &GenerateArgs) -> Result<i32> {
     use crate::render;
-    let (loaded, server, plan, findings) = planned(&args.pair, &args.shape)?;
+    let (loaded, server, mut plan, findings) = planned(&args.pair, &args.shape)?;
     let project = crate::source::project::detect(std::path::Path::new(".")).ok();
     let choices = args
         .output
         .choices(&args.shape, &loaded.config, project.as_ref())?;
     let target = choices.target;
-    if plan.changes.is_empty() {
+    // Django's migration state also holds what the database does not (choices, validators,
+    // on_delete, Meta options): only the models' comparison can say there is nothing to do.
+    if plan.changes.is_empty() && target != render::Target::Django {
         eprintln!("No changes: nothing to generate.");
         return Ok(0);
     }
@@ -985,6 +987,8 @@ fn generate_command(args: &GenerateArgs) -> Result<i32> {
         )));
     }
     let name = match choices.name.as_str() {
+        // Django's own names, per app, are made from the operations.
+        "" if target == render::Target::Django => String::new(),
         "" => render::default_name(&plan),
         given => given.to_string(),
     };
@@ -997,7 +1001,25 @@ fn generate_command(args: &GenerateArgs) -> Result<i32> {
         stats: server.stats.as_ref(),
     };
     let extras = choices.files.extras();
-    let artifacts = render::render(&plan, target, &context, &facts, extras)?;
+    let artifacts = if target == render::Target::Django {
+        let options = args.shape.options(Some(server.version), &loaded.config);
+        let to_spec = after_spec(&loaded, &args.pair);
+        let sides = render::DjangoSides {
+            from: &loaded.from_spec,
+            to: &to_spec,
+            answers: &loaded.answers,
+            options: &options,
+        };
+        let (phased, artifacts) = render::render_django(&plan, &sides, &name, &facts, extras)?;
+        plan = phased;
+        artifacts
+    } else {
+        render::render(&plan, target, &context, &facts, extras)?
+    };
+    if artifacts.is_empty() {
+        eprintln!("No changes: nothing to generate.");
+        return Ok(0);
+    }
     let mut out = String::new();
     if args.dry_run {
         if args.json {
@@ -1033,6 +1055,15 @@ fn generate_command(args: &GenerateArgs) -> Result<i32> {
     }
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     Ok(fail_code(&findings, &args.pair))
+}
+
+fn after_spec(loaded: &Loaded, pair: &PairArgs) -> SourceSpec {
+    SourceSpec::parse(
+        pair.to
+            .as_deref()
+            .or(loaded.config.source.as_deref())
+            .unwrap_or_default(),
+    )
 }
 
 /// The wizard's starting point: everything loaded before the terminal opens. A schema that
@@ -1127,6 +1158,7 @@ pub fn tui_session(
         .clone()
         .or(config.source.clone())
         .unwrap_or_default();
+    let to_spec = SourceSpec::parse(&to);
     session.facts.push(fact("schema", to));
     session
         .facts
@@ -1183,12 +1215,14 @@ pub fn tui_session(
         options,
         server_url,
         config_path: std::path::PathBuf::from(crate::config::FILE_NAME),
+        from_spec: loaded.from_spec,
+        to_spec,
     });
     session.replan();
     session
 }
 
-fn spec_label(spec: &SourceSpec) -> String {
+pub(crate) fn spec_label(spec: &SourceSpec) -> String {
     match spec {
         SourceSpec::Empty => "nothing (empty)".into(),
         SourceSpec::SqlFile(path) => path.display().to_string(),

@@ -8,7 +8,7 @@
 //! python3 (or a server) the test is skipped locally and fails under `CI=true`.
 //! `MIGEN_CASE=text` runs only the cases whose name contains `text`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use migen::diff::{self, Change, RenameAnswers};
@@ -17,9 +17,6 @@ use migen::source::{django, live};
 use serde::Deserialize;
 
 mod common;
-
-/// Exact versions, so the oracle does not move under the test.
-const PACKAGES: &[&str] = &["django==5.2.8", "psycopg[binary]==3.2.12", "pymysql==1.1.2"];
 
 #[derive(Debug, Deserialize)]
 struct CaseFile {
@@ -43,17 +40,6 @@ struct Case {
     skip: Option<String>,
 }
 
-/// One install at a time: the dialect tests run in parallel and would pip into one venv at once.
-static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-/// The venv's python, installing the pinned packages if needed.
-fn oracle_python() -> Option<PathBuf> {
-    let _installing = INSTALL
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    common::python_venv("django", PACKAGES).map(|root| root.join("bin/python"))
-}
-
 fn cases(dialect: Dialect) -> Vec<Case> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/django/cases.toml");
     let text = std::fs::read_to_string(&path).unwrap();
@@ -68,53 +54,9 @@ fn cases(dialect: Dialect) -> Vec<Case> {
         .collect()
 }
 
-/// Settings: the apps are listed literally (migen reads them); the database comes from the
-/// environment, which migen cannot read, so the dialect is the one the test passes.
 fn write_project(dir: &Path, cases: &[Case]) {
-    std::fs::create_dir_all(dir.join("proj")).unwrap();
-    std::fs::write(
-        dir.join("manage.py"),
-        "import os, sys\nif __name__ == '__main__':\n    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n    from django.core.management import execute_from_command_line\n    execute_from_command_line(sys.argv)\n",
-    )
-    .unwrap();
-    std::fs::write(dir.join("proj/__init__.py"), "").unwrap();
-    let apps: Vec<String> = cases
-        .iter()
-        .map(|c| format!("    '{}',\n", c.name))
-        .collect();
-    std::fs::write(
-        dir.join("proj/settings.py"),
-        format!(
-            r#"import os
-SECRET_KEY = "test"
-USE_TZ = True
-INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-{}]
-# The admin's template and middleware checks: this project never serves a request.
-SILENCED_SYSTEM_CHECKS = ["admin.E403", "admin.E406", "admin.E408", "admin.E409", "admin.E410"]
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-if os.environ["DJ_DB"] == "mysql":
-    import pymysql
-    pymysql.install_as_MySQLdb()
-DATABASES = {{"default": {{
-    "ENGINE": {{"sqlite": "django.db.backends.sqlite3", "pg": "django.db.backends.postgresql",
-                "mysql": "django.db.backends.mysql"}}[os.environ["DJ_DB"]],
-    "NAME": os.environ["DJ_NAME"],
-    "USER": os.environ.get("DJ_USER", ""),
-    "PASSWORD": os.environ.get("DJ_PASSWORD", ""),
-    "HOST": os.environ.get("DJ_HOST", ""),
-    "PORT": os.environ.get("DJ_PORT", ""),
-}}}}
-"#,
-            apps.concat()
-        ),
-    )
-    .unwrap();
+    let apps: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
+    common::django::write_settings(dir, &apps);
     for case in cases {
         let app = dir.join(&case.name);
         std::fs::create_dir_all(app.join("migrations")).unwrap();
@@ -150,43 +92,6 @@ fn manage(python: &Path, dir: &Path, env: &[(String, String)], args: &[&str]) {
     );
 }
 
-/// Django's connection settings for a scratch database URL.
-fn django_env(dialect: Dialect, url: &str) -> Vec<(String, String)> {
-    let mut env = vec![(
-        "DJ_DB".to_string(),
-        match dialect {
-            Dialect::Sqlite => "sqlite",
-            Dialect::Postgres => "pg",
-            Dialect::Mysql => "mysql",
-        }
-        .to_string(),
-    )];
-    if dialect == Dialect::Sqlite {
-        let path = url.strip_prefix("sqlite://").unwrap_or(url);
-        env.push(("DJ_NAME".into(), path.to_string()));
-        return env;
-    }
-    let parsed = url::Url::parse(url).unwrap();
-    env.push((
-        "DJ_NAME".into(),
-        parsed.path().trim_start_matches('/').to_string(),
-    ));
-    env.push(("DJ_USER".into(), parsed.username().to_string()));
-    env.push((
-        "DJ_PASSWORD".into(),
-        parsed.password().unwrap_or("").to_string(),
-    ));
-    env.push((
-        "DJ_HOST".into(),
-        parsed.host_str().unwrap_or("").to_string(),
-    ));
-    env.push((
-        "DJ_PORT".into(),
-        parsed.port().map(|p| p.to_string()).unwrap_or_default(),
-    ));
-    env
-}
-
 /// The tables of one case (its app label prefixes them; `db_table` cases keep the prefix).
 fn only_case(schema: &Schema, case: &str) -> Schema {
     let prefix = case.split('_').next().unwrap_or(case);
@@ -205,7 +110,7 @@ fn describe(changes: &[Change]) -> String {
 }
 
 fn run_dialect(dialect: Dialect) {
-    let Some(python) = oracle_python() else {
+    let Some(python) = common::django::oracle_python() else {
         return;
     };
     let Some(server) = common::server(dialect) else {
@@ -216,7 +121,7 @@ fn run_dialect(dialect: Dialect) {
     let project = tempfile::tempdir().unwrap();
     write_project(project.path(), &cases);
     let scratch = live::create_scratch(&server).unwrap();
-    let env = django_env(dialect, &scratch.url);
+    let env = common::django::django_env(dialect, &scratch.url);
     manage(&python, project.path(), &env, &["makemigrations"]);
     manage(&python, project.path(), &env, &["migrate"]);
     let live_schema = live::connect(&scratch.url).unwrap().introspect().unwrap();

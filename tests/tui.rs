@@ -113,7 +113,7 @@ fn the_wizard_opens_on_every_example_project() {
         return;
     }
     let root = tempfile::tempdir().unwrap();
-    for target in ["sql", "golang-migrate", "flyway", "prisma", "alembic"] {
+    for target in ["sql", "golang-migrate", "flyway", "prisma", "alembic", "django"] {
         let project = example_project(root.path(), target);
         let session = start(&project, target);
         let status = session.wait_for("changes pending");
@@ -189,4 +189,44 @@ fn the_wizard_walks_from_status_to_written_files() {
         "{}",
         String::from_utf8_lossy(&ran.stderr)
     );
+}
+
+/// The Django example through the wizard: the previewed files are Django migrations named and
+/// chained the way Django does, and writing them puts one in each changed app.
+#[test]
+fn the_wizard_writes_django_migrations() {
+    if !tmux_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let project = example_project(root.path(), "django");
+    let session = start(&project, "django_walk");
+    let status = session.wait_for("changes pending");
+    assert!(status.contains("project       django"), "{status}");
+    session.keys(&["Enter"]);
+    session.wait_for("lock:");
+    session.keys(&["Enter"]);
+    let options = session.wait_for("What to write");
+    assert!(options.contains("‹ django ›"), "{options}");
+    session.keys(&["Enter"]);
+    let preview = session.wait_for("migrations.RenameField(");
+    assert!(preview.contains("('customers', '0001_initial'),"), "{preview}");
+    session.keys(&["w"]);
+    let confirm = session.wait_for("These files will be written");
+    assert!(confirm.contains("manage.py migrate"), "{confirm}");
+    session.keys(&["Enter"]);
+    let done = session.wait_for("Written:");
+    assert!(
+        done.contains("customers/migrations/0002_") && done.contains("orders/migrations/0002_"),
+        "{done}"
+    );
+    session.keys(&["q"]);
+    for app in ["customers", "orders"] {
+        let names: Vec<String> = std::fs::read_dir(project.join(app).join("migrations"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.starts_with("0002_") && n.ends_with(".py"))
+            .collect();
+        assert_eq!(names.len(), 1, "{app}: {names:?}");
+    }
 }

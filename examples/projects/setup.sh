@@ -3,11 +3,11 @@
 #   examples/projects/setup.sh TARGET DEST
 # The first commit holds the shop schema and its initial migration (written by migen, in the
 # tool's format); the working tree then holds the changed schema, ready for `migen status`
-# and `migen generate`. A target whose folder has a changed/ folder (alembic: SQLAlchemy models)
+# and `migen generate`. A target whose folder has a changed/ folder (alembic, django: models in code)
 # is a whole project, committed as it is, with changed/ copied over it afterwards. MIGEN names the migen binary (default: migen on PATH).
 set -euo pipefail
 if [[ $# -ne 2 ]]; then
-  echo "usage: $0 TARGET DEST   (TARGET: sql, golang-migrate, flyway, dbmate, prisma, alembic)" >&2
+  echo "usage: $0 TARGET DEST   (TARGET: sql, golang-migrate, flyway, dbmate, prisma, alembic, django)" >&2
   exit 2
 fi
 target="$1"

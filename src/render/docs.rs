@@ -333,6 +333,7 @@ pub(crate) fn apply_command(target: Target) -> &'static str {
         Target::Dbmate => "`dbmate migrate`",
         Target::Prisma => "`prisma migrate deploy`",
         Target::Alembic => "`alembic upgrade head`",
+        Target::Django => "`python manage.py migrate`",
     }
 }
 
@@ -348,6 +349,7 @@ fn rollback_command(target: Target) -> &'static str {
             "`prisma db execute --file <folder>/down.sql`, then `prisma migrate resolve --rolled-back <folder>`"
         }
         Target::Alembic => "`alembic downgrade -1`, once per revision",
+        Target::Django => "`python manage.py migrate <app> <previous migration>`",
     }
 }
 

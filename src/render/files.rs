@@ -77,11 +77,11 @@ impl Rendered {
 }
 
 /// One version of the tool: an up chunk and the down chunk that undoes its share.
-struct Piece {
-    phase: Phase,
-    label: String,
-    up: Chunk,
-    down: Chunk,
+pub(super) struct Piece {
+    pub(super) phase: Phase,
+    pub(super) label: String,
+    pub(super) up: Chunk,
+    pub(super) down: Chunk,
 }
 
 fn phase_suffix(phase: Phase) -> &'static str {
@@ -97,7 +97,7 @@ fn phase_suffix(phase: Phase) -> &'static str {
 /// back version by version, newest first, runs them in the planned order: the newest version
 /// undoes first. When a down needs more pieces than its up, the extra versions have an empty
 /// up (the versions of up and down files stay paired, as the tools need).
-fn pieces(plan: &Plan, name: &str, alone: bool) -> Vec<Piece> {
+pub(super) fn pieces(plan: &Plan, name: &str, alone: bool) -> Vec<Piece> {
     let name = slug(name);
     let mut pieces = Vec::new();
     for migration in &plan.migrations {
@@ -282,6 +282,12 @@ pub fn render(plan: &Plan, target: Target, context: &Context) -> Result<Rendered
     if target == Target::Alembic {
         return super::alembic::render(plan, context);
     }
+    if target == Target::Django {
+        // The operations come from the models, which a plan alone does not hold.
+        return Err(Error::Usage(
+            "the django target is written from Django projects: run `migen generate --target django --from <before project> --to <after project>`".into(),
+        ));
+    }
     let dialect = plan.dialect;
     let alone = matches!(
         target,
@@ -416,7 +422,7 @@ pub fn render(plan: &Plan, target: Target, context: &Context) -> Result<Rendered
             }
             out.extras_beside_files(dir);
         }
-        Target::Alembic => unreachable!("rendered above"),
+        Target::Alembic | Target::Django => unreachable!("rendered above"),
         Target::Dbmate => {
             let stamps = timestamps(context, pieces.len());
             for (piece, stamp) in pieces.iter().zip(&stamps) {

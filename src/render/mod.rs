@@ -20,16 +20,19 @@ pub enum Target {
     Prisma,
     /// `versions/<revision>_<name>.py` chained by `down_revision`.
     Alembic,
+    /// `<app>/migrations/NNNN_<name>.py` per changed app, chained to the app's leaf.
+    Django,
 }
 
 impl Target {
-    pub const ALL: [Target; 6] = [
+    pub const ALL: [Target; 7] = [
         Target::Sql,
         Target::GolangMigrate,
         Target::Flyway,
         Target::Dbmate,
         Target::Prisma,
         Target::Alembic,
+        Target::Django,
     ];
 
     pub fn parse(text: &str) -> Result<Target, String> {
@@ -63,6 +66,8 @@ impl Target {
             Target::Dbmate => "db/migrations",
             Target::Prisma => "prisma/migrations",
             Target::Alembic => "alembic/versions",
+            // Each app's own `migrations/` folder; this is only where extras would go.
+            Target::Django => ".",
         }
     }
 
@@ -74,6 +79,7 @@ impl Target {
             Target::Dbmate => "dbmate",
             Target::Prisma => "prisma",
             Target::Alembic => "alembic",
+            Target::Django => "django",
         }
     }
 }
@@ -86,6 +92,7 @@ impl fmt::Display for Target {
 
 mod alembic;
 mod chunk;
+pub mod django;
 pub mod docs;
 pub mod files;
 pub mod tests;
@@ -94,10 +101,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::diff::RenameAnswers;
 use crate::error::{Error, Result};
 use crate::model::Schema;
-use crate::plan::{Phase, Plan};
+use crate::plan::{Phase, Plan, PlanOptions};
 use crate::safety::{Finding, TableStats, Version};
+use crate::source::SourceSpec;
 
 /// What a file is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -241,10 +250,94 @@ pub fn render(
     extras: Extras,
 ) -> Result<Vec<Artifact>> {
     let rendered = files::render(plan, target, context)?;
+    with_extras(plan, target, rendered, facts, extras)
+}
+
+/// What a Django migration is made between, besides the plan: the two sides as given (the after
+/// a Django project directory in the working tree, whose apps get the files; the before one too,
+/// `git:REV:DIR` of one, or `empty`), and what replanning the zero-downtime strategy needs.
+pub struct DjangoSides<'a> {
+    pub from: &'a SourceSpec,
+    pub to: &'a SourceSpec,
+    pub answers: &'a RenameAnswers,
+    pub options: &'a PlanOptions,
+}
+
+/// Django migrations for a plan between two Django projects' models, then the guide when
+/// asked for. The zero-downtime plan is made again with the Python-side defaults Django fills
+/// existing rows from (the schemas do not hold them); the plan the files follow is returned.
+pub fn render_django(
+    plan: &Plan,
+    sides: &DjangoSides,
+    name: &str,
+    facts: &Facts,
+    extras: Extras,
+) -> Result<(Plan, Vec<Artifact>)> {
+    use crate::source::django::state::{ProjectState, model_state, python_defaults};
+    let after_dir = django_project_dir(sides.to, "--to")?;
+    let after = model_state(&after_dir)?;
+    let before = match crate::source::local_tree(sides.from)? {
+        // `empty`, or a git path that did not exist at the revision: every model is new.
+        None if matches!(sides.from, SourceSpec::Empty | SourceSpec::Git { .. }) => ProjectState {
+            apps: Vec::new(),
+            models: Vec::new(),
+            user_model: after.user_model.clone(),
+        },
+        Some(tree) if tree.is_dir() && tree.join("manage.py").is_file() => {
+            model_state(&tree).map_err(|e| tree.relabel_error(e))?
+        }
+        _ => {
+            return Err(Error::Usage(format!(
+                "the django target needs a Django project directory (with manage.py), `git:REV:DIR` of one, or `empty` as --from; got {}",
+                crate::cli::spec_label(sides.from)
+            )));
+        }
+    };
+    let plan = if plan.strategy == crate::plan::Strategy::ZeroDowntime {
+        django::zero_downtime_plan(
+            facts.before,
+            facts.after,
+            &python_defaults(&after_dir)?,
+            sides.answers,
+            sides.options,
+        )?
+    } else {
+        plan.clone()
+    };
+    let rendered = django::render(&plan, &before, &after, name, facts.findings)?;
+    let artifacts = with_extras(&plan, Target::Django, rendered, facts, extras)?;
+    Ok((plan, artifacts))
+}
+
+/// The after side of a Django migration must be a project directory: its apps get the files.
+fn django_project_dir(spec: &SourceSpec, side: &str) -> Result<PathBuf> {
+    match spec {
+        SourceSpec::SqlFile(path) if path.is_dir() && path.join("manage.py").is_file() => {
+            Ok(path.clone())
+        }
+        other => Err(Error::Usage(format!(
+            "the django target needs a Django project directory (with manage.py) as {side}; got {}",
+            crate::cli::spec_label(other)
+        ))),
+    }
+}
+
+fn with_extras(
+    plan: &Plan,
+    target: Target,
+    rendered: files::Rendered,
+    facts: &Facts,
+    extras: Extras,
+) -> Result<Vec<Artifact>> {
     let mut artifacts = rendered.artifacts.clone();
     if extras.tests && target == Target::Alembic {
         return Err(Error::Usage(
             "--with-tests is not available for alembic yet: try the revision with `alembic upgrade head` and `alembic downgrade -1` on a scratch database".into(),
+        ));
+    }
+    if extras.tests && target == Target::Django {
+        return Err(Error::Usage(
+            "--with-tests is not available for django yet: try the migrations with `manage.py migrate` and `manage.py migrate <app> <previous>` on a scratch database".into(),
         ));
     }
     if extras.tests {

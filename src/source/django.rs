@@ -8,6 +8,7 @@
 //! What cannot be resolved statically is reported at its file:line:col.
 
 mod py;
+pub mod state;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -102,6 +103,7 @@ pub fn render(path: &Path, dialect: Dialect) -> Result<(Dialect, String, Vec<Str
                 target: None,
                 file: String::new(),
                 at: (0, 0),
+                call: None,
             }],
             m2m: Vec::new(),
             meta: Vec::new(),
@@ -115,6 +117,8 @@ pub fn render(path: &Path, dialect: Dialect) -> Result<(Dialect, String, Vec<Str
 
 struct App {
     label: String,
+    /// The app's package directory (its `migrations/` folder lives there).
+    dir: PathBuf,
     default_auto_field: String,
     /// Settings' DEFAULT_AUTO_FIELD: migrations create auto-created join tables' `id` with it,
     /// whatever the app's AppConfig says.
@@ -140,6 +144,18 @@ struct Project {
     classes: Vec<ClassDef>,
     engine: Option<Dialect>,
     notes: Vec<String>,
+    /// Per module file: its top-level assignments (constants a field may name).
+    constants: HashMap<String, Vec<(String, Expr)>>,
+    /// Per module file: the names its imports bind, with the dotted path each stands for and
+    /// the project file defining it, when it is one.
+    imports: HashMap<String, Vec<Binding>>,
+}
+
+#[derive(Debug, Clone)]
+struct Binding {
+    name: String,
+    path: String,
+    file: Option<String>,
 }
 
 fn read(path: &Path) -> Result<String> {
@@ -208,6 +224,8 @@ impl Project {
             classes: Vec::new(),
             engine: None,
             notes: Vec::new(),
+            constants: HashMap::new(),
+            imports: HashMap::new(),
         };
         if path.is_file() {
             let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
@@ -218,6 +236,7 @@ impl Project {
                 .unwrap_or_else(|| "app".into());
             project.apps.push(App {
                 label,
+                dir: dir.clone(),
                 default_auto_field: DEFAULT_AUTO.into(),
                 project_auto_field: DEFAULT_AUTO.into(),
             });
@@ -369,6 +388,7 @@ impl Project {
         let index = self.apps.len();
         self.apps.push(App {
             label,
+            dir: dir.clone(),
             default_auto_field: auto,
             project_auto_field: default_auto.to_string(),
         });
@@ -445,6 +465,11 @@ impl Project {
                     stack.push((indent, self.classes.len() - 1, false));
                 }
                 Stmt::Assign { target, value, .. } => match stack.last() {
+                    None => self
+                        .constants
+                        .entry(name.clone())
+                        .or_default()
+                        .push((target, value)),
                     Some(&(_, owner, false)) => self.classes[owner].fields.push((target, value)),
                     Some(&(_, owner, true)) if owner != usize::MAX && stack.len() == 2 => {
                         if let Some(meta) = self.classes[owner].meta.as_mut() {
@@ -453,12 +478,14 @@ impl Project {
                     }
                     _ => {}
                 },
-                Stmt::Import { module, .. } => imports.push(module),
+                Stmt::Import { module, names, .. } => imports.push((module, names)),
                 Stmt::Other { .. } => {}
             }
         }
-        for module in imports {
-            let file = if module.starts_with('.') {
+        for (module, names) in imports {
+            let file = if module.is_empty() {
+                None
+            } else if module.starts_with('.') {
                 // One dot is this module's package; each further dot goes up one level.
                 let rel = module.trim_start_matches('.');
                 let mut base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
@@ -473,6 +500,15 @@ impl Project {
             } else {
                 module_file(root, &module)
             };
+            let defined_in = file.as_ref().map(|f| f.display().to_string());
+            self.imports
+                .entry(name.clone())
+                .or_default()
+                .extend(names.into_iter().map(|(binding, path)| Binding {
+                    name: binding,
+                    path,
+                    file: defined_in.clone(),
+                }));
             if let Some(file) = file {
                 self.load_module(&file, None, root)?;
             }
@@ -536,6 +572,8 @@ struct Field {
     file: String,
     /// Where the field's call is written (line, column); 0 for fields Django adds itself.
     at: (u64, u64),
+    /// The call as written (`None` for fields Django adds itself).
+    call: Option<Expr>,
 }
 
 impl Field {
@@ -848,6 +886,7 @@ fn resolve(project: &Project, notes: &mut Vec<String>) -> Result<Vec<Model>> {
                 target,
                 file,
                 at,
+                call: Some(value.clone()),
             };
             if kind == "ManyToManyField" {
                 m2m.push(field);
@@ -877,6 +916,7 @@ fn resolve(project: &Project, notes: &mut Vec<String>) -> Result<Vec<Model>> {
                     target: None,
                     file: c.file.clone(),
                     at: (0, 0),
+                    call: None,
                 },
             );
         }
@@ -1380,6 +1420,20 @@ impl Renderer<'_> {
         let v = || self.lit(value, &model.file);
         Ok(match op {
             "exact" if value.is_none() => format!("{col} IS NULL"),
+            // Django writes a boolean field compared with True/False as the bare condition
+            // where the backend allows it (all but MySQL).
+            "exact"
+                if self.dialect != Dialect::Mysql
+                    && model.field(field).is_some_and(|f| f.kind == "BooleanField")
+                    && value.truthy().is_some()
+                    && !value.is_none() =>
+            {
+                if value.truthy() == Some(true) {
+                    col
+                } else {
+                    format!("NOT {col}")
+                }
+            }
             "exact" => format!("{col} = {}", v()?),
             "gt" => format!("{col} > {}", v()?),
             "gte" => format!("{col} >= {}", v()?),
@@ -1602,6 +1656,7 @@ impl Renderer<'_> {
             target: Some(Expr::Str(format!("{}.{}", to.app, to.name))),
             file: f.file.clone(),
             at: (0, 0),
+            call: None,
         };
         let class = model
             .join_auto_field
@@ -1621,6 +1676,7 @@ impl Renderer<'_> {
                     target: None,
                     file: f.file.clone(),
                     at: (0, 0),
+                    call: None,
                 },
                 fk(&from, model),
                 fk(&to, target),

@@ -192,7 +192,8 @@ impl Project {
             Orm::Django => Ok(main
                 .path
                 .ancestors()
-                .skip(1)
+                // The source itself when it is the project folder, else the folder above a
+                // models.py that holds manage.py.
                 .find(|dir| self.root.join(dir).join("manage.py").is_file())
                 .map(|dir| match dir.as_os_str().is_empty() {
                     true => PathBuf::from("."),
@@ -965,7 +966,11 @@ fn find_schema_sources(tree: &Tree, project: &mut Project) {
     });
     if let Some(source) = &project.config.source {
         if let super::SourceSpec::SqlFile(path) = super::SourceSpec::parse(source) {
-            let path = strip_dot(&path);
+            let path = match strip_dot(&path) {
+                // `source = "."`: the project root itself (a Django project, say).
+                stripped if stripped.as_os_str().is_empty() => PathBuf::from("."),
+                stripped => stripped,
+            };
             let on_disk = tree.root.join(&path);
             let orm = match path.extension().and_then(|e| e.to_str()) {
                 Some("prisma") => Orm::Prisma,

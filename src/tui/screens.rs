@@ -771,6 +771,12 @@ impl Screen for Write {
                 ));
             }
             lines.push(Line::default());
+            if session.choices.target == crate::render::Target::Django {
+                lines.push(Line::styled(
+                    "Django computes the SQL of its operations: try them with `python manage.py migrate` on a scratch database.",
+                    theme.text(),
+                ));
+            }
             let lost = losses(session);
             if !lost.is_empty() {
                 lines.push(Line::styled(
@@ -791,6 +797,7 @@ impl Screen for Write {
                 ));
             }
             let check = match session.inputs.as_ref() {
+                _ if session.choices.target == crate::render::Target::Django => "enter: write",
                 Some(i)
                     if i.after.dialect == crate::model::Dialect::Sqlite
                         || i.server_url.is_some() =>

@@ -10,6 +10,7 @@ use crate::model::Schema;
 use crate::plan::{self, Plan, PlanOptions};
 use crate::render::{self, Artifact};
 use crate::safety::{Finding, RuleId, Severity, TableStats, Version};
+use crate::source::SourceSpec;
 use crate::verify::{self, Verification};
 
 pub use crate::render::{Choices, Files};
@@ -34,6 +35,9 @@ pub struct Inputs {
     pub server_url: Option<String>,
     /// Where migen.toml is, for saving rename answers.
     pub config_path: PathBuf,
+    /// The two sides as given: the Django target reads the models behind them again.
+    pub from_spec: SourceSpec,
+    pub to_spec: SourceSpec,
 }
 
 #[derive(Debug, Clone)]
@@ -211,13 +215,32 @@ impl Session {
             version: &inputs.version,
             stats: inputs.stats.as_ref(),
         };
-        self.artifacts = render::render(
-            plan,
-            self.choices.target,
-            &context,
-            &facts,
-            self.choices.files.extras(),
-        )?;
+        self.artifacts = if self.choices.target == render::Target::Django {
+            let mut options = inputs.options.clone();
+            options.strategy = self.choices.strategy;
+            let sides = render::DjangoSides {
+                from: &inputs.from_spec,
+                to: &inputs.to_spec,
+                answers: &self.answers,
+                options: &options,
+            };
+            // A name left as migen made it gives way to Django's own naming, per app.
+            let name = match self.choices.name == render::default_name(plan) {
+                true => "",
+                false => self.choices.name.as_str(),
+            };
+            let (_, artifacts) =
+                render::render_django(plan, &sides, name, &facts, self.choices.files.extras())?;
+            artifacts
+        } else {
+            render::render(
+                plan,
+                self.choices.target,
+                &context,
+                &facts,
+                self.choices.files.extras(),
+            )?
+        };
         Ok(())
     }
 
@@ -227,6 +250,11 @@ impl Session {
         let Some(inputs) = &self.inputs else {
             return Ok(None);
         };
+        // Django runs its own operations (and fills rows from Python defaults), so a round
+        // trip of migen's SQL would judge something else; Django's migrate is the judge there.
+        if self.choices.target == render::Target::Django {
+            return Ok(None);
+        }
         if inputs.after.dialect != crate::model::Dialect::Sqlite && inputs.server_url.is_none() {
             return Ok(None);
         }

@@ -68,6 +68,8 @@ fn session_for(before: &str, after: &str, answers: &[&str]) -> Session {
         },
         server_url: None,
         config_path: PathBuf::from("migen.toml"),
+        from_spec: crate::source::SourceSpec::Empty,
+        to_spec: crate::source::SourceSpec::Empty,
     });
     session.answers = RenameAnswers::parse(
         &answers.iter().map(|a| a.to_string()).collect::<Vec<_>>(),

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod alembic;
+pub mod django;
 
 use std::path::{Path, PathBuf};
 

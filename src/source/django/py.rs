@@ -555,9 +555,13 @@ pub enum Stmt {
         value: Expr,
         indent: usize,
     },
-    /// `from module import a, b` (relative modules keep their leading dots).
+    /// `from module import a, b` (relative modules keep their leading dots), or `import a.b`
+    /// (an empty module).
     Import {
         module: String,
+        /// The names bound, each with the dotted path it stands for (`from m import a as b`
+        /// binds `b` to `m.a`; `import a.b` binds `a` to `a`).
+        names: Vec<(String, String)>,
         indent: usize,
     },
     Other {
@@ -626,12 +630,70 @@ pub fn statements(file: &str, text: &str) -> Result<Vec<Stmt>> {
                 }
                 i += 1;
             }
-            out.push(Stmt::Import { module, indent });
+            let mut names = Vec::new();
+            for (name, alias) in imported_names(&toks[(i + 1).min(toks.len())..]) {
+                let binding = alias.unwrap_or_else(|| name.clone());
+                names.push((binding, format!("{module}.{name}")));
+            }
+            out.push(Stmt::Import {
+                module,
+                names,
+                indent,
+            });
+            continue;
+        }
+        if name_at(0) == Some("import") {
+            let names = imported_names(&toks[1..])
+                .into_iter()
+                .map(|(name, alias)| match alias {
+                    Some(alias) => (alias, name),
+                    None => {
+                        let first = name.split('.').next().unwrap_or(&name).to_string();
+                        (first.clone(), first)
+                    }
+                })
+                .collect();
+            out.push(Stmt::Import {
+                module: String::new(),
+                names,
+                indent,
+            });
             continue;
         }
         push_assign(toks, indent, &mut out);
     }
     Ok(out)
+}
+
+/// `a.b as c, d` (brackets ignored): each dotted name with its alias.
+fn imported_names(toks: &[Token]) -> Vec<(String, Option<String>)> {
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    let mut current = String::new();
+    let mut alias_next = false;
+    for t in toks {
+        match &t.tok {
+            Tok::Name(n) if n == "as" => alias_next = true,
+            Tok::Name(n) if alias_next => {
+                if let Some(last) = out.last_mut() {
+                    last.1 = Some(n.clone());
+                }
+                alias_next = false;
+            }
+            Tok::Name(n) => current.push_str(n),
+            Tok::Op(o) if o == "." => current.push('.'),
+            Tok::Op(o) if o == "," || o == ")" => {}
+            _ => {}
+        }
+        let ends = matches!(&t.tok, Tok::Op(o) if o == "," || o == ")")
+            || matches!(&t.tok, Tok::Name(n) if n == "as");
+        if ends && !current.is_empty() {
+            out.push((std::mem::take(&mut current), None));
+        }
+    }
+    if !current.is_empty() {
+        out.push((current, None));
+    }
+    out
 }
 
 fn push_assign(toks: &[Token], indent: usize, out: &mut Vec<Stmt>) {
