@@ -113,7 +113,14 @@ fn the_wizard_opens_on_every_example_project() {
         return;
     }
     let root = tempfile::tempdir().unwrap();
-    for target in ["sql", "golang-migrate", "flyway", "prisma", "alembic", "django"] {
+    for target in [
+        "sql",
+        "golang-migrate",
+        "flyway",
+        "prisma",
+        "alembic",
+        "django",
+    ] {
         let project = example_project(root.path(), target);
         let session = start(&project, target);
         let status = session.wait_for("changes pending");
@@ -210,7 +217,10 @@ fn the_wizard_writes_django_migrations() {
     assert!(options.contains("‹ django ›"), "{options}");
     session.keys(&["Enter"]);
     let preview = session.wait_for("migrations.RenameField(");
-    assert!(preview.contains("('customers', '0001_initial'),"), "{preview}");
+    assert!(
+        preview.contains("('customers', '0001_initial'),"),
+        "{preview}"
+    );
     session.keys(&["w"]);
     let confirm = session.wait_for("These files will be written");
     assert!(confirm.contains("manage.py migrate"), "{confirm}");
