@@ -275,23 +275,27 @@ pub fn render_django(
 ) -> Result<(Plan, Vec<Artifact>)> {
     use crate::source::django::state::{ProjectState, model_state, python_defaults};
     let after_dir = django_project_dir(sides.to, "--to")?;
-    let after = model_state(&after_dir)?;
-    let before = match crate::source::local_tree(sides.from)? {
+    // The before's kind is checked before any models are read: a wrong --from is the first
+    // thing to tell.
+    let before_tree = match crate::source::local_tree(sides.from)? {
         // `empty`, or a git path that did not exist at the revision: every model is new.
-        None if matches!(sides.from, SourceSpec::Empty | SourceSpec::Git { .. }) => ProjectState {
-            apps: Vec::new(),
-            models: Vec::new(),
-            user_model: after.user_model.clone(),
-        },
-        Some(tree) if tree.is_dir() && tree.join("manage.py").is_file() => {
-            model_state(&tree).map_err(|e| tree.relabel_error(e))?
-        }
+        None if matches!(sides.from, SourceSpec::Empty | SourceSpec::Git { .. }) => None,
+        Some(tree) if tree.is_dir() && tree.join("manage.py").is_file() => Some(tree),
         _ => {
             return Err(Error::Usage(format!(
                 "the django target needs a Django project directory (with manage.py), `git:REV:DIR` of one, or `empty` as --from; got {}",
                 crate::cli::spec_label(sides.from)
             )));
         }
+    };
+    let after = model_state(&after_dir)?;
+    let before = match before_tree {
+        Some(tree) => model_state(&tree).map_err(|e| tree.relabel_error(e))?,
+        None => ProjectState {
+            apps: Vec::new(),
+            models: Vec::new(),
+            user_model: after.user_model.clone(),
+        },
     };
     let plan = if plan.strategy == crate::plan::Strategy::ZeroDowntime {
         django::zero_downtime_plan(

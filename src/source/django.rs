@@ -865,8 +865,9 @@ fn resolve(project: &Project, notes: &mut Vec<String>) -> Result<Vec<Model>> {
                 }
             }
             if kind == "DecimalField" {
+                // DecimalField(verbose_name, name, max_digits, decimal_places).
                 for (i, k) in ["max_digits", "decimal_places"].iter().enumerate() {
-                    if let Some(a) = args.get(i + 1) {
+                    if let Some(a) = args.get(i + 2) {
                         kwargs.push((k.to_string(), a.clone()));
                     }
                 }
