@@ -1040,6 +1040,7 @@ fn chain_sql(
     next_number: &mut BTreeMap<String, u32>,
     newest: &mut BTreeMap<String, String>,
 ) {
+    let plan = &without_foreign_key_switches(plan);
     let pieces = super::files::pieces(plan, name, true);
     let lone = |statements: &[PlannedStatement]| {
         statements
@@ -1103,6 +1104,30 @@ fn chain_sql(
         newest.insert(app.to_string(), file_name);
         next_number.insert(app.to_string(), number + 1);
     }
+}
+
+/// The plan without SQLite's `PRAGMA foreign_keys` switches. Django's SQLite schema editor
+/// turns foreign-key enforcement off around every migration and checks the constraints at its
+/// end; migen's own switches cannot run in a transaction, so they would only force the
+/// migration out of one and leave a table rebuild half done when a statement fails.
+fn without_foreign_key_switches(plan: &Plan) -> Plan {
+    let mut plan = plan.clone();
+    if plan.dialect != crate::model::Dialect::Sqlite {
+        return plan;
+    }
+    let switch = |s: &PlannedStatement| {
+        s.sql
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("pragma foreign_keys")
+    };
+    for migration in &mut plan.migrations {
+        migration.up.retain(|s| !switch(s));
+        migration.down.retain(|s| !switch(s));
+    }
+    plan.up.retain(|s| !switch(s));
+    plan.down.retain(|s| !switch(s));
+    plan
 }
 
 /// A zero-downtime plan for Django models. Django fills a new NOT NULL field's existing rows
@@ -1357,6 +1382,44 @@ mod tests {
             "{fresh}"
         );
         assert!(!shop.contains("atomic"), "{shop}");
+    }
+
+    #[test]
+    fn a_sqlite_table_rebuild_stays_in_the_migration_transaction() {
+        let up = |sql: &str, transactional: bool| PlannedStatement {
+            sql: sql.into(),
+            transactional,
+            own_transaction: false,
+            phase: Phase::PostDeploy,
+            note: None,
+        };
+        let statements = vec![
+            up("PRAGMA foreign_keys = OFF", false),
+            up("CREATE TABLE _migen_new_t (id integer PRIMARY KEY)", true),
+            up("INSERT INTO _migen_new_t (id) SELECT id FROM t", true),
+            up("DROP TABLE t", true),
+            up("ALTER TABLE _migen_new_t RENAME TO t", true),
+            up("PRAGMA foreign_keys = ON", false),
+        ];
+        let plan = Plan {
+            dialect: crate::model::Dialect::Sqlite,
+            strategy: Strategy::ZeroDowntime,
+            changes: Vec::new(),
+            steps: Vec::new(),
+            migrations: vec![crate::plan::Migration {
+                phase: Phase::PostDeploy,
+                up: statements.clone(),
+                down: Vec::new(),
+            }],
+            up: statements,
+            down: Vec::new(),
+            questions: Vec::new(),
+            notes: Vec::new(),
+        };
+        let kept = without_foreign_key_switches(&plan);
+        assert!(kept.migrations[0].atomic(), "{:?}", kept.migrations[0].up);
+        assert_eq!(kept.migrations[0].up.len(), 4);
+        assert!(kept.up.iter().all(|s| !s.sql.contains("foreign_keys")));
     }
 
     #[test]
