@@ -5,6 +5,8 @@ mod mysql;
 mod postgres;
 mod sqlite;
 
+pub use sqlite::{FOREIGN_KEYS_OFF, FOREIGN_KEYS_ON};
+
 use std::collections::BTreeSet;
 
 use serde::Serialize;
@@ -146,10 +148,8 @@ pub fn statements_with(
 fn merge_foreign_key_switches(statements: &mut Vec<Statement>) {
     let mut merged: Vec<Statement> = Vec::with_capacity(statements.len());
     for statement in statements.drain(..) {
-        let on_then_off = statement.sql == "PRAGMA foreign_keys = OFF"
-            && merged
-                .last()
-                .is_some_and(|s| s.sql == "PRAGMA foreign_keys = ON");
+        let on_then_off = statement.sql == FOREIGN_KEYS_OFF
+            && merged.last().is_some_and(|s| s.sql == FOREIGN_KEYS_ON);
         if on_then_off {
             merged.pop();
         } else {

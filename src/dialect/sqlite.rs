@@ -12,6 +12,11 @@ use crate::diff::Change;
 use crate::model::*;
 use crate::normalize::{default_sql, type_sql};
 
+/// The switches around a table rebuild: SQLite checks foreign keys per statement, and a
+/// rebuild drops the table others refer to. They cannot run inside a transaction.
+pub const FOREIGN_KEYS_OFF: &str = "PRAGMA foreign_keys = OFF";
+pub const FOREIGN_KEYS_ON: &str = "PRAGMA foreign_keys = ON";
+
 const D: Dialect = Dialect::Sqlite;
 
 /// A change, or a table rebuild that stands for several.
@@ -243,7 +248,7 @@ pub(crate) fn rebuild(from: &Table, to: &Table, _schema: &Schema) -> Vec<Stateme
         .map(|c| c.name.clone())
         .collect();
     let mut out = vec![
-        Statement::outside_transaction("PRAGMA foreign_keys = OFF"),
+        Statement::outside_transaction(FOREIGN_KEYS_OFF),
         Statement::new(format!(
             "CREATE TABLE {} {}",
             qn(D, &scratch),
@@ -267,7 +272,7 @@ pub(crate) fn rebuild(from: &Table, to: &Table, _schema: &Schema) -> Vec<Stateme
     out.extend(to.indexes.iter().map(|i| create_index(&to.name, i)));
     // DROP TABLE took the table's triggers with it.
     out.extend(to.triggers.iter().map(|t| Statement::new(t.sql.clone())));
-    out.push(Statement::outside_transaction("PRAGMA foreign_keys = ON"));
+    out.push(Statement::outside_transaction(FOREIGN_KEYS_ON));
     out
 }
 

@@ -355,8 +355,8 @@ fn operations(
     }
     // 2. Indexes, constraints and unique_together that go (before the fields they use).
     for (old, new) in &model_pairs {
-        let (removed_ix, added_ix, renamed_ix) = named_changes(&old.indexes, &new.indexes);
-        let _ = (&added_ix, &renamed_ix);
+        // Added and renamed indexes follow the fields, below.
+        let (removed_ix, _, _) = named_changes(&old.indexes, &new.indexes);
         for ix in removed_ix {
             b.simple(
                 new,
@@ -867,21 +867,27 @@ pub fn render(
         .iter()
         .map(|(app, leaf)| (app.clone(), leaf.as_ref().map(|(_, n)| n + 1).unwrap_or(1)))
         .collect();
-    let dependency_on = |app: &str, newest: &BTreeMap<String, String>, other: &Option<String>| {
+    let dependency_on = |app: &str,
+                         newest: &BTreeMap<String, String>,
+                         other: &Option<String>|
+     -> Result<Option<String>> {
         match other {
-            None => Some("migrations.swappable_dependency(settings.AUTH_USER_MODEL)".to_string()),
-            Some(other) if other == app => None,
-            Some(other) => newest
-                .get(other)
-                .cloned()
-                .or_else(|| {
-                    // Another app of the project (its leaf) or one outside it (Django's own).
-                    after
-                        .app(other)
-                        .and_then(|a| leaf(&a.dir.join("migrations"), other).ok().flatten())
-                        .map(|(n, _)| n)
-                })
-                .map(|n| format!("({}, {})", py_str(other), py_str(&n))),
+            None => Ok(Some(
+                "migrations.swappable_dependency(settings.AUTH_USER_MODEL)".to_string(),
+            )),
+            Some(other) if other == app => Ok(None),
+            Some(other) => {
+                let name = match newest.get(other) {
+                    Some(name) => Some(name.clone()),
+                    // Another app of the project (its leaf); an app outside it (Django's own)
+                    // has no folder here and no dependency.
+                    None => match after.app(other) {
+                        Some(a) => leaf(&a.dir.join("migrations"), other)?.map(|(n, _)| n),
+                        None => None,
+                    },
+                };
+                Ok(name.map(|n| format!("({}, {})", py_str(other), py_str(&n))))
+            }
         }
     };
     let zero_downtime = plan.strategy == Strategy::ZeroDowntime;
@@ -909,7 +915,7 @@ pub fn render(
             imports.extend(op.imports.iter().cloned());
         }
         for other in &refers {
-            if let Some(d) = dependency_on(app, &newest, other)
+            if let Some(d) = dependency_on(app, &newest, other)?
                 && !dependencies.contains(&d)
             {
                 if other.is_none() {
@@ -1116,10 +1122,7 @@ fn without_foreign_key_switches(plan: &Plan) -> Plan {
         return plan;
     }
     let switch = |s: &PlannedStatement| {
-        s.sql
-            .trim_start()
-            .to_ascii_lowercase()
-            .starts_with("pragma foreign_keys")
+        s.sql == crate::dialect::FOREIGN_KEYS_OFF || s.sql == crate::dialect::FOREIGN_KEYS_ON
     };
     for migration in &mut plan.migrations {
         migration.up.retain(|s| !switch(s));
