@@ -253,6 +253,12 @@ fn alembic_checks_the_model_changes(dialect: Dialect) {
         let written = generate(&args);
         let revisions = written.lines().filter(|l| l.ends_with(".py")).count();
         assert!(revisions > 0, "{what}: no revision written: {written}");
+        let texts: Vec<String> = written
+            .lines()
+            .filter(|l| l.ends_with(".py"))
+            .map(|l| std::fs::read_to_string(root.join(l.trim())).unwrap())
+            .collect();
+        assert_native_operations(dialect, strategy, &texts, &cases);
 
         // 3. Upgrade, then Alembic's own comparison with the after models.
         std::fs::copy(root.join("states/after.py"), root.join("models.py")).unwrap();
@@ -328,6 +334,67 @@ fn alembic_checks_the_model_changes(dialect: Dialect) {
                 );
             }
         }
+    }
+}
+
+/// The SQL statements of `op.execute(\"\"\"…\"\"\")` calls in a revision.
+fn executed_sql(text: &str) -> Vec<String> {
+    text.split("op.execute(\"\"\"")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("\"\"\")").map(|(sql, _)| sql.to_string()))
+        .collect()
+}
+
+/// Whether Alembic has no operation for `sql`, so `op.execute` is the right way to say it:
+/// session settings (lock guards, SQLite's foreign-key switch) and PostgreSQL enum types.
+fn only_sql_says(sql: &str) -> bool {
+    [
+        "SET ",
+        "PRAGMA ",
+        "CREATE TYPE ",
+        "DROP TYPE ",
+        "ALTER TYPE ",
+    ]
+    .iter()
+    .any(|prefix| sql.starts_with(prefix))
+}
+
+/// The revisions use Alembic's own operations: in the direct strategy every statement that has
+/// an operation is written as one, and on SQLite table rebuilds are batch mode. In the
+/// zero-downtime strategy migen's online steps (backfills, NOT VALID, VALIDATE) stay SQL, but
+/// the schema changes around them are operations too.
+fn assert_native_operations(dialect: Dialect, strategy: &str, texts: &[String], cases: &[Case]) {
+    let all = texts.join("\n");
+    // (operation, a case that needs it)
+    let operations = [
+        ("op.create_table(", "a25_create_table"),
+        ("op.add_column(", "a01_add_nullable_string"),
+        ("op.create_index(", "a12_add_index"),
+    ];
+    for (operation, case) in operations {
+        assert!(
+            !cases.iter().any(|c| c.name == case) || all.contains(operation),
+            "{dialect} {strategy}: no {operation} in the revisions:\n{all}"
+        );
+    }
+    let rebuilds_sqlite = cases
+        .iter()
+        .any(|c| c.name.contains("nullable_to_not_null"));
+    if dialect == Dialect::Sqlite && rebuilds_sqlite {
+        assert!(
+            all.contains("with op.batch_alter_table(") && !all.contains("_migen_new_"),
+            "{dialect} {strategy}: SQLite rebuilds are not batch mode:\n{all}"
+        );
+    }
+    if strategy == "direct" {
+        let raw: Vec<String> = executed_sql(&all)
+            .into_iter()
+            .filter(|sql| !only_sql_says(sql))
+            .collect();
+        assert!(
+            raw.is_empty(),
+            "{dialect}: statements written as SQL where Alembic has an operation: {raw:#?}"
+        );
     }
 }
 

@@ -2,6 +2,7 @@
 //! dialect needs for a change (or, in SQLite, a table rebuild in place of many changes).
 
 mod mysql;
+pub mod op;
 mod postgres;
 mod sqlite;
 
@@ -16,7 +17,7 @@ use crate::model::*;
 use crate::normalize::{column_default_sql, quote_ident, quote_qname, quote_string, type_sql};
 
 /// One SQL statement of a migration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Statement {
     pub sql: String,
     /// False for statements that must run outside a transaction block
@@ -29,7 +30,22 @@ pub struct Statement {
     /// What a reader of the migration should know about this statement.
     #[serde(skip)]
     pub note: Option<String>,
+    /// What the statement does, as structure (for targets with operations of their own).
+    #[serde(skip)]
+    pub tag: Option<Box<op::Tag>>,
 }
+
+/// Statements are the same when they run the same SQL the same way; the tag only describes it.
+impl PartialEq for Statement {
+    fn eq(&self, other: &Statement) -> bool {
+        self.sql == other.sql
+            && self.transactional == other.transactional
+            && self.own_transaction == other.own_transaction
+            && self.note == other.note
+    }
+}
+
+impl Eq for Statement {}
 
 impl Statement {
     pub fn new(sql: impl Into<String>) -> Statement {
@@ -38,6 +54,7 @@ impl Statement {
             transactional: true,
             own_transaction: false,
             note: None,
+            tag: None,
         }
     }
 
@@ -55,12 +72,24 @@ impl Statement {
             transactional: false,
             own_transaction: false,
             note: None,
+            tag: None,
         }
     }
 
     pub fn with_note(mut self, note: impl Into<String>) -> Statement {
         self.note = Some(note.into());
         self
+    }
+
+    /// Describe what the statement's SQL (as it is now) does.
+    pub fn with_op(mut self, op: op::Op) -> Statement {
+        self.tag = Some(Box::new(op::Tag::new(op, &self.sql)));
+        self
+    }
+
+    /// The operation the statement performs, unless its SQL was rewritten since it was tagged.
+    pub fn op(&self) -> Option<&op::Op> {
+        self.tag.as_ref().and_then(|t| t.for_sql(&self.sql))
     }
 }
 
@@ -167,6 +196,13 @@ pub(crate) fn postgres_assigns(from: &Type, to: &Type) -> bool {
 /// `value` of type `from` converted to `to` in PostgreSQL.
 pub(crate) fn postgres_convert(value: &str, from: &Type, to: &Type) -> String {
     postgres::convert(value, from, to)
+}
+
+/// The column `from` of `table` as it stands when it is renamed: its definition in the source
+/// schema. `None` when the table had another name there (the target's definition may hold
+/// later changes, which MySQL's CHANGE COLUMN would apply early).
+pub(crate) fn column_before_rename(ctx: &Context, table: &QName, from: &str) -> Option<Column> {
+    ctx.from.tables.get(table)?.column(from).cloned()
 }
 
 pub(crate) const UNCHECKED_FK_NOTE: &str = "the referenced table was dropped with its rows by the up migration, so existing rows are not checked against it";

@@ -1,6 +1,7 @@
 //! MySQL / MariaDB DDL. Written for MariaDB 10.5+ and MySQL 8.0+ (RENAME COLUMN, RENAME INDEX,
 //! CHECK constraints).
 
+use super::op::{AlterPart, ConstraintType, Op};
 use super::{
     Context, Statement, check_clause, column_def, column_list, fk_clause, index_keys, pk_clause, q,
     qn,
@@ -83,20 +84,36 @@ fn create_table(ctx: &mut Context, table: &Table) -> Vec<Statement> {
     for check in &table.checks {
         lines.push(check_clause(D, check));
     }
+    // What the CREATE TABLE holds: everything but the foreign keys added later.
+    let mut inline = table.clone();
+    inline.foreign_keys.clear();
     for fk in &table.foreign_keys {
         if fk.ref_table == table.name || ctx.existing_tables.contains(&fk.ref_table) {
             lines.push(fk_clause(D, fk));
+            inline.foreign_keys.push(fk.clone());
         } else {
-            ctx.deferred
-                .push(alter(&table.name, format!("ADD {}", fk_clause(D, fk))));
+            ctx.deferred.push(add_fk(&table.name, fk));
         }
     }
-    vec![Statement::new(format!(
-        "CREATE TABLE {} (\n  {}\n){}",
-        qn(D, &table.name),
-        lines.join(",\n  "),
-        table_options(table)
-    ))]
+    vec![
+        Statement::new(format!(
+            "CREATE TABLE {} (\n  {}\n){}",
+            qn(D, &table.name),
+            lines.join(",\n  "),
+            table_options(table)
+        ))
+        .with_op(Op::CreateTable {
+            table: inline,
+            serial_columns: Vec::new(),
+        }),
+    ]
+}
+
+fn add_fk(table: &QName, fk: &ForeignKey) -> Statement {
+    alter(table, format!("ADD {}", fk_clause(D, fk))).with_op(Op::AddForeignKey {
+        table: table.clone(),
+        foreign_key: fk.clone(),
+    })
 }
 
 fn alter_column(table: &QName, from: &Column, to: &Column) -> Vec<Statement> {
@@ -117,24 +134,29 @@ fn alter_column(table: &QName, from: &Column, to: &Column) -> Vec<Statement> {
     }
     let mut only_default = from.clone();
     only_default.default = to.default.clone();
-    if only_default == *to {
-        let action = match &to.default {
-            Some(default) => format!(
-                "ALTER COLUMN {} SET DEFAULT {}",
-                q(D, &to.name),
-                default_sql(D, default)
-            ),
-            None => format!("ALTER COLUMN {} DROP DEFAULT", q(D, &to.name)),
-        };
-        return vec![alter(table, action)];
-    }
-    vec![alter(
-        table,
-        format!(
+    let part = if only_default == *to {
+        AlterPart::Default
+    } else {
+        AlterPart::Whole
+    };
+    let action = match (&part, &to.default) {
+        (AlterPart::Default, Some(default)) => format!(
+            "ALTER COLUMN {} SET DEFAULT {}",
+            q(D, &to.name),
+            default_sql(D, default)
+        ),
+        (AlterPart::Default, None) => format!("ALTER COLUMN {} DROP DEFAULT", q(D, &to.name)),
+        _ => format!(
             "MODIFY COLUMN {}",
             column_def(D, table, to, &Default::default())
         ),
-    )]
+    };
+    vec![alter(table, action).with_op(Op::AlterColumn {
+        table: table.clone(),
+        from: from.clone(),
+        to: to.clone(),
+        part,
+    })]
 }
 
 pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
@@ -154,33 +176,71 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
         | Change::DropSequence { .. }
         | Change::AlterSequence { .. } => Vec::new(),
         Change::CreateTable { table } => create_table(ctx, table),
-        Change::DropTable { table } => one(format!("DROP TABLE {}", qn(D, &table.name))),
-        Change::RenameTable { from, to } => {
-            one(format!("RENAME TABLE {} TO {}", qn(D, from), qn(D, to)))
-        }
-        Change::AddColumn { table, column } => vec![alter(
-            table,
-            format!(
-                "ADD COLUMN {}",
-                column_def(D, table, column, &Default::default())
+        Change::DropTable { table } => vec![
+            Statement::new(format!("DROP TABLE {}", qn(D, &table.name))).with_op(Op::DropTable {
+                table: table.name.clone(),
+            }),
+        ],
+        Change::RenameTable { from, to } => vec![
+            Statement::new(format!("RENAME TABLE {} TO {}", qn(D, from), qn(D, to))).with_op(
+                Op::RenameTable {
+                    from: from.clone(),
+                    to: to.clone(),
+                },
             ),
-        )],
+        ],
+        Change::AddColumn { table, column } => vec![
+            alter(
+                table,
+                format!(
+                    "ADD COLUMN {}",
+                    column_def(D, table, column, &Default::default())
+                ),
+            )
+            .with_op(Op::AddColumn {
+                table: table.clone(),
+                column: column.clone(),
+                idempotent: false,
+            }),
+        ],
         Change::DropColumn { table, column } => {
-            vec![alter(table, format!("DROP COLUMN {}", q(D, &column.name)))]
+            vec![
+                alter(table, format!("DROP COLUMN {}", q(D, &column.name))).with_op(
+                    Op::DropColumn {
+                        table: table.clone(),
+                        column: column.clone(),
+                    },
+                ),
+            ]
         }
         Change::RenameColumn { table, from, to } => {
-            vec![alter(
+            let statement = alter(
                 table,
                 format!("RENAME COLUMN {} TO {}", q(D, from), q(D, to)),
-            )]
+            );
+            vec![match super::column_before_rename(ctx, table, from) {
+                Some(column) => statement.with_op(Op::RenameColumn {
+                    table: table.clone(),
+                    column,
+                    to: to.clone(),
+                }),
+                None => statement,
+            }]
         }
         Change::AlterColumn { table, from, to } => alter_column(table, from, to),
         Change::AddPrimaryKey { table, primary_key } => {
-            vec![alter(table, format!("ADD {}", pk_clause(D, primary_key)))]
+            vec![
+                alter(table, format!("ADD {}", pk_clause(D, primary_key))).with_op(
+                    Op::AddPrimaryKey {
+                        table: table.clone(),
+                        primary_key: primary_key.clone(),
+                    },
+                ),
+            ]
         }
         Change::DropPrimaryKey { table, .. } => vec![alter(table, "DROP PRIMARY KEY".into())],
         Change::AddForeignKey { table, foreign_key } => {
-            let add = alter(table, format!("ADD {}", fk_clause(D, foreign_key)));
+            let add = add_fk(table, foreign_key);
             if ctx.unchecked_fk_targets.contains(&foreign_key.ref_table) {
                 // MySQL has no NOT VALID: checks are switched off for this one statement.
                 vec![
@@ -194,7 +254,15 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
             }
         }
         Change::DropForeignKey { table, foreign_key } => match &foreign_key.name {
-            Some(name) => vec![alter(table, format!("DROP FOREIGN KEY {}", q(D, name)))],
+            Some(name) => vec![
+                alter(table, format!("DROP FOREIGN KEY {}", q(D, name))).with_op(
+                    Op::DropConstraint {
+                        table: table.clone(),
+                        name: name.clone(),
+                        kind: ConstraintType::ForeignKey,
+                    },
+                ),
+            ],
             None => Vec::new(),
         },
         Change::AddUnique { table, unique } => {
@@ -202,22 +270,53 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
                 .name
                 .clone()
                 .unwrap_or_else(|| unique.columns[0].clone());
-            one(format!(
-                "CREATE UNIQUE INDEX {} ON {} ({})",
-                q(D, &name),
-                qn(D, table),
-                column_list(D, &unique.columns)
-            ))
+            let named = UniqueConstraint {
+                name: Some(name.clone()),
+                columns: unique.columns.clone(),
+            };
+            vec![
+                Statement::new(format!(
+                    "CREATE UNIQUE INDEX {} ON {} ({})",
+                    q(D, &name),
+                    qn(D, table),
+                    column_list(D, &unique.columns)
+                ))
+                .with_op(Op::AddUnique {
+                    table: table.clone(),
+                    unique: named,
+                }),
+            ]
         }
         Change::DropUnique { table, unique } => match &unique.name {
-            Some(name) => one(format!("DROP INDEX {} ON {}", q(D, name), qn(D, table))),
+            Some(name) => vec![
+                Statement::new(format!("DROP INDEX {} ON {}", q(D, name), qn(D, table))).with_op(
+                    Op::DropConstraint {
+                        table: table.clone(),
+                        name: name.clone(),
+                        kind: ConstraintType::Unique,
+                    },
+                ),
+            ],
             None => Vec::new(),
         },
         Change::AddCheck { table, check } => {
-            vec![alter(table, format!("ADD {}", check_clause(D, check)))]
+            vec![
+                alter(table, format!("ADD {}", check_clause(D, check))).with_op(Op::AddCheck {
+                    table: table.clone(),
+                    check: check.clone(),
+                }),
+            ]
         }
         Change::DropCheck { table, check } => match &check.name {
-            Some(name) => vec![alter(table, format!("DROP CONSTRAINT {}", q(D, name)))],
+            Some(name) => vec![
+                alter(table, format!("DROP CONSTRAINT {}", q(D, name))).with_op(
+                    Op::DropConstraint {
+                        table: table.clone(),
+                        name: name.clone(),
+                        kind: ConstraintType::Check,
+                    },
+                ),
+            ],
             None => Vec::new(),
         },
         Change::RenameConstraint {
@@ -228,27 +327,49 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
                 format!("RENAME INDEX {} TO {}", q(D, from), q(D, to)),
             )]
         }
-        Change::AddIndex { table, index } => one(format!(
-            "CREATE {}INDEX {} ON {} {}{}",
-            index_kind(index),
-            q(D, &index.name),
-            qn(D, table),
-            keys(index),
-            using(index)
-        )),
-        Change::DropIndex { table, index } => one(format!(
-            "DROP INDEX {} ON {}",
-            q(D, &index.name),
-            qn(D, table)
-        )),
+        Change::AddIndex { table, index } => vec![
+            Statement::new(format!(
+                "CREATE {}INDEX {} ON {} {}{}",
+                index_kind(index),
+                q(D, &index.name),
+                qn(D, table),
+                keys(index),
+                using(index)
+            ))
+            .with_op(Op::CreateIndex {
+                table: table.clone(),
+                index: index.clone(),
+                concurrently: false,
+                idempotent: false,
+            }),
+        ],
+        Change::DropIndex { table, index } => vec![
+            Statement::new(format!(
+                "DROP INDEX {} ON {}",
+                q(D, &index.name),
+                qn(D, table)
+            ))
+            .with_op(Op::DropIndex {
+                table: table.clone(),
+                index: index.clone(),
+                concurrently: false,
+                idempotent: false,
+            }),
+        ],
         Change::RenameIndex { table, from, to } => vec![alter(
             table,
             format!("RENAME INDEX {} TO {}", q(D, from), q(D, to)),
         )],
-        Change::AlterTableComment { table, to, .. } => vec![alter(
-            table,
-            format!("COMMENT = {}", quote_string(D, to.as_deref().unwrap_or(""))),
-        )],
+        Change::AlterTableComment { table, to, .. } => vec![
+            alter(
+                table,
+                format!("COMMENT = {}", quote_string(D, to.as_deref().unwrap_or(""))),
+            )
+            .with_op(Op::TableComment {
+                table: table.clone(),
+                comment: to.clone(),
+            }),
+        ],
         Change::AlterTableOptions { table, from, to } => {
             let mut actions = Vec::new();
             if to.engine.is_some() && from.engine != to.engine {

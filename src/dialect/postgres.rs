@@ -1,5 +1,6 @@
 //! PostgreSQL DDL.
 
+use super::op::{AlterPart, ConstraintType, Op};
 use super::{
     Context, Statement, check_clause, column_def, column_list, comment_literal, fk_clause,
     index_keys, pk_clause, q, qn, unique_clause,
@@ -83,6 +84,20 @@ fn create_owned_sequence(
 pub(crate) fn create_table(ctx: &mut Context, table: &Table) -> Vec<Statement> {
     let mut before = Vec::new();
     let mut lines: Vec<String> = Vec::new();
+    // What the CREATE TABLE itself holds: indexes and comments are statements of their own.
+    let mut inline = table.clone();
+    inline.indexes.clear();
+    inline.comment = None;
+    inline.foreign_keys.clear();
+    for column in &mut inline.columns {
+        column.comment = None;
+    }
+    let serial_columns = table
+        .columns
+        .iter()
+        .filter(|c| serial_type(&table.name, c, &ctx.to.sequences).is_some())
+        .map(|c| c.name.clone())
+        .collect();
     for column in &table.columns {
         if let Some(seq) = explicit_sequence(ctx, &table.name, column) {
             before.extend(create_owned_sequence(ctx, &table.name, column, &seq));
@@ -101,16 +116,23 @@ pub(crate) fn create_table(ctx: &mut Context, table: &Table) -> Vec<Statement> {
     for fk in &table.foreign_keys {
         if fk.ref_table == table.name || ctx.existing_tables.contains(&fk.ref_table) {
             lines.push(fk_clause(D, fk));
+            inline.foreign_keys.push(fk.clone());
         } else {
             ctx.deferred.push(add_fk(ctx, &table.name, fk));
         }
     }
     let mut out = before;
-    out.push(Statement::new(format!(
-        "CREATE TABLE {} (\n  {}\n)",
-        qn(D, &table.name),
-        lines.join(",\n  ")
-    )));
+    out.push(
+        Statement::new(format!(
+            "CREATE TABLE {} (\n  {}\n)",
+            qn(D, &table.name),
+            lines.join(",\n  ")
+        ))
+        .with_op(Op::CreateTable {
+            table: inline,
+            serial_columns,
+        }),
+    );
     for index in &table.indexes {
         out.push(create_index(&table.name, index));
     }
@@ -139,6 +161,10 @@ fn add_fk(ctx: &Context, table: &QName, fk: &ForeignKey) -> Statement {
             qn(D, table),
             fk_clause(D, fk)
         ))
+        .with_op(Op::AddForeignKey {
+            table: table.clone(),
+            foreign_key: fk.clone(),
+        })
     }
 }
 
@@ -160,7 +186,12 @@ fn create_index(table: &QName, index: &Index) -> Statement {
     if let Some(predicate) = &index.predicate {
         sql.push_str(&format!(" WHERE {predicate}"));
     }
-    Statement::new(sql)
+    Statement::new(sql).with_op(Op::CreateIndex {
+        table: table.clone(),
+        index: index.clone(),
+        concurrently: false,
+        idempotent: false,
+    })
 }
 
 fn index_name_in_schema(table: &QName, name: &str) -> String {
@@ -173,6 +204,10 @@ fn table_comment(table: &QName, comment: &Option<String>) -> Statement {
         qn(D, table),
         comment_literal(D, comment)
     ))
+    .with_op(Op::TableComment {
+        table: table.clone(),
+        comment: comment.clone(),
+    })
 }
 
 fn column_comment(table: &QName, column: &Column) -> Statement {
@@ -182,6 +217,10 @@ fn column_comment(table: &QName, column: &Column) -> Statement {
         q(D, &column.name),
         comment_literal(D, &column.comment)
     ))
+    .with_op(Op::ColumnComment {
+        table: table.clone(),
+        column: column.clone(),
+    })
 }
 
 fn alter(table: &QName, action: String) -> Statement {
@@ -270,7 +309,16 @@ fn alter_column(ctx: &mut Context, table: &QName, from: &Column, to: &Column) ->
         && !same_owned_sequence
         && (type_changes || (default_changes && to.default.is_none()) || drop_sequence.is_some())
     {
-        out.push(alter(table, format!("ALTER COLUMN {col} DROP DEFAULT")));
+        let mut dropped = from.clone();
+        dropped.default = None;
+        out.push(
+            alter(table, format!("ALTER COLUMN {col} DROP DEFAULT")).with_op(Op::AlterColumn {
+                table: table.clone(),
+                from: from.clone(),
+                to: dropped,
+                part: AlterPart::Default,
+            }),
+        );
     }
     if from.identity.is_some() && to.identity.is_none() {
         out.push(alter(table, format!("ALTER COLUMN {col} DROP IDENTITY")));
@@ -284,10 +332,22 @@ fn alter_column(ctx: &mut Context, table: &QName, from: &Column, to: &Column) ->
         if let Some(collation) = &to.collation {
             action.push_str(&format!(" COLLATE \"{}\"", collation.replace('"', "\"\"")));
         }
-        if from.ty != to.ty && !casts_implicitly(&from.ty, &to.ty) {
-            action.push_str(&format!(" USING {}", convert(&col, &from.ty, &to.ty)));
+        let using = (from.ty != to.ty && !casts_implicitly(&from.ty, &to.ty))
+            .then(|| convert(&col, &from.ty, &to.ty));
+        if let Some(using) = &using {
+            action.push_str(&format!(" USING {using}"));
         }
-        out.push(alter(table, action));
+        let statement = alter(table, action);
+        out.push(if to.collation.is_none() && from.collation.is_none() {
+            statement.with_op(Op::AlterColumn {
+                table: table.clone(),
+                from: from.clone(),
+                to: to.clone(),
+                part: AlterPart::Type { using },
+            })
+        } else {
+            statement
+        });
     }
     if let Some(default) = &to.default {
         if (default_changes || type_changes) && !same_owned_sequence {
@@ -307,24 +367,40 @@ fn alter_column(ctx: &mut Context, table: &QName, from: &Column, to: &Column) ->
                     qn(D, table)
                 )));
             } else {
-                out.push(alter(
-                    table,
-                    format!(
-                        "ALTER COLUMN {col} SET DEFAULT {}",
-                        column_default_sql(D, &to.ty, default)
-                    ),
-                ));
+                out.push(
+                    alter(
+                        table,
+                        format!(
+                            "ALTER COLUMN {col} SET DEFAULT {}",
+                            column_default_sql(D, &to.ty, default)
+                        ),
+                    )
+                    .with_op(Op::AlterColumn {
+                        table: table.clone(),
+                        from: from.clone(),
+                        to: to.clone(),
+                        part: AlterPart::Default,
+                    }),
+                );
             }
         }
     }
     if from.nullable != to.nullable && !(to.identity.is_some() && from.identity.is_none()) {
-        out.push(alter(
-            table,
-            format!(
-                "ALTER COLUMN {col} {} NOT NULL",
-                if to.nullable { "DROP" } else { "SET" }
-            ),
-        ));
+        out.push(
+            alter(
+                table,
+                format!(
+                    "ALTER COLUMN {col} {} NOT NULL",
+                    if to.nullable { "DROP" } else { "SET" }
+                ),
+            )
+            .with_op(Op::AlterColumn {
+                table: table.clone(),
+                from: from.clone(),
+                to: to.clone(),
+                part: AlterPart::Nullable,
+            }),
+        );
     }
     match (from.identity, to.identity) {
         (None, Some(identity)) => {
@@ -513,35 +589,69 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
                 let Some(col) = ctx.to.tables.get(&table).and_then(|t| t.column(&column)) else {
                     continue;
                 };
-                let had_default = ctx
+                let old_default = ctx
                     .from
                     .tables
                     .get(&table)
                     .and_then(|t| t.column(&column))
-                    .is_some_and(|c| c.default.is_some());
+                    .and_then(|c| c.default.clone());
+                let had_default = old_default.is_some();
+                // The column as it stands: on the old type (renamed above), default dropped.
+                let mut on_old = col.clone();
+                on_old.ty = Type::Enum { name: old.clone() };
+                on_old.default = None;
+                let mut with_old_default = on_old.clone();
+                with_old_default.default = old_default;
                 if had_default {
-                    out.push(alter(
-                        &table,
-                        format!("ALTER COLUMN {} DROP DEFAULT", q(D, &column)),
-                    ));
+                    out.push(
+                        alter(
+                            &table,
+                            format!("ALTER COLUMN {} DROP DEFAULT", q(D, &column)),
+                        )
+                        .with_op(Op::AlterColumn {
+                            table: table.clone(),
+                            from: with_old_default,
+                            to: on_old.clone(),
+                            part: AlterPart::Default,
+                        }),
+                    );
                 }
                 let new_type = type_sql(D, &col.ty);
-                out.push(alter(
-                    &table,
-                    format!(
-                        "ALTER COLUMN {0} TYPE {new_type} USING {0}::text::{new_type}",
-                        q(D, &column)
-                    ),
-                ));
-                if let Some(default) = &col.default {
-                    out.push(alter(
+                let using = format!("{}::text::{new_type}", q(D, &column));
+                let mut retyped = col.clone();
+                retyped.default = None;
+                out.push(
+                    alter(
                         &table,
                         format!(
-                            "ALTER COLUMN {} SET DEFAULT {}",
-                            q(D, &column),
-                            column_default_sql(D, &col.ty, default)
+                            "ALTER COLUMN {} TYPE {new_type} USING {using}",
+                            q(D, &column)
                         ),
-                    ));
+                    )
+                    .with_op(Op::AlterColumn {
+                        table: table.clone(),
+                        from: on_old,
+                        to: retyped.clone(),
+                        part: AlterPart::Type { using: Some(using) },
+                    }),
+                );
+                if let Some(default) = &col.default {
+                    out.push(
+                        alter(
+                            &table,
+                            format!(
+                                "ALTER COLUMN {} SET DEFAULT {}",
+                                q(D, &column),
+                                column_default_sql(D, &col.ty, default)
+                            ),
+                        )
+                        .with_op(Op::AlterColumn {
+                            table: table.clone(),
+                            from: retyped,
+                            to: col.clone(),
+                            part: AlterPart::Default,
+                        }),
+                    );
                 }
             }
             // Columns on their way out (dropped, or retyped later in the script) still use the old
@@ -599,7 +709,11 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
             out
         }
         Change::CreateTable { table } => create_table(ctx, table),
-        Change::DropTable { table } => one(format!("DROP TABLE {}", qn(D, &table.name))),
+        Change::DropTable { table } => vec![
+            Statement::new(format!("DROP TABLE {}", qn(D, &table.name))).with_op(Op::DropTable {
+                table: table.name.clone(),
+            }),
+        ],
         Change::RenameTable { from, to } => {
             let mut out = Vec::new();
             let mut current = from.clone();
@@ -609,7 +723,14 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
                 current.schema = to.schema.clone();
             }
             if current.name != to.name {
-                out.push(alter(&current, format!("RENAME TO {}", q(D, &to.name))));
+                out.push(
+                    alter(&current, format!("RENAME TO {}", q(D, &to.name))).with_op(
+                        Op::RenameTable {
+                            from: current.clone(),
+                            to: to.clone(),
+                        },
+                    ),
+                );
             }
             out
         }
@@ -618,51 +739,109 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
             if let Some(seq) = explicit_sequence(ctx, table, column) {
                 out.extend(create_owned_sequence(ctx, table, column, &seq));
             }
-            out.push(alter(
+            let add = alter(
                 table,
                 format!(
                     "ADD COLUMN {}",
                     column_def(D, table, column, &ctx.to.sequences)
                 ),
-            ));
+            );
+            // A serial column's sequence is SQL's business: Alembic has no spelling for it.
+            let plain = serial_type(table, column, &ctx.to.sequences).is_none() && out.is_empty();
+            let mut bare = column.clone();
+            bare.comment = None;
+            out.push(if plain {
+                add.with_op(Op::AddColumn {
+                    table: table.clone(),
+                    column: bare,
+                    idempotent: false,
+                })
+            } else {
+                add
+            });
             out.append(&mut ctx.deferred);
             if column.comment.is_some() {
                 out.push(column_comment(table, column));
             }
             out
         }
-        Change::DropColumn { table, column } => one(format!(
-            "ALTER TABLE {} DROP COLUMN {}",
-            qn(D, table),
-            q(D, &column.name)
-        )),
-        Change::RenameColumn { table, from, to } => one(format!(
-            "ALTER TABLE {} RENAME COLUMN {} TO {}",
-            qn(D, table),
-            q(D, from),
-            q(D, to)
-        )),
+        Change::DropColumn { table, column } => vec![
+            Statement::new(format!(
+                "ALTER TABLE {} DROP COLUMN {}",
+                qn(D, table),
+                q(D, &column.name)
+            ))
+            .with_op(Op::DropColumn {
+                table: table.clone(),
+                column: column.clone(),
+            }),
+        ],
+        Change::RenameColumn { table, from, to } => {
+            let statement = Statement::new(format!(
+                "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                qn(D, table),
+                q(D, from),
+                q(D, to)
+            ));
+            vec![match super::column_before_rename(ctx, table, from) {
+                Some(column) => statement.with_op(Op::RenameColumn {
+                    table: table.clone(),
+                    column,
+                    to: to.clone(),
+                }),
+                None => statement,
+            }]
+        }
         Change::AlterColumn { table, from, to } => alter_column(ctx, table, from, to),
         Change::AddPrimaryKey { table, primary_key } => {
-            vec![alter(table, format!("ADD {}", pk_clause(D, primary_key)))]
+            vec![
+                alter(table, format!("ADD {}", pk_clause(D, primary_key))).with_op(
+                    Op::AddPrimaryKey {
+                        table: table.clone(),
+                        primary_key: primary_key.clone(),
+                    },
+                ),
+            ]
         }
         Change::DropPrimaryKey { table, primary_key } => {
             let name = primary_key
                 .name
                 .clone()
                 .unwrap_or_else(|| make_object_name(D, &table.name, None, "pkey"));
-            vec![alter(table, format!("DROP CONSTRAINT {}", q(D, &name)))]
+            vec![
+                alter(table, format!("DROP CONSTRAINT {}", q(D, &name))).with_op(
+                    Op::DropConstraint {
+                        table: table.clone(),
+                        name,
+                        kind: ConstraintType::PrimaryKey,
+                    },
+                ),
+            ]
         }
         Change::AddForeignKey { table, foreign_key } => vec![add_fk(ctx, table, foreign_key)],
-        Change::DropForeignKey { table, foreign_key } => drop_named(table, &foreign_key.name),
+        Change::DropForeignKey { table, foreign_key } => {
+            drop_named(table, &foreign_key.name, ConstraintType::ForeignKey)
+        }
         Change::AddUnique { table, unique } => {
-            vec![alter(table, format!("ADD {}", unique_clause(D, unique)))]
+            vec![
+                alter(table, format!("ADD {}", unique_clause(D, unique))).with_op(Op::AddUnique {
+                    table: table.clone(),
+                    unique: unique.clone(),
+                }),
+            ]
         }
-        Change::DropUnique { table, unique } => drop_named(table, &unique.name),
+        Change::DropUnique { table, unique } => {
+            drop_named(table, &unique.name, ConstraintType::Unique)
+        }
         Change::AddCheck { table, check } => {
-            vec![alter(table, format!("ADD {}", check_clause(D, check)))]
+            vec![
+                alter(table, format!("ADD {}", check_clause(D, check))).with_op(Op::AddCheck {
+                    table: table.clone(),
+                    check: check.clone(),
+                }),
+            ]
         }
-        Change::DropCheck { table, check } => drop_named(table, &check.name),
+        Change::DropCheck { table, check } => drop_named(table, &check.name, ConstraintType::Check),
         Change::RenameConstraint {
             table,
             constraint,
@@ -676,10 +855,18 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
             )]
         }
         Change::AddIndex { table, index } => vec![create_index(table, index)],
-        Change::DropIndex { table, index } => one(format!(
-            "DROP INDEX {}",
-            index_name_in_schema(table, &index.name)
-        )),
+        Change::DropIndex { table, index } => vec![
+            Statement::new(format!(
+                "DROP INDEX {}",
+                index_name_in_schema(table, &index.name)
+            ))
+            .with_op(Op::DropIndex {
+                table: table.clone(),
+                index: index.clone(),
+                concurrently: false,
+                idempotent: false,
+            }),
+        ],
         Change::RenameIndex { table, from, to } => one(format!(
             "ALTER INDEX {} RENAME TO {}",
             index_name_in_schema(table, from),
@@ -723,9 +910,15 @@ fn view_comment(name: &QName, materialized: bool, comment: &Option<String>) -> S
     ))
 }
 
-fn drop_named(table: &QName, name: &Option<String>) -> Vec<Statement> {
+fn drop_named(table: &QName, name: &Option<String>, kind: ConstraintType) -> Vec<Statement> {
     match name {
-        Some(name) => vec![alter(table, format!("DROP CONSTRAINT {}", q(D, name)))],
+        Some(name) => vec![
+            alter(table, format!("DROP CONSTRAINT {}", q(D, name))).with_op(Op::DropConstraint {
+                table: table.clone(),
+                name: name.clone(),
+                kind,
+            }),
+        ],
         None => Vec::new(),
     }
 }

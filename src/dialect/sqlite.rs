@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::op::Op;
 use super::{
     Context, Statement, check_clause, column_list, fk_clause, index_keys, q, qn, unique_clause,
 };
@@ -214,15 +215,29 @@ fn create_index(table: &QName, index: &Index) -> Statement {
     if let Some(predicate) = &index.predicate {
         sql.push_str(&format!(" WHERE {predicate}"));
     }
-    Statement::new(sql)
+    Statement::new(sql).with_op(Op::CreateIndex {
+        table: table.clone(),
+        index: index.clone(),
+        concurrently: false,
+        idempotent: false,
+    })
 }
 
 fn create_table(table: &Table) -> Vec<Statement> {
-    let mut out = vec![Statement::new(format!(
-        "CREATE TABLE {} {}",
-        qn(D, &table.name),
-        table_body(table)
-    ))];
+    let mut inline = table.clone();
+    inline.indexes.clear();
+    inline.triggers.clear();
+    let mut out = vec![
+        Statement::new(format!(
+            "CREATE TABLE {} {}",
+            qn(D, &table.name),
+            table_body(table)
+        ))
+        .with_op(Op::CreateTable {
+            table: inline,
+            serial_columns: Vec::new(),
+        }),
+    ];
     out.extend(table.indexes.iter().map(|i| create_index(&table.name, i)));
     out.extend(table.triggers.iter().map(|t| Statement::new(t.sql.clone())));
     out
@@ -247,29 +262,45 @@ pub(crate) fn rebuild(from: &Table, to: &Table, _schema: &Schema) -> Vec<Stateme
         })
         .map(|c| c.name.clone())
         .collect();
+    // The statements from the scratch table to the re-created indexes are one operation: a
+    // target with a table-rebuild operation of its own (Alembic's batch mode) writes that.
     let mut out = vec![
         Statement::outside_transaction(FOREIGN_KEYS_OFF),
         Statement::new(format!(
             "CREATE TABLE {} {}",
             qn(D, &scratch),
             table_body(to)
-        )),
+        ))
+        .with_op(Op::Rebuild {
+            from: from.clone(),
+            to: to.clone(),
+        }),
     ];
     if !copied.is_empty() {
-        out.push(Statement::new(format!(
-            "INSERT INTO {} ({cols}) SELECT {cols} FROM {}",
-            qn(D, &scratch),
-            qn(D, &from.name),
-            cols = column_list(D, &copied)
-        )));
+        out.push(
+            Statement::new(format!(
+                "INSERT INTO {} ({cols}) SELECT {cols} FROM {}",
+                qn(D, &scratch),
+                qn(D, &from.name),
+                cols = column_list(D, &copied)
+            ))
+            .with_op(Op::InRebuild),
+        );
     }
-    out.push(Statement::new(format!("DROP TABLE {}", qn(D, &from.name))));
-    out.push(Statement::new(format!(
-        "ALTER TABLE {} RENAME TO {}",
-        qn(D, &scratch),
-        q(D, &to.name.name)
-    )));
-    out.extend(to.indexes.iter().map(|i| create_index(&to.name, i)));
+    out.push(Statement::new(format!("DROP TABLE {}", qn(D, &from.name))).with_op(Op::InRebuild));
+    out.push(
+        Statement::new(format!(
+            "ALTER TABLE {} RENAME TO {}",
+            qn(D, &scratch),
+            q(D, &to.name.name)
+        ))
+        .with_op(Op::InRebuild),
+    );
+    out.extend(
+        to.indexes
+            .iter()
+            .map(|i| Statement::new(create_index(&to.name, i).sql).with_op(Op::InRebuild)),
+    );
     // DROP TABLE took the table's triggers with it.
     out.extend(to.triggers.iter().map(|t| Statement::new(t.sql.clone())));
     out.push(Statement::outside_transaction(FOREIGN_KEYS_ON));
@@ -280,12 +311,22 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
     let one = |sql: String| vec![Statement::new(sql)];
     match change {
         Change::CreateTable { table } => create_table(table),
-        Change::DropTable { table } => one(format!("DROP TABLE {}", qn(D, &table.name))),
-        Change::RenameTable { from, to } => one(format!(
-            "ALTER TABLE {} RENAME TO {}",
-            qn(D, from),
-            q(D, &to.name)
-        )),
+        Change::DropTable { table } => vec![
+            Statement::new(format!("DROP TABLE {}", qn(D, &table.name))).with_op(Op::DropTable {
+                table: table.name.clone(),
+            }),
+        ],
+        Change::RenameTable { from, to } => vec![
+            Statement::new(format!(
+                "ALTER TABLE {} RENAME TO {}",
+                qn(D, from),
+                q(D, &to.name)
+            ))
+            .with_op(Op::RenameTable {
+                from: from.clone(),
+                to: to.clone(),
+            }),
+        ],
         Change::AddColumn { table, column } => {
             let def = ctx
                 .to
@@ -293,21 +334,52 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
                 .get(table)
                 .map(|t| column_def(t, column))
                 .unwrap_or_else(|| q(D, &column.name));
-            one(format!("ALTER TABLE {} ADD COLUMN {def}", qn(D, table)))
+            vec![
+                Statement::new(format!("ALTER TABLE {} ADD COLUMN {def}", qn(D, table))).with_op(
+                    Op::AddColumn {
+                        table: table.clone(),
+                        column: column.clone(),
+                        idempotent: false,
+                    },
+                ),
+            ]
         }
-        Change::DropColumn { table, column } => one(format!(
-            "ALTER TABLE {} DROP COLUMN {}",
-            qn(D, table),
-            q(D, &column.name)
-        )),
-        Change::RenameColumn { table, from, to } => one(format!(
-            "ALTER TABLE {} RENAME COLUMN {} TO {}",
-            qn(D, table),
-            q(D, from),
-            q(D, to)
-        )),
+        Change::DropColumn { table, column } => vec![
+            Statement::new(format!(
+                "ALTER TABLE {} DROP COLUMN {}",
+                qn(D, table),
+                q(D, &column.name)
+            ))
+            .with_op(Op::DropColumn {
+                table: table.clone(),
+                column: column.clone(),
+            }),
+        ],
+        Change::RenameColumn { table, from, to } => {
+            let statement = Statement::new(format!(
+                "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                qn(D, table),
+                q(D, from),
+                q(D, to)
+            ));
+            vec![match super::column_before_rename(ctx, table, from) {
+                Some(column) => statement.with_op(Op::RenameColumn {
+                    table: table.clone(),
+                    column,
+                    to: to.clone(),
+                }),
+                None => statement,
+            }]
+        }
         Change::AddIndex { table, index } => vec![create_index(table, index)],
-        Change::DropIndex { index, .. } => one(format!("DROP INDEX {}", q(D, &index.name))),
+        Change::DropIndex { table, index } => vec![
+            Statement::new(format!("DROP INDEX {}", q(D, &index.name))).with_op(Op::DropIndex {
+                table: table.clone(),
+                index: index.clone(),
+                concurrently: false,
+                idempotent: false,
+            }),
+        ],
         Change::RenameIndex { table, from, to } => {
             let mut out = one(format!("DROP INDEX {}", q(D, from)));
             if let Some(index) = ctx

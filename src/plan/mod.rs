@@ -162,7 +162,7 @@ pub struct Step {
     pub loss: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct PlannedStatement {
     pub sql: String,
     pub transactional: bool,
@@ -173,6 +173,29 @@ pub struct PlannedStatement {
     /// What a person should know about this statement (not part of the JSON contract).
     #[serde(skip)]
     pub note: Option<String>,
+    /// What the statement does, as structure (see `dialect::op`).
+    #[serde(skip)]
+    pub tag: Option<Box<dialect::op::Tag>>,
+}
+
+/// Statements are the same when they run the same SQL the same way; the tag only describes it.
+impl PartialEq for PlannedStatement {
+    fn eq(&self, other: &PlannedStatement) -> bool {
+        self.sql == other.sql
+            && self.transactional == other.transactional
+            && self.own_transaction == other.own_transaction
+            && self.phase == other.phase
+            && self.note == other.note
+    }
+}
+
+impl Eq for PlannedStatement {}
+
+impl PlannedStatement {
+    /// The operation the statement performs, unless its SQL was rewritten since it was tagged.
+    pub fn op(&self) -> Option<&dialect::op::Op> {
+        self.tag.as_ref().and_then(|t| t.for_sql(&self.sql))
+    }
 }
 
 /// The statements of one phase: one migration file.
@@ -404,6 +427,7 @@ fn migrations(dialect: Dialect, steps: &[Step], options: &PlanOptions) -> Vec<Mi
                         own_transaction: s.own_transaction,
                         phase,
                         note: s.note.clone(),
+                        tag: s.tag.clone(),
                     })
                     .collect()
             };

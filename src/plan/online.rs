@@ -12,6 +12,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::dialect::op::Op;
 use crate::dialect::{self, Statement};
 use crate::diff::{self, Change, RenameAnswers};
 use crate::model::*;
@@ -1342,9 +1343,7 @@ impl<'a> Planner<'a> {
         };
         let mut up = self.forward(&add);
         for statement in &mut up {
-            statement.sql = statement
-                .sql
-                .replacen(" ADD COLUMN ", " ADD COLUMN IF NOT EXISTS ", 1);
+            add_column_if_missing(statement);
         }
         up.push(
             alter(d, table, format!("ALTER COLUMN {col} SET DEFAULT {}", column_default_sql(d, &column.ty, default)))
@@ -1435,10 +1434,7 @@ impl<'a> Planner<'a> {
         let mut up = add;
         if d == Dialect::Postgres {
             for statement in &mut up {
-                statement.sql =
-                    statement
-                        .sql
-                        .replacen(" ADD COLUMN ", " ADD COLUMN IF NOT EXISTS ", 1);
+                add_column_if_missing(statement);
             }
         }
         if d == Dialect::Mysql {
@@ -2440,6 +2436,26 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
+/// `ADD COLUMN IF NOT EXISTS`, so a re-run after an interruption goes on where it stopped.
+fn add_column_if_missing(statement: &mut Statement) {
+    let op = statement.op().cloned();
+    let sql = statement
+        .sql
+        .replacen(" ADD COLUMN ", " ADD COLUMN IF NOT EXISTS ", 1);
+    let mut rewritten = Statement {
+        sql,
+        ..statement.clone()
+    };
+    if let Some(Op::AddColumn { table, column, .. }) = op {
+        rewritten = rewritten.with_op(Op::AddColumn {
+            table,
+            column,
+            idempotent: true,
+        });
+    }
+    *statement = rewritten;
+}
+
 /// The CONCURRENTLY form of a CREATE INDEX of `name` on `table`, preceded by the cleanup of
 /// what an interrupted build leaves (named with the table's schema, not found by search_path).
 fn concurrently_create(table: &QName, name: &str, statements: &[Statement]) -> Vec<Statement> {
@@ -2467,16 +2483,28 @@ fn concurrently_create(table: &QName, name: &str, statements: &[Statement]) -> V
             continue;
         };
         let (head, tail) = rest;
-        out.push(
-            Statement::outside_transaction(format!(
-                "DROP INDEX CONCURRENTLY IF EXISTS {qualified}"
-            ))
-                .with_note("clears what an interrupted build left (an invalid index), so the migration can simply be run again; on a re-run after success the index is built afresh"),
-        );
-        out.push(
-            Statement::outside_transaction(format!("{head}IF NOT EXISTS {tail}"))
-                .with_note("built without blocking writes; a failed build leaves an invalid index that the statement above clears on the next run"),
-        );
+        let mut cleanup = Statement::outside_transaction(format!(
+            "DROP INDEX CONCURRENTLY IF EXISTS {qualified}"
+        ))
+        .with_note("clears what an interrupted build left (an invalid index), so the migration can simply be run again; on a re-run after success the index is built afresh");
+        let mut build = Statement::outside_transaction(format!("{head}IF NOT EXISTS {tail}"))
+            .with_note("built without blocking writes; a failed build leaves an invalid index that the statement above clears on the next run");
+        if let Some(Op::CreateIndex { table, index, .. }) = statement.op() {
+            cleanup = cleanup.with_op(Op::DropIndex {
+                table: table.clone(),
+                index: index.clone(),
+                concurrently: true,
+                idempotent: true,
+            });
+            build = build.with_op(Op::CreateIndex {
+                table: table.clone(),
+                index: index.clone(),
+                concurrently: true,
+                idempotent: true,
+            });
+        }
+        out.push(cleanup);
+        out.push(build);
     }
     out
 }
@@ -2486,7 +2514,18 @@ fn concurrently_drop(statements: &[Statement]) -> Vec<Statement> {
         .iter()
         .map(|s| match s.sql.strip_prefix("DROP INDEX ") {
             Some(rest) => {
-                Statement::outside_transaction(format!("DROP INDEX CONCURRENTLY IF EXISTS {rest}"))
+                let drop = Statement::outside_transaction(format!(
+                    "DROP INDEX CONCURRENTLY IF EXISTS {rest}"
+                ));
+                match s.op() {
+                    Some(Op::DropIndex { table, index, .. }) => drop.with_op(Op::DropIndex {
+                        table: table.clone(),
+                        index: index.clone(),
+                        concurrently: true,
+                        idempotent: true,
+                    }),
+                    _ => drop,
+                }
             }
             None => s.clone(),
         })

@@ -158,6 +158,7 @@ mod tests {
             own_transaction: false,
             phase: Phase::PreDeploy,
             note: None,
+            tag: None,
         }
     }
 

@@ -1395,6 +1395,7 @@ mod tests {
             own_transaction: false,
             phase: Phase::PostDeploy,
             note: None,
+            tag: None,
         };
         let statements = vec![
             up("PRAGMA foreign_keys = OFF", false),

@@ -91,6 +91,7 @@ impl fmt::Display for Target {
 }
 
 mod alembic;
+mod alembic_ops;
 mod chunk;
 pub mod django;
 pub mod docs;
