@@ -198,11 +198,24 @@ pub(crate) fn postgres_convert(value: &str, from: &Type, to: &Type) -> String {
     postgres::convert(value, from, to)
 }
 
-/// The column `from` of `table` as it stands when it is renamed: its definition in the source
-/// schema. `None` when the table had another name there (the target's definition may hold
-/// later changes, which MySQL's CHANGE COLUMN would apply early).
-pub(crate) fn column_before_rename(ctx: &Context, table: &QName, from: &str) -> Option<Column> {
-    ctx.from.tables.get(table)?.column(from).cloned()
+/// `statement` (a column rename) tagged with the column as it stands before the rename: its
+/// definition in the source schema. Untagged when the table had another name there (the
+/// target's definition may hold later changes, which MySQL's CHANGE COLUMN would apply early).
+pub(crate) fn tag_column_rename(
+    ctx: &Context,
+    statement: Statement,
+    table: &QName,
+    from: &str,
+    to: &str,
+) -> Statement {
+    match ctx.from.tables.get(table).and_then(|t| t.column(from)) {
+        Some(column) => statement.with_op(op::Op::RenameColumn {
+            table: table.clone(),
+            column: column.clone(),
+            to: to.to_string(),
+        }),
+        None => statement,
+    }
 }
 
 pub(crate) const UNCHECKED_FK_NOTE: &str = "the referenced table was dropped with its rows by the up migration, so existing rows are not checked against it";

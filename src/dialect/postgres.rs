@@ -783,14 +783,7 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
                 q(D, from),
                 q(D, to)
             ));
-            vec![match super::column_before_rename(ctx, table, from) {
-                Some(column) => statement.with_op(Op::RenameColumn {
-                    table: table.clone(),
-                    column,
-                    to: to.clone(),
-                }),
-                None => statement,
-            }]
+            vec![super::tag_column_rename(ctx, statement, table, from, to)]
         }
         Change::AlterColumn { table, from, to } => alter_column(ctx, table, from, to),
         Change::AddPrimaryKey { table, primary_key } => {

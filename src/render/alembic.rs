@@ -117,7 +117,12 @@ fn function_body(
                 }
             ));
         }
-        let operation = op.and_then(|op| alembic_ops::render(dialect, op, imports));
+        // An operation that falls back to SQL must not leave its imports behind.
+        let mut used = Imports::default();
+        let operation = op.and_then(|op| alembic_ops::render(dialect, op, &mut used));
+        if operation.is_some() {
+            imports.extend(used);
+        }
         match operation {
             Some(lines) => {
                 in_batch = matches!(op, Some(Op::Rebuild { .. }));

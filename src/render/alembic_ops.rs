@@ -22,6 +22,10 @@ impl Imports {
         self.modules.insert(module);
     }
 
+    pub(super) fn extend(&mut self, other: Imports) {
+        self.modules.extend(other.modules);
+    }
+
     /// The import lines, `import sqlalchemy as sa` first.
     pub(super) fn lines(&self) -> String {
         let mut out = String::from("import sqlalchemy as sa\n");
@@ -480,7 +484,9 @@ fn table_items(dialect: Dialect, table: &Table) -> Vec<String> {
 }
 
 /// The key list of an index: column names, or `sa.text` where a key is more than a column.
-fn index_elements(dialect: Dialect, index: &Index) -> Option<(String, String)> {
+/// The key list of an index (each a column name, or `sa.text` where a key is more than a
+/// column) and its `mysql_length` keyword.
+fn index_elements(dialect: Dialect, index: &Index) -> Option<(Vec<String>, String)> {
     let mut elements = Vec::new();
     let mut lengths = Vec::new();
     for key in &index.keys {
@@ -509,7 +515,7 @@ fn index_elements(dialect: Dialect, index: &Index) -> Option<(String, String)> {
     if !lengths.is_empty() {
         options.push_str(&format!(", mysql_length={{{}}}", lengths.join(", ")));
     }
-    Some((format!("[{}]", elements.join(", ")), options))
+    Some((elements, options))
 }
 
 /// Dialect keywords of an index: method, predicate, covering columns.
@@ -545,9 +551,10 @@ fn create_index(dialect: Dialect, table: &QName, index: &Index, extra: &str) -> 
     let (elements, lengths) = index_elements(dialect, index)?;
     let options = index_options(dialect, index)?;
     Some(format!(
-        "op.create_index({}, {}, {elements}{options}{lengths}{}{extra})",
+        "op.create_index({}, {}, [{}]{options}{lengths}{}{extra})",
         py(&index.name),
         py(&table.name),
+        elements.join(", "),
         schema_kw(table)
     ))
 }
@@ -1092,13 +1099,20 @@ fn batch(dialect: Dialect, from: &Table, to: &Table, imports: &mut Imports) -> O
         if !from.indexes.contains(index) {
             let (elements, lengths) = index_elements(dialect, index)?;
             // Batch mode looks a new index's keys up as columns of the new table.
-            if elements.contains("sa.text(") {
+            let plain = |k: &IndexKey| {
+                matches!(k.part, IndexPart::Column(_))
+                    && !k.desc
+                    && k.nulls_first.is_none()
+                    && k.opclass.is_none()
+            };
+            if !index.keys.iter().all(plain) {
                 return None;
             }
             let options = index_options(dialect, index)?;
             ops.push(format!(
-                "batch_op.create_index({}, {elements}{options}{lengths})",
-                py(&index.name)
+                "batch_op.create_index({}, [{}]{options}{lengths})",
+                py(&index.name),
+                elements.join(", ")
             ));
         }
     }
@@ -1118,7 +1132,7 @@ fn batch(dialect: Dialect, from: &Table, to: &Table, imports: &mut Imports) -> O
         items.push(format!(
             "sa.Index({}, {}{options}{lengths})",
             py(&index.name),
-            &elements[1..elements.len() - 1]
+            elements.join(", ")
         ));
     }
     let options = table_options(dialect, &source)?;
