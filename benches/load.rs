@@ -17,9 +17,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use migen::diff::RenameAnswers;
-use migen::model::Dialect;
+use migen::model::{Dialect, Version};
 use migen::plan::{self, PlanOptions, Strategy};
-use migen::safety::Version;
 use migen::source::live;
 use migen::source::sql;
 
@@ -115,10 +114,10 @@ fn run(dialect: Dialect, strategy: Strategy, rows: u64) -> Result<Figures, Strin
         if !statement.trim().is_empty() {
             // MySQL accepts only one of the two recursion settings.
             let result = db.execute(statement);
-            if let Err(e) = result {
-                if !statement.contains("SET SESSION") {
-                    return Err(e.to_string());
-                }
+            if let Err(e) = result
+                && !statement.contains("SET SESSION")
+            {
+                return Err(e.to_string());
             }
         }
     }
@@ -162,7 +161,7 @@ fn run(dialect: Dialect, strategy: Strategy, rows: u64) -> Result<Figures, Strin
             let mut n: u64 = 0;
             while !stop.load(Ordering::Relaxed) {
                 n += 1;
-                let sql = if n % 2 == 0 {
+                let sql = if n.is_multiple_of(2) {
                     let id = 1 + (n * 7919 + writer as u64 * 104_729) % rows;
                     format!("UPDATE accounts SET balance = balance + 1 WHERE id = {id}")
                 } else {

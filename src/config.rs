@@ -29,8 +29,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::model::Dialect;
-use crate::safety::Version;
+use crate::model::{Dialect, Version};
 
 pub const FILE_NAME: &str = "migen.toml";
 
@@ -47,11 +46,14 @@ pub struct Config {
     pub source: Option<String>,
     /// What the schema is compared with: a source spec, as `--from` takes it.
     pub from: Option<String>,
-    /// The migration tool files are written for (validated by `render::Target::parse`).
+    /// The migration tool files are written for: a renderer's name, checked against the
+    /// registry by the pipeline (`pipeline::settings`), which reports a wrong one at `target_at`.
     pub target: Option<String>,
+    /// Where `target` is written (line, column).
+    pub target_at: (u64, u64),
     /// Where migrations are written and found.
     pub migrations_dir: Option<PathBuf>,
-    pub strategy: Option<crate::plan::Strategy>,
+    pub strategy: Option<crate::model::Strategy>,
     /// Rename answers in `--rename` form (`table.old=new`, `old=new`).
     pub renames: Vec<String>,
     pub theme: Option<String>,
@@ -144,19 +146,19 @@ impl Config {
             })?),
             None => None,
         };
-        if let (Some(dialect), Some(version)) = (dialect, &version) {
-            if version.dialect != dialect {
-                let (line, column) = locate("version");
-                return Err(Error::parse(
-                    &name,
-                    line,
-                    column,
-                    format!("version {} is not a {dialect} server", version.label()),
-                ));
-            }
+        if let (Some(dialect), Some(version)) = (dialect, &version)
+            && version.dialect != dialect
+        {
+            let (line, column) = locate("version");
+            return Err(Error::parse(
+                &name,
+                line,
+                column,
+                format!("version {} is not a {dialect} server", version.label()),
+            ));
         }
         let strategy = match &file.migrations.strategy {
-            Some(text) => Some(crate::plan::Strategy::parse(text).ok_or_else(|| {
+            Some(text) => Some(crate::model::Strategy::parse(text).ok_or_else(|| {
                 let (line, column) = locate("strategy");
                 Error::parse(
                     &name,
@@ -167,22 +169,16 @@ impl Config {
             })?),
             None => None,
         };
-        if let Some(target) = &file.migrations.target {
-            if let Err(message) = crate::render::Target::parse(target) {
-                let (line, column) = locate("target");
-                return Err(Error::parse(&name, line, column, message));
-            }
-        }
-        if let Some(theme) = &file.tui.theme {
-            if !THEMES.contains(&theme.as_str()) {
-                let (line, column) = locate("theme");
-                return Err(Error::parse(
-                    &name,
-                    line,
-                    column,
-                    format!("unknown theme `{theme}` (use {})", THEMES.join(", ")),
-                ));
-            }
+        if let Some(theme) = &file.tui.theme
+            && !THEMES.contains(&theme.as_str())
+        {
+            let (line, column) = locate("theme");
+            return Err(Error::parse(
+                &name,
+                line,
+                column,
+                format!("unknown theme `{theme}` (use {})", THEMES.join(", ")),
+            ));
         }
         let mut renames = Vec::new();
         for (old, new) in &file.renames {
@@ -205,6 +201,11 @@ impl Config {
             version,
             source: file.schema.source,
             from: file.schema.from,
+            target_at: file
+                .migrations
+                .target
+                .as_ref()
+                .map_or((0, 0), |_| locate("target")),
             target: file.migrations.target,
             migrations_dir: file.migrations.dir,
             strategy,
@@ -217,6 +218,48 @@ impl Config {
     pub fn current() -> Result<Config> {
         Config::load(Path::new("."))
     }
+}
+
+/// Keep a rename answer in `[renames]` of the migen.toml at `path` (made when missing), so
+/// the next run does not ask.
+pub fn save_rename(path: &Path, old: &str, new: &str) -> Result<()> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(source) => {
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let line = format!("\"{old}\" = \"{new}\"\n");
+    let updated = match text.find("[renames]\n") {
+        Some(at) => {
+            let end = at + "[renames]\n".len();
+            format!("{}{line}{}", &text[..end], &text[end..])
+        }
+        None => {
+            let gap = if text.is_empty() || text.ends_with("\n\n") {
+                ""
+            } else if text.ends_with('\n') {
+                "\n"
+            } else {
+                "\n\n"
+            };
+            format!("{text}{gap}[renames]\n{line}")
+        }
+    };
+    // migen.toml is a settings file, not a migration: replacing it (atomically) is fine.
+    let temporary = path.with_extension("toml.migen-tmp");
+    std::fs::write(&temporary, updated).map_err(|source| Error::Io {
+        path: temporary.clone(),
+        source,
+    })?;
+    std::fs::rename(&temporary, path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 #[cfg(test)]
@@ -270,7 +313,7 @@ theme = "light"
         assert_eq!(config.from.as_deref(), Some("git:main:db/schema.sql"));
         assert_eq!(config.target.as_deref(), Some("golang-migrate"));
         assert_eq!(config.migrations_dir, Some(PathBuf::from("db/migrations")));
-        assert_eq!(config.strategy, Some(crate::plan::Strategy::ZeroDowntime));
+        assert_eq!(config.strategy, Some(crate::model::Strategy::ZeroDowntime));
         assert_eq!(
             config.renames,
             ["customers.name=full_name", "orders=purchases"]
@@ -282,7 +325,6 @@ theme = "light"
     fn unknown_values_name_their_line() {
         let dir = tempfile::tempdir().unwrap();
         for (text, line, wanted) in [
-            ("[migrations]\n\ntarget = \"liquid\"\n", 3, "unknown target"),
             ("[migrations]\nstrategy = \"yolo\"\n", 2, "unknown strategy"),
             ("[tui]\ntheme = \"neon\"\n", 2, "unknown theme"),
             ("[renames]\n\"a.b\" = \"c.d\"\n", 2, "rename"),

@@ -14,10 +14,10 @@ use sqlparser::tokenizer::{Token, Tokenizer};
 use crate::dialect;
 use crate::diff::{self, Change, RenameAnswers};
 use crate::error::{Error, Result};
-use crate::model::{Dialect, Schema};
+use crate::model::{Dialect, Schema, Version};
 use crate::normalize;
-use crate::safety::{self, Finding, RuleId, Severity, Version};
-use crate::source::sql;
+use crate::safety::{self, Finding, RuleId, Severity};
+use crate::source::{knex, sql};
 
 /// One statement of a migration file and where it starts (1-based).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -323,17 +323,94 @@ fn statement_changes(
     }
 }
 
-/// Lint `files` in order on top of `base` for a server `version`.
+/// Lint `files` in order on top of `base` for a server `version`. A Knex migration is judged
+/// by the SQL it ran when the project's own Knex applied its folder to a scratch database
+/// (see `knex_scripts`); SQL files by their text.
 pub fn lint(files: &[PathBuf], base: &Schema, version: &Version) -> Result<Vec<LintFinding>> {
-    let mut scripts = Vec::new();
+    let mut scripts: Vec<Script> = Vec::new();
+    let mut runs: Vec<(PathBuf, Vec<knex::MigrationSql>)> = Vec::new();
     for path in files {
+        if knex::is_knex_migration(path) {
+            // Against a given schema, the earlier migrations are taken as applied already.
+            let context = base.tables.is_empty();
+            knex_scripts(path, base.dialect, context, &mut runs, &mut scripts)?;
+            continue;
+        }
         let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
             path: path.clone(),
             source,
         })?;
-        scripts.push((path.display().to_string(), text));
+        let file = path.display().to_string();
+        let statements = split_statements(base.dialect, up_part(&text), &file)?;
+        scripts.push(Script {
+            file,
+            statements,
+            judged: true,
+        });
     }
-    lint_scripts(&scripts, base, version)
+    lint_statements(&scripts, base, version)
+}
+
+/// A migration's statements, and whether its findings are reported (the earlier migrations of
+/// a Knex folder are read for the schema they build, not judged, when only later ones are
+/// asked for).
+struct Script {
+    file: String,
+    statements: Vec<SourceStatement>,
+    judged: bool,
+}
+
+/// The scripts of a Knex migration: its folder applied once (the run kept in `runs`), with
+/// `context` the folder's earlier migrations not yet read added before it, each statement
+/// placed in the migration's file where its SQL is written, else at `up`.
+fn knex_scripts(
+    path: &Path,
+    dialect: Dialect,
+    context: bool,
+    runs: &mut Vec<(PathBuf, Vec<knex::MigrationSql>)>,
+    scripts: &mut Vec<Script>,
+) -> Result<()> {
+    let folder = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    if !runs.iter().any(|(f, _)| *f == folder) {
+        let applied = knex::apply(&folder, dialect)?;
+        runs.push((folder.clone(), applied.migrations));
+    }
+    let (_, migrations) = runs.iter().find(|(f, _)| *f == folder).expect("run above");
+    let Some(at) = migrations.iter().position(|m| m.path == path) else {
+        return Err(Error::Usage(format!(
+            "{}: Knex did not run this file as a migration of {}",
+            path.display(),
+            folder.display()
+        )));
+    };
+    for (index, migration) in migrations[..=at].iter().enumerate() {
+        let file = migration.path.display().to_string();
+        if index < at && (!context || scripts.iter().any(|s| s.file == file)) {
+            continue;
+        }
+        let source = std::fs::read_to_string(&migration.path).map_err(|source| Error::Io {
+            path: migration.path.clone(),
+            source,
+        })?;
+        let statements = migration
+            .statements
+            .iter()
+            .map(|sql| {
+                let (line, column) = knex::locate(&source, sql);
+                SourceStatement {
+                    sql: sql.clone(),
+                    line,
+                    column,
+                }
+            })
+            .collect();
+        scripts.push(Script {
+            file,
+            statements,
+            judged: index == at,
+        });
+    }
+    Ok(())
 }
 
 /// Like `lint`, for scripts in memory: `(name, text)`, each read on top of those before it.
@@ -342,17 +419,34 @@ pub fn lint_scripts(
     base: &Schema,
     version: &Version,
 ) -> Result<Vec<LintFinding>> {
+    let mut split = Vec::new();
+    for (file, text) in scripts {
+        split.push(Script {
+            file: file.clone(),
+            statements: split_statements(base.dialect, up_part(text), file)?,
+            judged: true,
+        });
+    }
+    lint_statements(&split, base, version)
+}
+
+fn lint_statements(
+    scripts: &[Script],
+    base: &Schema,
+    version: &Version,
+) -> Result<Vec<LintFinding>> {
     let dialect = base.dialect;
     let mut state_text = schema_ddl(base);
     let mut state = base.clone();
     let mut out = Vec::new();
-    for (file, text) in scripts {
-        let file = file.clone();
+    for script in scripts {
+        let file = script.file.clone();
+        let statements = &script.statements;
+        let found_before = out.len();
         let mut guarded = false;
         let mut warned_lock_timeout = false;
         let mut file_changes: Vec<(Change, usize)> = Vec::new();
         let file_start = state.clone();
-        let statements = split_statements(dialect, up_part(text), &file)?;
         for (at, statement) in statements.iter().enumerate() {
             if sets_lock_timeout(dialect, &statement.sql) {
                 guarded = true;
@@ -413,6 +507,9 @@ pub fn lint_scripts(
             }
             let statement = &statements[file_changes[finding.change].1];
             out.push(located(&file, statement, &all, finding));
+        }
+        if !script.judged {
+            out.truncate(found_before);
         }
     }
     Ok(out)
@@ -495,18 +592,24 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Migration files in the order a runner applies them: a directory's `.sql` files by name.
+/// Migration files in the order a runner applies them: a directory's `.sql` files by name, a
+/// Knex folder's migrations as Knex orders them.
 pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
+            // Knex applies a folder's migrations in name order; SQL runners take `.sql` files.
+            let knex_folder = knex::is_knex_folder(path);
             let mut inside: Vec<PathBuf> = std::fs::read_dir(path)
                 .map_err(|source| Error::Io {
                     path: path.clone(),
                     source,
                 })?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+                .filter(|p| match knex_folder {
+                    true => p.is_file() && knex::is_migration_name(p),
+                    false => p.extension().is_some_and(|x| x == "sql"),
+                })
                 // A down script is not part of the way forward.
                 .filter(|p| !is_down_script(p))
                 .collect();

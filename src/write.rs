@@ -1,29 +1,41 @@
 //! Writing artifacts: all or nothing, never over an existing file. Each file is written to a
 //! temporary name in its own folder, flushed, then linked to its final name (which fails when
 //! the name exists, so a file someone wrote meanwhile is never replaced). When any file cannot
-//! be written, the ones written before it are removed again.
+//! be written, the ones written before it are removed again. A `Replacement` artifact is the
+//! one exception: it rewrites a file that must exist (renamed over it from a temporary file in
+//! the same folder), and only once every new file is in place.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::render::Artifact;
+use crate::render::{Artifact, ArtifactKind};
 
 /// Write every artifact under `root`; returns the paths written, in order.
 pub fn write_all(root: &Path, artifacts: &[Artifact]) -> Result<Vec<PathBuf>> {
     // Refuse before touching anything when a file is already there.
     for artifact in artifacts {
         let path = root.join(&artifact.path);
-        if path.exists() {
+        let replaces = artifact.kind == ArtifactKind::Replacement;
+        if replaces && !path.is_file() {
+            return Err(Error::Usage(format!(
+                "{} is gone: migen meant to edit it",
+                path.display()
+            )));
+        }
+        if !replaces && path.exists() {
             return Err(Error::Usage(format!(
                 "{} exists already: migen never overwrites a migration (pick another --name, or remove the file)",
                 path.display()
             )));
         }
     }
+    let (replacements, new_files): (Vec<&Artifact>, Vec<&Artifact>) = artifacts
+        .iter()
+        .partition(|a| a.kind == ArtifactKind::Replacement);
     let mut written: Vec<PathBuf> = Vec::new();
     let mut created_dirs: Vec<PathBuf> = Vec::new();
-    for artifact in artifacts {
+    for artifact in new_files {
         let path = root.join(&artifact.path);
         if let Err(error) = write_one(&path, &artifact.contents, &mut created_dirs) {
             for done in written.iter().rev() {
@@ -36,7 +48,49 @@ pub fn write_all(root: &Path, artifacts: &[Artifact]) -> Result<Vec<PathBuf>> {
         }
         written.push(path);
     }
+    // Edits last: a failure before here leaves the existing files as they were.
+    for artifact in replacements {
+        let path = root.join(&artifact.path);
+        if let Err(error) = replace_one(&path, &artifact.contents) {
+            for done in written.iter().rev() {
+                let _ = std::fs::remove_file(done);
+            }
+            for dir in created_dirs.iter().rev() {
+                let _ = std::fs::remove_dir(dir);
+            }
+            return Err(error);
+        }
+        written.push(path);
+    }
     Ok(written)
+}
+
+/// Rewrite an existing file: the new text goes to a temporary file beside it, which is then
+/// renamed over it, so a reader sees the old file or the new one, never half of one.
+fn replace_one(path: &Path, contents: &str) -> Result<()> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = dir.join(format!(".{name}.migen-{}.tmp", std::process::id()));
+    let result = (|| {
+        let permissions = std::fs::metadata(path).map_err(io(path))?.permissions();
+        let mut file = std::fs::File::create(&temporary).map_err(io(&temporary))?;
+        file.write_all(contents.as_bytes())
+            .map_err(io(&temporary))?;
+        file.sync_all().map_err(io(&temporary))?;
+        std::fs::set_permissions(&temporary, permissions).map_err(io(&temporary))?;
+        std::fs::rename(&temporary, path).map_err(io(path))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
 }
 
 fn write_one(path: &Path, contents: &str, created_dirs: &mut Vec<PathBuf>) -> Result<()> {
@@ -116,6 +170,95 @@ mod tests {
             phase: None,
             contents: contents.to_string(),
         }
+    }
+
+    fn replacement(path: &str, contents: &str) -> Artifact {
+        Artifact {
+            kind: ArtifactKind::Replacement,
+            ..artifact(path, contents)
+        }
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_replacement_rewrites_its_file_after_the_new_ones() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("c")).unwrap();
+        std::fs::write(root.path().join("c/master.xml"), "old").unwrap();
+        let written = write_all(
+            root.path(),
+            &[
+                replacement("c/master.xml", "new"),
+                artifact("c/changes/2.sql", "two"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            written,
+            [
+                root.path().join("c/changes/2.sql"),
+                root.path().join("c/master.xml")
+            ]
+        );
+        assert_eq!(
+            std::fs::read_to_string(root.path().join("c/master.xml")).unwrap(),
+            "new"
+        );
+        assert_eq!(names_in(&root.path().join("c")), ["changes", "master.xml"]);
+    }
+
+    #[test]
+    fn a_replacement_needs_its_file_and_a_migration_still_never_overwrites() {
+        let root = tempfile::tempdir().unwrap();
+        let error = write_all(root.path(), &[replacement("master.xml", "new")]).unwrap_err();
+        assert!(error.to_string().contains("is gone"), "{error}");
+        assert!(!root.path().join("master.xml").exists());
+        // A migration beside a replacement is still refused over an existing file, and the
+        // file to edit is left alone then.
+        std::fs::write(root.path().join("master.xml"), "old").unwrap();
+        std::fs::write(root.path().join("1.sql"), "mine").unwrap();
+        let error = write_all(
+            root.path(),
+            &[artifact("1.sql", "new"), replacement("master.xml", "new")],
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("never overwrites"), "{error}");
+        assert_eq!(
+            std::fs::read_to_string(root.path().join("1.sql")).unwrap(),
+            "mine"
+        );
+        assert_eq!(
+            std::fs::read_to_string(root.path().join("master.xml")).unwrap(),
+            "old"
+        );
+    }
+
+    #[test]
+    fn a_failed_new_file_leaves_the_file_to_edit_untouched() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join("master.xml"), "old").unwrap();
+        std::fs::write(root.path().join("blocker"), "").unwrap();
+        let error = write_all(
+            root.path(),
+            &[
+                replacement("master.xml", "new"),
+                artifact("blocker/2.sql", "b"),
+            ],
+        );
+        assert!(error.is_err());
+        assert_eq!(
+            std::fs::read_to_string(root.path().join("master.xml")).unwrap(),
+            "old"
+        );
+        assert_eq!(names_in(root.path()), ["blocker", "master.xml"]);
     }
 
     #[test]

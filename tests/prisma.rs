@@ -15,9 +15,8 @@
 //! Without node/npm or the PostgreSQL server the test is skipped locally and fails under
 //! `CI=true`. `MIGEN_CASE=text` runs only the cases whose name contains `text`.
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::Command;
 
 use migen::diff::{self, Change, RenameAnswers};
 use migen::model::{Dialect, Schema};
@@ -61,92 +60,20 @@ struct Case {
     datasource: Option<String>,
 }
 
-fn fail_or_skip(why: String) -> Option<PathBuf> {
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("Prisma oracle unavailable under CI=true: {why}");
-    }
-    eprintln!("skipping Prisma engine checks: {why}");
-    None
-}
-
-/// One install at a time: the PostgreSQL and SQLite tests run in parallel and would otherwise
-/// build better-sqlite3 into the same folder at once.
-static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 /// The directory holding the installed oracle packages, installing them if needed.
 fn oracle_dir() -> Option<PathBuf> {
-    let _installing = INSTALL
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/oracles/prisma");
-    let dependencies: Vec<String> = PACKAGES
-        .iter()
-        .map(|(name, version)| format!("    \"{name}\": \"{version}\""))
-        .collect();
-    let manifest = format!(
-        "{{\n  \"name\": \"migen-prisma-oracle\",\n  \"private\": true,\n  \"dependencies\": {{\n{}\n  }}\n}}\n",
-        dependencies.join(",\n")
-    );
-    if Command::new("node").arg("--version").output().is_err() {
-        return fail_or_skip("node is not installed".into());
-    }
-    let stamp = dir.join("installed-manifest.json");
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(manifest.as_str()) {
-        return Some(dir);
-    }
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("package.json"), &manifest).unwrap();
-    let npm = |args: &[&str]| {
-        Command::new("npm")
-            .args(args)
-            .current_dir(&dir)
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    // npm 11 skips install scripts it was not told to allow, so better-sqlite3's native build
-    // is run explicitly.
-    if !npm(&["install", "--no-audit", "--no-fund", "--save-exact"])
-        || !npm(&["rebuild", "better-sqlite3"])
-    {
-        return fail_or_skip("npm could not install the pinned Prisma packages".into());
-    }
-    let loads = Command::new("node")
-        .args(["-e", "require('better-sqlite3')(':memory:')"])
-        .current_dir(&dir)
-        .status()
-        .is_ok_and(|s| s.success());
-    if !loads {
-        return fail_or_skip("better-sqlite3's native module did not build".into());
-    }
-    std::fs::write(&stamp, &manifest).unwrap();
-    Some(dir)
+    common::node::node_packages("prisma", PACKAGES, &["better-sqlite3"])
 }
 
 /// One node process running Prisma's schema engine.
-struct Engine {
-    child: Child,
-    input: ChildStdin,
-    output: BufReader<ChildStdout>,
-}
+struct Engine(common::node::NodeScript);
 
 impl Engine {
     fn start(dir: &Path, postgres_url: &str) -> Engine {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/prisma/engine.mjs");
-        let mut child = Command::new("node")
-            .arg(script)
-            .arg(postgres_url)
-            .current_dir(dir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start node");
-        let input = child.stdin.take().unwrap();
-        let output = BufReader::new(child.stdout.take().unwrap());
-        Engine {
-            child,
-            input,
-            output,
-        }
+        let mut command = Command::new("node");
+        command.arg(script).arg(postgres_url).current_dir(dir);
+        Engine(common::node::NodeScript::start(command))
     }
 
     /// Prisma's migration script from one schema to another (`None` = empty database).
@@ -157,25 +84,12 @@ impl Engine {
         to: Option<&str>,
     ) -> Result<String, String> {
         let request = serde_json::json!({ "provider": provider, "from": from, "to": to });
-        writeln!(self.input, "{request}").map_err(|e| e.to_string())?;
-        let mut line = String::new();
-        self.output
-            .read_line(&mut line)
-            .map_err(|e| e.to_string())?;
-        let reply: serde_json::Value =
-            serde_json::from_str(&line).map_err(|e| format!("engine reply {line:?}: {e}"))?;
+        let reply = self.0.ask(&request)?;
         match (reply.get("sql"), reply.get("error")) {
             (Some(sql), _) => Ok(sql.as_str().unwrap_or_default().to_string()),
             (_, Some(error)) => Err(format!("Prisma engine: {}", error.as_str().unwrap_or(""))),
-            _ => Err(format!("engine reply without sql: {line}")),
+            _ => Err(format!("engine reply without sql: {reply}")),
         }
-    }
-}
-
-impl Drop for Engine {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -200,13 +114,6 @@ struct Scratches {
     slots: Vec<Option<live::Scratch>>,
 }
 
-/// Drops every non-system schema (with the tables and types in it) and recreates `public`.
-const EMPTY_POSTGRES: &str = "DO $$ DECLARE s text; BEGIN \
-    FOR s IN SELECT nspname FROM pg_namespace \
-        WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' \
-    LOOP EXECUTE format('DROP SCHEMA %I CASCADE', s); END LOOP; END $$; \
-    CREATE SCHEMA public;";
-
 impl Scratches {
     fn new(dialect: Dialect, server: &str) -> Scratches {
         Scratches {
@@ -226,7 +133,8 @@ impl Scratches {
         let url = &self.slots[slot].as_ref().unwrap().url;
         let mut db = live::connect(url).map_err(|e| e.to_string())?;
         if reuse {
-            db.execute(EMPTY_POSTGRES).map_err(|e| e.to_string())?;
+            db.execute(common::EMPTY_POSTGRES)
+                .map_err(|e| e.to_string())?;
         }
         for script in scripts {
             if !script.trim().is_empty() {

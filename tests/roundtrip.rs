@@ -13,9 +13,8 @@
 use std::path::Path;
 
 use migen::diff::RenameAnswers;
-use migen::model::Dialect;
+use migen::model::{Dialect, Version};
 use migen::plan::{PlanOptions, Strategy};
-use migen::safety::Version;
 use migen::source::{live, sql};
 use migen::verify::{VerifyInput, verify};
 

@@ -12,9 +12,9 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use migen::diff::{Change, RenameAnswers};
-use migen::model::Dialect;
+use migen::model::{Dialect, Version};
 use migen::plan::{self, PlanOptions, Strategy};
-use migen::safety::{self, Version};
+use migen::safety;
 use migen::source::sql;
 use serde::Deserialize;
 

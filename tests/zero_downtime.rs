@@ -9,9 +9,8 @@
 //! localhost); without a server the dialect is skipped locally and fails under `CI=true`.
 
 use migen::diff::{self, RenameAnswers};
-use migen::model::{Dialect, QName, Schema};
+use migen::model::{Dialect, QName, Schema, Version};
 use migen::plan::{self, Phase, PlanOptions, Strategy};
-use migen::safety::Version;
 use migen::source::live::{self, Database};
 use migen::source::sql;
 

@@ -4,6 +4,7 @@
 mod mysql;
 pub mod op;
 mod postgres;
+pub mod seed;
 mod sqlite;
 
 pub use sqlite::{FOREIGN_KEYS_OFF, FOREIGN_KEYS_ON};
@@ -81,6 +82,27 @@ impl Statement {
         self
     }
 
+    /// The statement that performs `op`, its SQL written by `dialect`'s writer from the
+    /// operation and its options; `None` where `write` has no SQL for it.
+    pub fn of(dialect: Dialect, op: op::Op) -> Option<Statement> {
+        Some(Statement::new(write(dialect, &op)?).with_op(op))
+    }
+
+    /// This statement performing `op` instead (typically its own operation with other options),
+    /// the SQL written anew from `op`; transaction flags and note kept. `None` where `write`
+    /// has no SQL for `op`.
+    pub fn restate(&self, dialect: Dialect, op: op::Op) -> Option<Statement> {
+        let sql = write(dialect, &op)?;
+        Some(
+            Statement {
+                sql,
+                tag: None,
+                ..self.clone()
+            }
+            .with_op(op),
+        )
+    }
+
     /// Describe what the statement's SQL (as it is now) does.
     pub fn with_op(mut self, op: op::Op) -> Statement {
         self.tag = Some(Box::new(op::Tag::new(op, &self.sql)));
@@ -91,6 +113,25 @@ impl Statement {
     pub fn op(&self) -> Option<&op::Op> {
         self.tag.as_ref().and_then(|t| t.for_sql(&self.sql))
     }
+}
+
+/// The SQL of one operation in `dialect`, written from the operation and its options (see
+/// `op`). `None` for an operation the dialect writes only as part of a change (CREATE TABLE,
+/// SQLite's rebuild), one it has no single statement for, and an option it has no spelling
+/// for (MySQL's ALGORITHM clause on a statement that takes none, NOT VALID outside
+/// PostgreSQL).
+pub fn write(dialect: Dialect, op: &op::Op) -> Option<String> {
+    match dialect {
+        Dialect::Postgres => postgres::write(op),
+        Dialect::Mysql => mysql::write(op),
+        Dialect::Sqlite => sqlite::write(op),
+    }
+}
+
+/// The statement for an operation known to be one `dialect` writes (see `write`): the
+/// writers' own, and those the planner makes.
+pub(crate) fn written(dialect: Dialect, op: op::Op) -> Statement {
+    Statement::of(dialect, op).expect("an operation the dialect writes")
 }
 
 /// Everything a dialect writer needs besides the change itself.
@@ -248,8 +289,16 @@ pub(crate) fn column_def(
     column: &Column,
     sequences: &std::collections::BTreeMap<QName, Sequence>,
 ) -> String {
+    column_def_as(
+        dialect,
+        column,
+        postgres::serial_type(table, column, sequences),
+    )
+}
+
+/// A column definition, the column spelled `serial` (or its like) when `serial` says so.
+pub(crate) fn column_def_as(dialect: Dialect, column: &Column, serial: Option<&str>) -> String {
     let mut parts = vec![q(dialect, &column.name)];
-    let serial = postgres::serial_type(table, column, sequences);
     match serial {
         Some(serial) => parts.push(serial.to_string()),
         None => parts.push(type_sql(dialect, &column.ty)),
@@ -294,27 +343,28 @@ pub(crate) fn column_def(
     {
         parts.push("NULL".into());
     }
-    if let Some(default) = &column.default {
-        if serial.is_none() && column.generated.is_none() {
-            parts.push(format!(
-                "DEFAULT {}",
-                column_default_sql(dialect, &column.ty, default)
-            ));
-        }
+    if let Some(default) = &column.default
+        && serial.is_none()
+        && column.generated.is_none()
+    {
+        parts.push(format!(
+            "DEFAULT {}",
+            column_default_sql(dialect, &column.ty, default)
+        ));
     }
-    if let Some(on_update) = &column.on_update {
-        if dialect == Dialect::Mysql {
-            parts.push(format!("ON UPDATE {on_update}"));
-        }
+    if let Some(on_update) = &column.on_update
+        && dialect == Dialect::Mysql
+    {
+        parts.push(format!("ON UPDATE {on_update}"));
     }
     // SQLite's AUTOINCREMENT sits on the primary key clause; see `sqlite::column_def`.
     if column.auto_increment && dialect == Dialect::Mysql {
         parts.push("AUTO_INCREMENT".into());
     }
-    if dialect == Dialect::Mysql {
-        if let Some(comment) = &column.comment {
-            parts.push(format!("COMMENT {}", quote_string(dialect, comment)));
-        }
+    if dialect == Dialect::Mysql
+        && let Some(comment) = &column.comment
+    {
+        parts.push(format!("COMMENT {}", quote_string(dialect, comment)));
     }
     parts.join(" ")
 }
@@ -339,9 +389,11 @@ pub(crate) fn fk_clause(dialect: Dialect, fk: &ForeignKey) -> String {
         qn(dialect, &fk.ref_table),
         column_list(dialect, &fk.ref_columns)
     ));
-    // InnoDB's default is RESTRICT (it reports NO ACTION as RESTRICT), so it goes unsaid there.
-    let default_action = |action: FkAction| {
-        action == FkAction::NoAction || (dialect == Dialect::Mysql && action == FkAction::Restrict)
+    // InnoDB's default is RESTRICT, so it goes unsaid there; NO ACTION (enforced the same) is
+    // written out, as MariaDB reports which of the two a key was made with.
+    let default_action = |action: FkAction| match dialect {
+        Dialect::Mysql => action == FkAction::Restrict,
+        _ => action == FkAction::NoAction,
     };
     if !default_action(fk.on_delete) {
         sql.push_str(&format!(" ON DELETE {}", fk.on_delete.sql()));
@@ -443,4 +495,274 @@ pub fn script(statements: &[Statement]) -> String {
         text.push_str(";\n");
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::op::{Algorithm, ConstraintType, Lock, Op};
+    use super::*;
+
+    fn table(name: &str) -> QName {
+        QName::new(name)
+    }
+
+    fn index(name: &str, column: &str) -> Index {
+        Index {
+            name: name.into(),
+            unique: false,
+            keys: vec![IndexKey::column(column)],
+            method: None,
+            predicate: None,
+            include: Vec::new(),
+        }
+    }
+
+    fn int(name: &str) -> Column {
+        Column::new(
+            name,
+            Type::Integer {
+                bits: 32,
+                unsigned: false,
+            },
+        )
+    }
+
+    fn sql(dialect: Dialect, op: Op) -> Option<String> {
+        write(dialect, &op)
+    }
+
+    #[test]
+    fn postgres_writes_the_options_of_an_operation() {
+        let pg = Dialect::Postgres;
+        let t = QName::qualified(Some("app".into()), "t");
+        let mut unique = index("t_a", "a");
+        unique.unique = true;
+        assert_eq!(
+            sql(
+                pg,
+                Op::CreateIndex {
+                    table: t.clone(),
+                    index: unique.clone(),
+                    concurrently: true,
+                    if_not_exists: true,
+                }
+            )
+            .as_deref(),
+            Some("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS t_a ON app.t (a)")
+        );
+        assert_eq!(
+            sql(
+                pg,
+                Op::DropIndex {
+                    table: t.clone(),
+                    index: unique,
+                    concurrently: true,
+                    if_exists: true,
+                }
+            )
+            .as_deref(),
+            Some("DROP INDEX CONCURRENTLY IF EXISTS app.t_a")
+        );
+        assert_eq!(
+            sql(
+                pg,
+                Op::AddColumn {
+                    table: table("t"),
+                    column: int("a"),
+                    if_not_exists: true,
+                }
+            )
+            .as_deref(),
+            Some("ALTER TABLE t ADD COLUMN IF NOT EXISTS a integer")
+        );
+        assert_eq!(
+            sql(
+                pg,
+                Op::DropColumn {
+                    table: table("t"),
+                    column: int("a"),
+                    if_exists: true,
+                }
+            )
+            .as_deref(),
+            Some("ALTER TABLE t DROP COLUMN IF EXISTS a")
+        );
+        assert_eq!(
+            sql(
+                pg,
+                Op::DropConstraint {
+                    table: table("t"),
+                    name: "c".into(),
+                    kind: ConstraintType::Check,
+                    if_exists: true,
+                }
+            )
+            .as_deref(),
+            Some("ALTER TABLE t DROP CONSTRAINT IF EXISTS c")
+        );
+        assert_eq!(
+            sql(
+                pg,
+                Op::AddCheck {
+                    table: table("t"),
+                    check: CheckConstraint {
+                        name: Some("c".into()),
+                        expr: "a > 0".into(),
+                    },
+                    not_valid: true,
+                }
+            )
+            .as_deref(),
+            Some("ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID")
+        );
+        assert_eq!(
+            sql(
+                pg,
+                Op::ValidateConstraint {
+                    table: table("t"),
+                    name: "c".into(),
+                }
+            )
+            .as_deref(),
+            Some("ALTER TABLE t VALIDATE CONSTRAINT c")
+        );
+        // MySQL's clause has no PostgreSQL spelling.
+        let pinned = Op::DropColumn {
+            table: table("t"),
+            column: int("a"),
+            if_exists: false,
+        }
+        .with_algorithm(Algorithm::Instant, None);
+        assert_eq!(sql(pg, pinned), None);
+    }
+
+    #[test]
+    fn mysql_writes_the_algorithm_clause_where_each_statement_takes_it() {
+        let my = Dialect::Mysql;
+        let inplace = |op: Op| op.with_algorithm(Algorithm::Inplace, Some(Lock::None));
+        let create = Op::CreateIndex {
+            table: table("t"),
+            index: index("t_a", "a"),
+            concurrently: false,
+            if_not_exists: true,
+        };
+        assert_eq!(
+            sql(my, inplace(create)).as_deref(),
+            Some("CREATE INDEX IF NOT EXISTS `t_a` ON `t` (`a`) ALGORITHM=INPLACE LOCK=NONE")
+        );
+        // DROP INDEX takes no ALGORITHM clause in MariaDB: its ALTER TABLE form does, whatever
+        // the names hold.
+        let drop = Op::DropIndex {
+            table: table("DROP INDEX t"),
+            index: index("i ON j", "a"),
+            concurrently: false,
+            if_exists: false,
+        };
+        assert_eq!(
+            sql(my, drop.clone()).as_deref(),
+            Some("DROP INDEX `i ON j` ON `DROP INDEX t`")
+        );
+        assert_eq!(
+            sql(my, inplace(drop)).as_deref(),
+            Some("ALTER TABLE `DROP INDEX t` DROP INDEX `i ON j`, ALGORITHM=INPLACE, LOCK=NONE")
+        );
+        let drop_unique = Op::DropConstraint {
+            table: table("t"),
+            name: "u".into(),
+            kind: ConstraintType::Unique,
+            if_exists: false,
+        };
+        assert_eq!(
+            sql(my, inplace(drop_unique)).as_deref(),
+            Some("ALTER TABLE `t` DROP INDEX `u`, ALGORITHM=INPLACE, LOCK=NONE")
+        );
+        let add = Op::AddColumn {
+            table: table("t"),
+            column: int("a"),
+            if_not_exists: false,
+        };
+        assert_eq!(
+            sql(my, add.with_algorithm(Algorithm::Instant, None)).as_deref(),
+            Some("ALTER TABLE `t` ADD COLUMN `a` int, ALGORITHM=INSTANT")
+        );
+        let change = Op::ChangeColumn {
+            table: table("t"),
+            from: int("a__migen_new"),
+            to: int("a"),
+        };
+        assert_eq!(
+            sql(
+                my,
+                change.with_algorithm(Algorithm::Inplace, Some(Lock::Shared))
+            )
+            .as_deref(),
+            Some(
+                "ALTER TABLE `t` CHANGE COLUMN `a__migen_new` `a` int, ALGORITHM=INPLACE, LOCK=SHARED"
+            )
+        );
+        // RENAME TABLE takes no clause, and MySQL has no NOT VALID.
+        let rename = Op::RenameTable {
+            from: table("a"),
+            to: table("b"),
+        };
+        assert_eq!(
+            sql(my, rename.with_algorithm(Algorithm::Instant, None)),
+            None
+        );
+        let fk = Op::AddForeignKey {
+            table: table("t"),
+            foreign_key: ForeignKey {
+                name: None,
+                columns: vec!["a".into()],
+                ref_table: table("p"),
+                ref_columns: vec!["id".into()],
+                on_delete: FkAction::NoAction,
+                on_update: FkAction::NoAction,
+                deferrable: false,
+                initially_deferred: false,
+            },
+            not_valid: true,
+        };
+        assert_eq!(sql(my, fk), None);
+    }
+
+    #[test]
+    fn a_restated_statement_keeps_its_flags_and_describes_its_new_sql() {
+        let op = Op::DropIndex {
+            table: table("t"),
+            index: index("t_a", "a"),
+            concurrently: false,
+            if_exists: false,
+        };
+        let statement = Statement {
+            own_transaction: true,
+            ..Statement::of(Dialect::Postgres, op).unwrap()
+        }
+        .with_note("why");
+        let restated = statement
+            .restate(
+                Dialect::Postgres,
+                Op::DropIndex {
+                    table: table("t"),
+                    index: index("t_a", "a"),
+                    concurrently: false,
+                    if_exists: true,
+                },
+            )
+            .unwrap();
+        assert_eq!(restated.sql, "DROP INDEX IF EXISTS t_a");
+        assert!(restated.own_transaction);
+        assert_eq!(restated.note.as_deref(), Some("why"));
+        assert!(matches!(
+            restated.op(),
+            Some(Op::DropIndex {
+                if_exists: true,
+                ..
+            })
+        ));
+        // SQL changed behind the tag's back is no longer described by it.
+        let mut edited = restated;
+        edited.sql.push_str(" CASCADE");
+        assert_eq!(edited.op(), None);
+    }
 }

@@ -1,7 +1,7 @@
 //! MySQL / MariaDB DDL. Written for MariaDB 10.5+ and MySQL 8.0+ (RENAME COLUMN, RENAME INDEX,
 //! CHECK constraints).
 
-use super::op::{AlterPart, ConstraintType, Op};
+use super::op::{Algorithm, AlterPart, ConstraintType, Lock, Op};
 use super::{
     Context, Statement, check_clause, column_def, column_list, fk_clause, index_keys, pk_clause, q,
     qn,
@@ -14,6 +14,258 @@ const D: Dialect = Dialect::Mysql;
 
 fn alter(table: &QName, action: String) -> Statement {
     Statement::new(format!("ALTER TABLE {} {action}", qn(D, table)))
+}
+
+/// A statement of this writer's own operation.
+fn written(op: Op) -> Statement {
+    super::written(D, op)
+}
+
+fn if_exists(yes: bool) -> &'static str {
+    if yes { "IF EXISTS " } else { "" }
+}
+
+/// The SQL of one operation (see `dialect::write`).
+pub(super) fn write(op: &Op) -> Option<String> {
+    Some(match op {
+        Op::DropTable { table } => format!("DROP TABLE {}", qn(D, table)),
+        Op::RenameTable { from, to } => format!("RENAME TABLE {} TO {}", qn(D, from), qn(D, to)),
+        Op::CreateIndex {
+            table,
+            index,
+            if_not_exists,
+            ..
+        } => format!(
+            "CREATE {}INDEX {}{} ON {} {}{}",
+            index_kind(index),
+            if *if_not_exists { "IF NOT EXISTS " } else { "" },
+            q(D, &index.name),
+            qn(D, table),
+            keys(index),
+            using(index)
+        ),
+        Op::AddUnique { table, unique } => format!(
+            "CREATE UNIQUE INDEX {} ON {} ({})",
+            q(D, unique_index_name(unique)),
+            qn(D, table),
+            column_list(D, &unique.columns)
+        ),
+        Op::DropIndex {
+            table,
+            index,
+            if_exists: yes,
+            ..
+        } => drop_index(table, &index.name, *yes),
+        Op::DropConstraint {
+            table,
+            name,
+            kind: ConstraintType::Unique,
+            if_exists: yes,
+        } => drop_index(table, name, *yes),
+        Op::WithAlgorithm {
+            op,
+            algorithm,
+            lock,
+        } => {
+            let mut clause = vec![format!(
+                "ALGORITHM={}",
+                match algorithm {
+                    Algorithm::Instant => "INSTANT",
+                    Algorithm::Inplace => "INPLACE",
+                    Algorithm::Copy => "COPY",
+                }
+            )];
+            if let Some(lock) = lock {
+                clause.push(format!(
+                    "LOCK={}",
+                    match lock {
+                        Lock::None => "NONE",
+                        Lock::Shared => "SHARED",
+                    }
+                ));
+            }
+            match &**op {
+                // CREATE INDEX takes its options after the keys, without commas.
+                Op::CreateIndex { .. } | Op::AddUnique { .. } => {
+                    format!("{} {}", write(op)?, clause.join(" "))
+                }
+                // DROP INDEX takes no ALGORITHM clause in MariaDB: the ALTER TABLE form does.
+                other => {
+                    let (table, action) = alter_action(other)?;
+                    format!(
+                        "ALTER TABLE {} {action}, {}",
+                        qn(D, table),
+                        clause.join(", ")
+                    )
+                }
+            }
+        }
+        other => {
+            let (table, action) = alter_action(other)?;
+            format!("ALTER TABLE {} {action}", qn(D, table))
+        }
+    })
+}
+
+/// `DROP INDEX … ON …`.
+fn drop_index(table: &QName, name: &str, yes: bool) -> String {
+    format!(
+        "DROP INDEX {}{} ON {}",
+        if_exists(yes),
+        q(D, name),
+        qn(D, table)
+    )
+}
+
+/// A unique constraint's index: named after its first column when the constraint has no name.
+fn unique_index_name(unique: &UniqueConstraint) -> &str {
+    unique
+        .name
+        .as_deref()
+        .or(unique.columns.first().map(String::as_str))
+        .unwrap_or_default()
+}
+
+/// What an operation does as `ALTER TABLE <table> <action>`: the table and the action.
+fn alter_action(op: &Op) -> Option<(&QName, String)> {
+    Some(match op {
+        Op::AddColumn {
+            table,
+            column,
+            if_not_exists,
+        } => (
+            table,
+            format!(
+                "ADD COLUMN {}{}",
+                if *if_not_exists { "IF NOT EXISTS " } else { "" },
+                column_def(D, table, column, &Default::default())
+            ),
+        ),
+        Op::DropColumn {
+            table,
+            column,
+            if_exists: yes,
+        } => (
+            table,
+            format!("DROP COLUMN {}{}", if_exists(*yes), q(D, &column.name)),
+        ),
+        Op::RenameColumn { table, column, to } => (
+            table,
+            format!("RENAME COLUMN {} TO {}", q(D, &column.name), q(D, to)),
+        ),
+        Op::AlterColumn {
+            table, to, part, ..
+        } => (
+            table,
+            match (part, &to.default) {
+                (AlterPart::Default, Some(default)) => format!(
+                    "ALTER COLUMN {} SET DEFAULT {}",
+                    q(D, &to.name),
+                    default_sql(D, default)
+                ),
+                (AlterPart::Default, None) => {
+                    format!("ALTER COLUMN {} DROP DEFAULT", q(D, &to.name))
+                }
+                // Anything else restates the whole column.
+                _ => format!(
+                    "MODIFY COLUMN {}",
+                    column_def(D, table, to, &Default::default())
+                ),
+            },
+        ),
+        Op::ChangeColumn { table, from, to } => (
+            table,
+            format!(
+                "CHANGE COLUMN {} {}",
+                q(D, &from.name),
+                column_def(D, table, to, &Default::default())
+            ),
+        ),
+        Op::AddPrimaryKey { table, primary_key } => {
+            (table, format!("ADD {}", pk_clause(D, primary_key)))
+        }
+        // MySQL has no NOT VALID.
+        Op::AddForeignKey {
+            table,
+            foreign_key,
+            not_valid: false,
+        } => (table, format!("ADD {}", fk_clause(D, foreign_key))),
+        Op::AddCheck {
+            table,
+            check,
+            not_valid: false,
+        } => (table, format!("ADD {}", check_clause(D, check))),
+        Op::DropConstraint {
+            table,
+            name,
+            kind,
+            if_exists: yes,
+        } => (
+            table,
+            match kind {
+                ConstraintType::PrimaryKey => "DROP PRIMARY KEY".to_string(),
+                ConstraintType::ForeignKey => {
+                    format!("DROP FOREIGN KEY {}{}", if_exists(*yes), q(D, name))
+                }
+                ConstraintType::Unique => format!("DROP INDEX {}{}", if_exists(*yes), q(D, name)),
+                ConstraintType::Check => {
+                    format!("DROP CONSTRAINT {}{}", if_exists(*yes), q(D, name))
+                }
+            },
+        ),
+        Op::DropIndex {
+            table,
+            index,
+            if_exists: yes,
+            ..
+        } => (
+            table,
+            format!("DROP INDEX {}{}", if_exists(*yes), q(D, &index.name)),
+        ),
+        Op::RenameIndex { table, from, to } => (
+            table,
+            format!("RENAME INDEX {} TO {}", q(D, from), q(D, to)),
+        ),
+        Op::TableComment { table, comment } => (
+            table,
+            format!(
+                "COMMENT = {}",
+                quote_string(D, comment.as_deref().unwrap_or(""))
+            ),
+        ),
+        Op::AlterTableOptions { table, from, to } => {
+            let actions = table_option_actions(from, to);
+            if actions.is_empty() {
+                return None;
+            }
+            (table, actions.join(", "))
+        }
+        _ => return None,
+    })
+}
+
+/// The actions that move a table from one set of options to another.
+fn table_option_actions(from: &TableOptions, to: &TableOptions) -> Vec<String> {
+    let mut actions = Vec::new();
+    if to.engine.is_some() && from.engine != to.engine {
+        actions.push(format!(
+            "ENGINE = {}",
+            to.engine.as_deref().unwrap_or("InnoDB")
+        ));
+    }
+    if (to.charset.is_some() && from.charset != to.charset)
+        || (to.collation.is_some() && from.collation != to.collation)
+    {
+        let mut action = String::from("DEFAULT");
+        if let Some(charset) = &to.charset {
+            action.push_str(&format!(" CHARACTER SET {charset}"));
+        }
+        if let Some(collation) = &to.collation {
+            action.push_str(&format!(" COLLATE {collation}"));
+        }
+        actions.push(action);
+    }
+    actions
 }
 
 fn index_kind(index: &Index) -> &'static str {
@@ -110,9 +362,10 @@ fn create_table(ctx: &mut Context, table: &Table) -> Vec<Statement> {
 }
 
 fn add_fk(table: &QName, fk: &ForeignKey) -> Statement {
-    alter(table, format!("ADD {}", fk_clause(D, fk))).with_op(Op::AddForeignKey {
+    written(Op::AddForeignKey {
         table: table.clone(),
         foreign_key: fk.clone(),
+        not_valid: false,
     })
 }
 
@@ -122,14 +375,16 @@ fn alter_column(table: &QName, from: &Column, to: &Column) -> Vec<Statement> {
     {
         // MariaDB cannot switch a column between stored, virtual and plain in place.
         return vec![
-            alter(table, format!("DROP COLUMN {}", q(D, &from.name))),
-            alter(
-                table,
-                format!(
-                    "ADD COLUMN {}",
-                    column_def(D, table, to, &Default::default())
-                ),
-            ),
+            written(Op::DropColumn {
+                table: table.clone(),
+                column: from.clone(),
+                if_exists: false,
+            }),
+            written(Op::AddColumn {
+                table: table.clone(),
+                column: to.clone(),
+                if_not_exists: false,
+            }),
         ];
     }
     let mut only_default = from.clone();
@@ -139,19 +394,7 @@ fn alter_column(table: &QName, from: &Column, to: &Column) -> Vec<Statement> {
     } else {
         AlterPart::Whole
     };
-    let action = match (&part, &to.default) {
-        (AlterPart::Default, Some(default)) => format!(
-            "ALTER COLUMN {} SET DEFAULT {}",
-            q(D, &to.name),
-            default_sql(D, default)
-        ),
-        (AlterPart::Default, None) => format!("ALTER COLUMN {} DROP DEFAULT", q(D, &to.name)),
-        _ => format!(
-            "MODIFY COLUMN {}",
-            column_def(D, table, to, &Default::default())
-        ),
-    };
-    vec![alter(table, action).with_op(Op::AlterColumn {
+    vec![written(Op::AlterColumn {
         table: table.clone(),
         from: from.clone(),
         to: to.clone(),
@@ -176,43 +419,23 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
         | Change::DropSequence { .. }
         | Change::AlterSequence { .. } => Vec::new(),
         Change::CreateTable { table } => create_table(ctx, table),
-        Change::DropTable { table } => vec![
-            Statement::new(format!("DROP TABLE {}", qn(D, &table.name))).with_op(Op::DropTable {
-                table: table.name.clone(),
-            }),
-        ],
-        Change::RenameTable { from, to } => vec![
-            Statement::new(format!("RENAME TABLE {} TO {}", qn(D, from), qn(D, to))).with_op(
-                Op::RenameTable {
-                    from: from.clone(),
-                    to: to.clone(),
-                },
-            ),
-        ],
-        Change::AddColumn { table, column } => vec![
-            alter(
-                table,
-                format!(
-                    "ADD COLUMN {}",
-                    column_def(D, table, column, &Default::default())
-                ),
-            )
-            .with_op(Op::AddColumn {
-                table: table.clone(),
-                column: column.clone(),
-                idempotent: false,
-            }),
-        ],
-        Change::DropColumn { table, column } => {
-            vec![
-                alter(table, format!("DROP COLUMN {}", q(D, &column.name))).with_op(
-                    Op::DropColumn {
-                        table: table.clone(),
-                        column: column.clone(),
-                    },
-                ),
-            ]
-        }
+        Change::DropTable { table } => vec![written(Op::DropTable {
+            table: table.name.clone(),
+        })],
+        Change::RenameTable { from, to } => vec![written(Op::RenameTable {
+            from: from.clone(),
+            to: to.clone(),
+        })],
+        Change::AddColumn { table, column } => vec![written(Op::AddColumn {
+            table: table.clone(),
+            column: column.clone(),
+            if_not_exists: false,
+        })],
+        Change::DropColumn { table, column } => vec![written(Op::DropColumn {
+            table: table.clone(),
+            column: column.clone(),
+            if_exists: false,
+        })],
         Change::RenameColumn { table, from, to } => {
             let statement = alter(
                 table,
@@ -221,16 +444,10 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
             vec![super::tag_column_rename(ctx, statement, table, from, to)]
         }
         Change::AlterColumn { table, from, to } => alter_column(table, from, to),
-        Change::AddPrimaryKey { table, primary_key } => {
-            vec![
-                alter(table, format!("ADD {}", pk_clause(D, primary_key))).with_op(
-                    Op::AddPrimaryKey {
-                        table: table.clone(),
-                        primary_key: primary_key.clone(),
-                    },
-                ),
-            ]
-        }
+        Change::AddPrimaryKey { table, primary_key } => vec![written(Op::AddPrimaryKey {
+            table: table.clone(),
+            primary_key: primary_key.clone(),
+        })],
         Change::DropPrimaryKey { table, .. } => vec![alter(table, "DROP PRIMARY KEY".into())],
         Change::AddForeignKey { table, foreign_key } => {
             let add = add_fk(table, foreign_key);
@@ -246,148 +463,61 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
                 vec![add]
             }
         }
-        Change::DropForeignKey { table, foreign_key } => match &foreign_key.name {
-            Some(name) => vec![
-                alter(table, format!("DROP FOREIGN KEY {}", q(D, name))).with_op(
-                    Op::DropConstraint {
-                        table: table.clone(),
-                        name: name.clone(),
-                        kind: ConstraintType::ForeignKey,
-                    },
-                ),
-            ],
-            None => Vec::new(),
-        },
+        Change::DropForeignKey { table, foreign_key } => {
+            drop_named(table, &foreign_key.name, ConstraintType::ForeignKey)
+        }
         Change::AddUnique { table, unique } => {
-            let name = unique
-                .name
-                .clone()
-                .unwrap_or_else(|| unique.columns[0].clone());
             let named = UniqueConstraint {
-                name: Some(name.clone()),
+                name: Some(unique_index_name(unique).to_string()),
                 columns: unique.columns.clone(),
             };
-            vec![
-                Statement::new(format!(
-                    "CREATE UNIQUE INDEX {} ON {} ({})",
-                    q(D, &name),
-                    qn(D, table),
-                    column_list(D, &unique.columns)
-                ))
-                .with_op(Op::AddUnique {
-                    table: table.clone(),
-                    unique: named,
-                }),
-            ]
+            vec![written(Op::AddUnique {
+                table: table.clone(),
+                unique: named,
+            })]
         }
-        Change::DropUnique { table, unique } => match &unique.name {
-            Some(name) => vec![
-                Statement::new(format!("DROP INDEX {} ON {}", q(D, name), qn(D, table))).with_op(
-                    Op::DropConstraint {
-                        table: table.clone(),
-                        name: name.clone(),
-                        kind: ConstraintType::Unique,
-                    },
-                ),
-            ],
-            None => Vec::new(),
-        },
-        Change::AddCheck { table, check } => {
-            vec![
-                alter(table, format!("ADD {}", check_clause(D, check))).with_op(Op::AddCheck {
-                    table: table.clone(),
-                    check: check.clone(),
-                }),
-            ]
+        Change::DropUnique { table, unique } => {
+            drop_named(table, &unique.name, ConstraintType::Unique)
         }
-        Change::DropCheck { table, check } => match &check.name {
-            Some(name) => vec![
-                alter(table, format!("DROP CONSTRAINT {}", q(D, name))).with_op(
-                    Op::DropConstraint {
-                        table: table.clone(),
-                        name: name.clone(),
-                        kind: ConstraintType::Check,
-                    },
-                ),
-            ],
-            None => Vec::new(),
-        },
+        Change::AddCheck { table, check } => vec![written(Op::AddCheck {
+            table: table.clone(),
+            check: check.clone(),
+            not_valid: false,
+        })],
+        Change::DropCheck { table, check } => drop_named(table, &check.name, ConstraintType::Check),
+        // A unique constraint is an index in MySQL.
         Change::RenameConstraint {
             table, from, to, ..
-        } => {
-            vec![alter(
-                table,
-                format!("RENAME INDEX {} TO {}", q(D, from), q(D, to)),
-            )]
         }
-        Change::AddIndex { table, index } => vec![
-            Statement::new(format!(
-                "CREATE {}INDEX {} ON {} {}{}",
-                index_kind(index),
-                q(D, &index.name),
-                qn(D, table),
-                keys(index),
-                using(index)
-            ))
-            .with_op(Op::CreateIndex {
-                table: table.clone(),
-                index: index.clone(),
-                concurrently: false,
-                idempotent: false,
-            }),
-        ],
-        Change::DropIndex { table, index } => vec![
-            Statement::new(format!(
-                "DROP INDEX {} ON {}",
-                q(D, &index.name),
-                qn(D, table)
-            ))
-            .with_op(Op::DropIndex {
-                table: table.clone(),
-                index: index.clone(),
-                concurrently: false,
-                idempotent: false,
-            }),
-        ],
-        Change::RenameIndex { table, from, to } => vec![alter(
-            table,
-            format!("RENAME INDEX {} TO {}", q(D, from), q(D, to)),
-        )],
-        Change::AlterTableComment { table, to, .. } => vec![
-            alter(
-                table,
-                format!("COMMENT = {}", quote_string(D, to.as_deref().unwrap_or(""))),
-            )
-            .with_op(Op::TableComment {
-                table: table.clone(),
-                comment: to.clone(),
-            }),
-        ],
+        | Change::RenameIndex { table, from, to } => vec![written(Op::RenameIndex {
+            table: table.clone(),
+            from: from.clone(),
+            to: to.clone(),
+        })],
+        Change::AddIndex { table, index } => vec![written(Op::CreateIndex {
+            table: table.clone(),
+            index: index.clone(),
+            concurrently: false,
+            if_not_exists: false,
+        })],
+        Change::DropIndex { table, index } => vec![written(Op::DropIndex {
+            table: table.clone(),
+            index: index.clone(),
+            concurrently: false,
+            if_exists: false,
+        })],
+        Change::AlterTableComment { table, to, .. } => vec![written(Op::TableComment {
+            table: table.clone(),
+            comment: to.clone(),
+        })],
         Change::AlterTableOptions { table, from, to } => {
-            let mut actions = Vec::new();
-            if to.engine.is_some() && from.engine != to.engine {
-                actions.push(format!(
-                    "ENGINE = {}",
-                    to.engine.as_deref().unwrap_or("InnoDB")
-                ));
-            }
-            if (to.charset.is_some() && from.charset != to.charset)
-                || (to.collation.is_some() && from.collation != to.collation)
-            {
-                let mut action = String::from("DEFAULT");
-                if let Some(charset) = &to.charset {
-                    action.push_str(&format!(" CHARACTER SET {charset}"));
-                }
-                if let Some(collation) = &to.collation {
-                    action.push_str(&format!(" COLLATE {collation}"));
-                }
-                actions.push(action);
-            }
-            if actions.is_empty() {
-                Vec::new()
-            } else {
-                vec![alter(table, actions.join(", "))]
-            }
+            let op = Op::AlterTableOptions {
+                table: table.clone(),
+                from: from.clone(),
+                to: to.clone(),
+            };
+            // Nothing MySQL spells (SQLite's options) writes nothing.
+            super::Statement::of(D, op).into_iter().collect()
         }
         Change::CreateView { view } => {
             let columns = if view.columns.is_empty() {
@@ -406,5 +536,17 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
         Change::AlterViewComment { .. } => Vec::new(),
         Change::CreateTrigger { trigger, .. } => one(trigger.sql.clone()),
         Change::DropTrigger { trigger, .. } => one(format!("DROP TRIGGER {}", q(D, &trigger.name))),
+    }
+}
+
+fn drop_named(table: &QName, name: &Option<String>, kind: ConstraintType) -> Vec<Statement> {
+    match name {
+        Some(name) => vec![written(Op::DropConstraint {
+            table: table.clone(),
+            name: name.clone(),
+            kind,
+            if_exists: false,
+        })],
+        None => Vec::new(),
     }
 }

@@ -2,13 +2,12 @@
 
 use super::op::{AlterPart, ConstraintType, Op};
 use super::{
-    Context, Statement, check_clause, column_def, column_list, comment_literal, fk_clause,
-    index_keys, pk_clause, q, qn, unique_clause,
+    Context, Statement, check_clause, column_def, column_def_as, column_list, comment_literal,
+    fk_clause, index_keys, pk_clause, q, qn, unique_clause,
 };
 use crate::diff::{Change, ConstraintKind};
 use crate::model::*;
-use crate::normalize::{column_default_sql, quote_string, type_sql};
-use crate::source::sql::make_object_name;
+use crate::normalize::{column_default_sql, make_object_name, quote_string, type_sql};
 
 const D: Dialect = Dialect::Postgres;
 
@@ -147,31 +146,45 @@ pub(crate) fn create_table(ctx: &mut Context, table: &Table) -> Vec<Statement> {
     out
 }
 
+/// A statement of this writer's own operation.
+fn written(op: Op) -> Statement {
+    super::written(D, op)
+}
+
 fn add_fk(ctx: &Context, table: &QName, fk: &ForeignKey) -> Statement {
-    if ctx.unchecked_fk_targets.contains(&fk.ref_table) {
-        Statement::new(format!(
-            "ALTER TABLE {} ADD {} NOT VALID",
-            qn(D, table),
-            fk_clause(D, fk)
-        ))
-        .with_note(super::UNCHECKED_FK_NOTE)
+    let unchecked = ctx.unchecked_fk_targets.contains(&fk.ref_table);
+    let statement = written(Op::AddForeignKey {
+        table: table.clone(),
+        foreign_key: fk.clone(),
+        not_valid: unchecked,
+    });
+    if unchecked {
+        statement.with_note(super::UNCHECKED_FK_NOTE)
     } else {
-        Statement::new(format!(
-            "ALTER TABLE {} ADD {}",
-            qn(D, table),
-            fk_clause(D, fk)
-        ))
-        .with_op(Op::AddForeignKey {
-            table: table.clone(),
-            foreign_key: fk.clone(),
-        })
+        statement
     }
 }
 
 fn create_index(table: &QName, index: &Index) -> Statement {
+    written(Op::CreateIndex {
+        table: table.clone(),
+        index: index.clone(),
+        concurrently: false,
+        if_not_exists: false,
+    })
+}
+
+fn create_index_sql(
+    table: &QName,
+    index: &Index,
+    concurrently: bool,
+    if_not_exists: bool,
+) -> String {
     let mut sql = format!(
-        "CREATE {}INDEX {} ON {}",
+        "CREATE {}INDEX {}{}{} ON {}",
         if index.unique { "UNIQUE " } else { "" },
+        if concurrently { "CONCURRENTLY " } else { "" },
+        if if_not_exists { "IF NOT EXISTS " } else { "" },
         q(D, &index.name),
         qn(D, table)
     );
@@ -186,12 +199,7 @@ fn create_index(table: &QName, index: &Index) -> Statement {
     if let Some(predicate) = &index.predicate {
         sql.push_str(&format!(" WHERE {predicate}"));
     }
-    Statement::new(sql).with_op(Op::CreateIndex {
-        table: table.clone(),
-        index: index.clone(),
-        concurrently: false,
-        idempotent: false,
-    })
+    sql
 }
 
 fn index_name_in_schema(table: &QName, name: &str) -> String {
@@ -199,32 +207,184 @@ fn index_name_in_schema(table: &QName, name: &str) -> String {
 }
 
 fn table_comment(table: &QName, comment: &Option<String>) -> Statement {
-    Statement::new(format!(
-        "COMMENT ON TABLE {} IS {}",
-        qn(D, table),
-        comment_literal(D, comment)
-    ))
-    .with_op(Op::TableComment {
+    written(Op::TableComment {
         table: table.clone(),
         comment: comment.clone(),
     })
 }
 
 fn column_comment(table: &QName, column: &Column) -> Statement {
-    Statement::new(format!(
-        "COMMENT ON COLUMN {}.{} IS {}",
-        qn(D, table),
-        q(D, &column.name),
-        comment_literal(D, &column.comment)
-    ))
-    .with_op(Op::ColumnComment {
+    written(Op::ColumnComment {
         table: table.clone(),
         column: column.clone(),
     })
 }
 
 fn alter(table: &QName, action: String) -> Statement {
-    Statement::new(format!("ALTER TABLE {} {action}", qn(D, table)))
+    Statement::new(alter_sql(table, &action))
+}
+
+fn alter_sql(table: &QName, action: &str) -> String {
+    format!("ALTER TABLE {} {action}", qn(D, table))
+}
+
+fn if_exists(yes: bool) -> &'static str {
+    if yes { "IF EXISTS " } else { "" }
+}
+
+/// `ALTER COLUMN … TYPE …` to `to`'s type and collation, converting with `using`.
+fn alter_type_action(to: &Column, using: &Option<String>) -> String {
+    let mut action = format!(
+        "ALTER COLUMN {} TYPE {}",
+        q(D, &to.name),
+        type_sql(D, &to.ty)
+    );
+    if let Some(collation) = &to.collation {
+        action.push_str(&format!(" COLLATE \"{}\"", collation.replace('"', "\"\"")));
+    }
+    if let Some(using) = using {
+        action.push_str(&format!(" USING {using}"));
+    }
+    action
+}
+
+/// The SQL of one operation (see `dialect::write`).
+pub(super) fn write(op: &Op) -> Option<String> {
+    Some(match op {
+        Op::DropTable { table } => format!("DROP TABLE {}", qn(D, table)),
+        Op::RenameTable { from, to } => alter_sql(from, &format!("RENAME TO {}", q(D, &to.name))),
+        // An operation's column is a plain one: a serial column is written by its change.
+        Op::AddColumn {
+            table,
+            column,
+            if_not_exists,
+        } => alter_sql(
+            table,
+            &format!(
+                "ADD COLUMN {}{}",
+                if *if_not_exists { "IF NOT EXISTS " } else { "" },
+                column_def_as(D, column, None)
+            ),
+        ),
+        Op::DropColumn {
+            table,
+            column,
+            if_exists: yes,
+        } => alter_sql(
+            table,
+            &format!("DROP COLUMN {}{}", if_exists(*yes), q(D, &column.name)),
+        ),
+        Op::RenameColumn { table, column, to } => alter_sql(
+            table,
+            &format!("RENAME COLUMN {} TO {}", q(D, &column.name), q(D, to)),
+        ),
+        Op::AlterColumn {
+            table, to, part, ..
+        } => {
+            let col = q(D, &to.name);
+            let action = match part {
+                AlterPart::Nullable => format!(
+                    "ALTER COLUMN {col} {} NOT NULL",
+                    if to.nullable { "DROP" } else { "SET" }
+                ),
+                AlterPart::Default => match &to.default {
+                    Some(default) => format!(
+                        "ALTER COLUMN {col} SET DEFAULT {}",
+                        column_default_sql(D, &to.ty, default)
+                    ),
+                    None => format!("ALTER COLUMN {col} DROP DEFAULT"),
+                },
+                AlterPart::Type { using } => alter_type_action(to, using),
+                AlterPart::Whole => return None,
+            };
+            alter_sql(table, &action)
+        }
+        Op::CreateIndex {
+            table,
+            index,
+            concurrently,
+            if_not_exists,
+        } => create_index_sql(table, index, *concurrently, *if_not_exists),
+        Op::DropIndex {
+            table,
+            index,
+            concurrently,
+            if_exists: yes,
+        } => format!(
+            "DROP INDEX {}{}{}",
+            if *concurrently { "CONCURRENTLY " } else { "" },
+            if_exists(*yes),
+            index_name_in_schema(table, &index.name)
+        ),
+        Op::RenameIndex { table, from, to } => format!(
+            "ALTER INDEX {} RENAME TO {}",
+            index_name_in_schema(table, from),
+            q(D, to)
+        ),
+        Op::AddPrimaryKey { table, primary_key } => {
+            alter_sql(table, &format!("ADD {}", pk_clause(D, primary_key)))
+        }
+        Op::AddUnique { table, unique } => {
+            alter_sql(table, &format!("ADD {}", unique_clause(D, unique)))
+        }
+        Op::AddCheck {
+            table,
+            check,
+            not_valid,
+        } => alter_sql(
+            table,
+            &format!(
+                "ADD {}{}",
+                check_clause(D, check),
+                not_valid_clause(*not_valid)
+            ),
+        ),
+        Op::AddForeignKey {
+            table,
+            foreign_key,
+            not_valid,
+        } => alter_sql(
+            table,
+            &format!(
+                "ADD {}{}",
+                fk_clause(D, foreign_key),
+                not_valid_clause(*not_valid)
+            ),
+        ),
+        Op::ValidateConstraint { table, name } => {
+            alter_sql(table, &format!("VALIDATE CONSTRAINT {}", q(D, name)))
+        }
+        Op::DropConstraint {
+            table,
+            name,
+            if_exists: yes,
+            ..
+        } => alter_sql(
+            table,
+            &format!("DROP CONSTRAINT {}{}", if_exists(*yes), q(D, name)),
+        ),
+        Op::TableComment { table, comment } => format!(
+            "COMMENT ON TABLE {} IS {}",
+            qn(D, table),
+            comment_literal(D, comment)
+        ),
+        Op::ColumnComment { table, column } => format!(
+            "COMMENT ON COLUMN {}.{} IS {}",
+            qn(D, table),
+            q(D, &column.name),
+            comment_literal(D, &column.comment)
+        ),
+        Op::CreateTable { .. }
+        | Op::ChangeColumn { .. }
+        | Op::AlterTableOptions { .. }
+        | Op::WithAlgorithm { .. }
+        | Op::Rebuild { .. }
+        | Op::InRebuild => return None,
+    })
+}
+
+fn not_valid_clause(not_valid: bool) -> &'static str {
+    if not_valid { " NOT VALID" } else { "" }
 }
 
 /// `value` (SQL of type `from`) converted to `to`: enums and booleans go through text.
@@ -288,18 +448,18 @@ fn alter_column(ctx: &mut Context, table: &QName, from: &Column, to: &Column) ->
                 q(D, &b.name)
             )));
         }
-        if from.ty != to.ty {
-            if let Type::Integer { bits, .. } = to.ty {
-                let as_type = match bits {
-                    16 => "smallint",
-                    32 => "integer",
-                    _ => "bigint",
-                };
-                out.push(Statement::new(format!(
-                    "ALTER SEQUENCE {} AS {as_type}",
-                    qn(D, b)
-                )));
-            }
+        if from.ty != to.ty
+            && let Type::Integer { bits, .. } = to.ty
+        {
+            let as_type = match bits {
+                16 => "smallint",
+                32 => "integer",
+                _ => "bigint",
+            };
+            out.push(Statement::new(format!(
+                "ALTER SEQUENCE {} AS {as_type}",
+                qn(D, b)
+            )));
         }
     }
     let drop_sequence = from_owned.filter(|_| !same_owned_sequence);
@@ -311,14 +471,12 @@ fn alter_column(ctx: &mut Context, table: &QName, from: &Column, to: &Column) ->
     {
         let mut dropped = from.clone();
         dropped.default = None;
-        out.push(
-            alter(table, format!("ALTER COLUMN {col} DROP DEFAULT")).with_op(Op::AlterColumn {
-                table: table.clone(),
-                from: from.clone(),
-                to: dropped,
-                part: AlterPart::Default,
-            }),
-        );
+        out.push(written(Op::AlterColumn {
+            table: table.clone(),
+            from: from.clone(),
+            to: dropped,
+            part: AlterPart::Default,
+        }));
     }
     if from.identity.is_some() && to.identity.is_none() {
         out.push(alter(table, format!("ALTER COLUMN {col} DROP IDENTITY")));
@@ -327,17 +485,9 @@ fn alter_column(ctx: &mut Context, table: &QName, from: &Column, to: &Column) ->
         out.push(Statement::new(format!("DROP SEQUENCE {}", qn(D, &seq))));
     }
     if type_changes {
-        let new_type = type_sql(D, &to.ty);
-        let mut action = format!("ALTER COLUMN {col} TYPE {new_type}");
-        if let Some(collation) = &to.collation {
-            action.push_str(&format!(" COLLATE \"{}\"", collation.replace('"', "\"\"")));
-        }
         let using = (from.ty != to.ty && !casts_implicitly(&from.ty, &to.ty))
             .then(|| convert(&col, &from.ty, &to.ty));
-        if let Some(using) = &using {
-            action.push_str(&format!(" USING {using}"));
-        }
-        let statement = alter(table, action);
+        let statement = alter(table, alter_type_action(to, &using));
         out.push(if to.collation.is_none() && from.collation.is_none() {
             statement.with_op(Op::AlterColumn {
                 table: table.clone(),
@@ -349,58 +499,41 @@ fn alter_column(ctx: &mut Context, table: &QName, from: &Column, to: &Column) ->
             statement
         });
     }
-    if let Some(default) = &to.default {
-        if (default_changes || type_changes) && !same_owned_sequence {
-            if let Some(seq) = to_owned.as_ref() {
-                out.extend(create_owned_sequence(ctx, table, to, seq));
-                out.append(&mut ctx.deferred);
-                out.push(alter(
-                    table,
-                    format!(
-                        "ALTER COLUMN {col} SET DEFAULT {}",
-                        column_default_sql(D, &to.ty, default)
-                    ),
-                ));
-                out.push(Statement::new(format!(
-                    "SELECT setval({}, COALESCE((SELECT max({col}) FROM {}), 0) + 1, false)",
-                    quote_string(D, &qn(D, seq)),
-                    qn(D, table)
-                )));
-            } else {
-                out.push(
-                    alter(
-                        table,
-                        format!(
-                            "ALTER COLUMN {col} SET DEFAULT {}",
-                            column_default_sql(D, &to.ty, default)
-                        ),
-                    )
-                    .with_op(Op::AlterColumn {
-                        table: table.clone(),
-                        from: from.clone(),
-                        to: to.clone(),
-                        part: AlterPart::Default,
-                    }),
-                );
-            }
-        }
-    }
-    if from.nullable != to.nullable && !(to.identity.is_some() && from.identity.is_none()) {
-        out.push(
-            alter(
+    if let Some(default) = &to.default
+        && (default_changes || type_changes)
+        && !same_owned_sequence
+    {
+        if let Some(seq) = to_owned.as_ref() {
+            out.extend(create_owned_sequence(ctx, table, to, seq));
+            out.append(&mut ctx.deferred);
+            out.push(alter(
                 table,
                 format!(
-                    "ALTER COLUMN {col} {} NOT NULL",
-                    if to.nullable { "DROP" } else { "SET" }
+                    "ALTER COLUMN {col} SET DEFAULT {}",
+                    column_default_sql(D, &to.ty, default)
                 ),
-            )
-            .with_op(Op::AlterColumn {
+            ));
+            out.push(Statement::new(format!(
+                "SELECT setval({}, COALESCE((SELECT max({col}) FROM {}), 0) + 1, false)",
+                quote_string(D, &qn(D, seq)),
+                qn(D, table)
+            )));
+        } else {
+            out.push(written(Op::AlterColumn {
                 table: table.clone(),
                 from: from.clone(),
                 to: to.clone(),
-                part: AlterPart::Nullable,
-            }),
-        );
+                part: AlterPart::Default,
+            }));
+        }
+    }
+    if from.nullable != to.nullable && !(to.identity.is_some() && from.identity.is_none()) {
+        out.push(written(Op::AlterColumn {
+            table: table.clone(),
+            from: from.clone(),
+            to: to.clone(),
+            part: AlterPart::Nullable,
+        }));
     }
     match (from.identity, to.identity) {
         (None, Some(identity)) => {
@@ -709,11 +842,9 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
             out
         }
         Change::CreateTable { table } => create_table(ctx, table),
-        Change::DropTable { table } => vec![
-            Statement::new(format!("DROP TABLE {}", qn(D, &table.name))).with_op(Op::DropTable {
-                table: table.name.clone(),
-            }),
-        ],
+        Change::DropTable { table } => vec![written(Op::DropTable {
+            table: table.name.clone(),
+        })],
         Change::RenameTable { from, to } => {
             let mut out = Vec::new();
             let mut current = from.clone();
@@ -723,14 +854,10 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
                 current.schema = to.schema.clone();
             }
             if current.name != to.name {
-                out.push(
-                    alter(&current, format!("RENAME TO {}", q(D, &to.name))).with_op(
-                        Op::RenameTable {
-                            from: current.clone(),
-                            to: to.clone(),
-                        },
-                    ),
-                );
+                out.push(written(Op::RenameTable {
+                    from: current.clone(),
+                    to: to.clone(),
+                }));
             }
             out
         }
@@ -739,25 +866,24 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
             if let Some(seq) = explicit_sequence(ctx, table, column) {
                 out.extend(create_owned_sequence(ctx, table, column, &seq));
             }
-            let add = alter(
-                table,
-                format!(
-                    "ADD COLUMN {}",
-                    column_def(D, table, column, &ctx.to.sequences)
-                ),
-            );
             // A serial column's sequence is SQL's business: Alembic has no spelling for it.
             let plain = serial_type(table, column, &ctx.to.sequences).is_none() && out.is_empty();
             let mut bare = column.clone();
             bare.comment = None;
             out.push(if plain {
-                add.with_op(Op::AddColumn {
+                written(Op::AddColumn {
                     table: table.clone(),
                     column: bare,
-                    idempotent: false,
+                    if_not_exists: false,
                 })
             } else {
-                add
+                alter(
+                    table,
+                    format!(
+                        "ADD COLUMN {}",
+                        column_def(D, table, column, &ctx.to.sequences)
+                    ),
+                )
             });
             out.append(&mut ctx.deferred);
             if column.comment.is_some() {
@@ -765,17 +891,11 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
             }
             out
         }
-        Change::DropColumn { table, column } => vec![
-            Statement::new(format!(
-                "ALTER TABLE {} DROP COLUMN {}",
-                qn(D, table),
-                q(D, &column.name)
-            ))
-            .with_op(Op::DropColumn {
-                table: table.clone(),
-                column: column.clone(),
-            }),
-        ],
+        Change::DropColumn { table, column } => vec![written(Op::DropColumn {
+            table: table.clone(),
+            column: column.clone(),
+            if_exists: false,
+        })],
         Change::RenameColumn { table, from, to } => {
             let statement = Statement::new(format!(
                 "ALTER TABLE {} RENAME COLUMN {} TO {}",
@@ -786,54 +906,38 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
             vec![super::tag_column_rename(ctx, statement, table, from, to)]
         }
         Change::AlterColumn { table, from, to } => alter_column(ctx, table, from, to),
-        Change::AddPrimaryKey { table, primary_key } => {
-            vec![
-                alter(table, format!("ADD {}", pk_clause(D, primary_key))).with_op(
-                    Op::AddPrimaryKey {
-                        table: table.clone(),
-                        primary_key: primary_key.clone(),
-                    },
-                ),
-            ]
-        }
+        Change::AddPrimaryKey { table, primary_key } => vec![written(Op::AddPrimaryKey {
+            table: table.clone(),
+            primary_key: primary_key.clone(),
+        })],
         Change::DropPrimaryKey { table, primary_key } => {
             let name = primary_key
                 .name
                 .clone()
                 .unwrap_or_else(|| make_object_name(D, &table.name, None, "pkey"));
-            vec![
-                alter(table, format!("DROP CONSTRAINT {}", q(D, &name))).with_op(
-                    Op::DropConstraint {
-                        table: table.clone(),
-                        name,
-                        kind: ConstraintType::PrimaryKey,
-                    },
-                ),
-            ]
+            vec![written(Op::DropConstraint {
+                table: table.clone(),
+                name,
+                kind: ConstraintType::PrimaryKey,
+                if_exists: false,
+            })]
         }
         Change::AddForeignKey { table, foreign_key } => vec![add_fk(ctx, table, foreign_key)],
         Change::DropForeignKey { table, foreign_key } => {
             drop_named(table, &foreign_key.name, ConstraintType::ForeignKey)
         }
-        Change::AddUnique { table, unique } => {
-            vec![
-                alter(table, format!("ADD {}", unique_clause(D, unique))).with_op(Op::AddUnique {
-                    table: table.clone(),
-                    unique: unique.clone(),
-                }),
-            ]
-        }
+        Change::AddUnique { table, unique } => vec![written(Op::AddUnique {
+            table: table.clone(),
+            unique: unique.clone(),
+        })],
         Change::DropUnique { table, unique } => {
             drop_named(table, &unique.name, ConstraintType::Unique)
         }
-        Change::AddCheck { table, check } => {
-            vec![
-                alter(table, format!("ADD {}", check_clause(D, check))).with_op(Op::AddCheck {
-                    table: table.clone(),
-                    check: check.clone(),
-                }),
-            ]
-        }
+        Change::AddCheck { table, check } => vec![written(Op::AddCheck {
+            table: table.clone(),
+            check: check.clone(),
+            not_valid: false,
+        })],
         Change::DropCheck { table, check } => drop_named(table, &check.name, ConstraintType::Check),
         Change::RenameConstraint {
             table,
@@ -848,23 +952,17 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
             )]
         }
         Change::AddIndex { table, index } => vec![create_index(table, index)],
-        Change::DropIndex { table, index } => vec![
-            Statement::new(format!(
-                "DROP INDEX {}",
-                index_name_in_schema(table, &index.name)
-            ))
-            .with_op(Op::DropIndex {
-                table: table.clone(),
-                index: index.clone(),
-                concurrently: false,
-                idempotent: false,
-            }),
-        ],
-        Change::RenameIndex { table, from, to } => one(format!(
-            "ALTER INDEX {} RENAME TO {}",
-            index_name_in_schema(table, from),
-            q(D, to)
-        )),
+        Change::DropIndex { table, index } => vec![written(Op::DropIndex {
+            table: table.clone(),
+            index: index.clone(),
+            concurrently: false,
+            if_exists: false,
+        })],
+        Change::RenameIndex { table, from, to } => vec![written(Op::RenameIndex {
+            table: table.clone(),
+            from: from.clone(),
+            to: to.clone(),
+        })],
         Change::AlterTableComment { table, to, .. } => vec![table_comment(table, to)],
         Change::AlterTableOptions { .. } => Vec::new(),
         Change::CreateView { view } => {
@@ -905,13 +1003,12 @@ fn view_comment(name: &QName, materialized: bool, comment: &Option<String>) -> S
 
 fn drop_named(table: &QName, name: &Option<String>, kind: ConstraintType) -> Vec<Statement> {
     match name {
-        Some(name) => vec![
-            alter(table, format!("DROP CONSTRAINT {}", q(D, name))).with_op(Op::DropConstraint {
-                table: table.clone(),
-                name: name.clone(),
-                kind,
-            }),
-        ],
+        Some(name) => vec![written(Op::DropConstraint {
+            table: table.clone(),
+            name: name.clone(),
+            kind,
+            if_exists: false,
+        })],
         None => Vec::new(),
     }
 }

@@ -81,10 +81,8 @@ pub(crate) fn plan_rebuilds(changes: &[Change], from: &Schema, to: &Schema) -> V
             }
             _ => false,
         };
-        if needs {
-            if let Some(table) = change.table() {
-                rebuild.insert(table.clone());
-            }
+        if needs && let Some(table) = change.table() {
+            rebuild.insert(table.clone());
         }
     }
     let absorbed = |change: &Change| match change {
@@ -115,38 +113,45 @@ pub(crate) fn plan_rebuilds(changes: &[Change], from: &Schema, to: &Schema) -> V
             continue;
         }
         let table = change.table().expect("absorbed changes belong to a table");
-        if last.get(table) == Some(&i) {
-            if let (Some(old), Some(new)) = (
+        if last.get(table) == Some(&i)
+            && let (Some(old), Some(new)) = (
                 crate::diff::table_after_renames(changes, from, table),
                 to.tables.get(table),
-            ) {
-                steps.push(Step::Rebuild {
-                    from: old,
-                    to: new.clone(),
-                });
-            }
+            )
+        {
+            steps.push(Step::Rebuild {
+                from: old,
+                to: new.clone(),
+            });
         }
     }
     steps
 }
 
 fn column_def(table: &Table, column: &Column) -> String {
+    column_def_in(
+        column,
+        inline_pk_column(table) == Some(column.name.as_str()),
+    )
+}
+
+/// A column definition; `inline_pk` for the column that holds the primary key clause itself.
+fn column_def_in(column: &Column, inline_pk: bool) -> String {
     let mut parts = vec![q(D, &column.name)];
     let ty = type_sql(D, &column.ty);
     if !ty.is_empty() {
         parts.push(ty);
     }
-    let inline_pk = inline_pk_column(table) == Some(column.name.as_str());
     if inline_pk {
         parts.push("PRIMARY KEY AUTOINCREMENT".into());
     }
     if !column.nullable {
         parts.push("NOT NULL".into());
     }
-    if let Some(default) = &column.default {
-        if column.generated.is_none() {
-            parts.push(format!("DEFAULT {}", default_sql(D, default)));
-        }
+    if let Some(default) = &column.default
+        && column.generated.is_none()
+    {
+        parts.push(format!("DEFAULT {}", default_sql(D, default)));
     }
     if let Some(collation) = &column.collation {
         parts.push(format!("COLLATE {collation}"));
@@ -175,10 +180,10 @@ fn inline_pk_column(table: &Table) -> Option<&str> {
 
 fn table_body(table: &Table) -> String {
     let mut lines: Vec<String> = table.columns.iter().map(|c| column_def(table, c)).collect();
-    if let Some(pk) = &table.primary_key {
-        if inline_pk_column(table).is_none() {
-            lines.push(super::pk_clause(D, pk));
-        }
+    if let Some(pk) = &table.primary_key
+        && inline_pk_column(table).is_none()
+    {
+        lines.push(super::pk_clause(D, pk));
     }
     for unique in &table.uniques {
         lines.push(unique_clause(D, unique));
@@ -205,21 +210,82 @@ fn table_body(table: &Table) -> String {
 }
 
 fn create_index(table: &QName, index: &Index) -> Statement {
-    let mut sql = format!(
-        "CREATE {}INDEX {} ON {} {}",
-        if index.unique { "UNIQUE " } else { "" },
-        q(D, &index.name),
-        qn(D, table),
-        index_keys(D, index)
-    );
-    if let Some(predicate) = &index.predicate {
-        sql.push_str(&format!(" WHERE {predicate}"));
-    }
-    Statement::new(sql).with_op(Op::CreateIndex {
+    written(Op::CreateIndex {
         table: table.clone(),
         index: index.clone(),
         concurrently: false,
-        idempotent: false,
+        if_not_exists: false,
+    })
+}
+
+/// A statement of this writer's own operation.
+fn written(op: Op) -> Statement {
+    super::written(D, op)
+}
+
+/// The SQL of one operation (see `dialect::write`). Everything but these few goes through a
+/// table rebuild.
+pub(super) fn write(op: &Op) -> Option<String> {
+    Some(match op {
+        Op::DropTable { table } => format!("DROP TABLE {}", qn(D, table)),
+        Op::RenameTable { from, to } => {
+            format!("ALTER TABLE {} RENAME TO {}", qn(D, from), q(D, &to.name))
+        }
+        // ADD COLUMN cannot add a primary key column.
+        Op::AddColumn {
+            table,
+            column,
+            if_not_exists: false,
+        } => format!(
+            "ALTER TABLE {} ADD COLUMN {}",
+            qn(D, table),
+            column_def_in(column, false)
+        ),
+        Op::DropColumn {
+            table,
+            column,
+            if_exists: false,
+        } => format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            qn(D, table),
+            q(D, &column.name)
+        ),
+        Op::RenameColumn { table, column, to } => format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {}",
+            qn(D, table),
+            q(D, &column.name),
+            q(D, to)
+        ),
+        Op::CreateIndex {
+            table,
+            index,
+            concurrently: false,
+            if_not_exists,
+        } => {
+            let mut sql = format!(
+                "CREATE {}INDEX {}{} ON {} {}",
+                if index.unique { "UNIQUE " } else { "" },
+                if *if_not_exists { "IF NOT EXISTS " } else { "" },
+                q(D, &index.name),
+                qn(D, table),
+                index_keys(D, index)
+            );
+            if let Some(predicate) = &index.predicate {
+                sql.push_str(&format!(" WHERE {predicate}"));
+            }
+            sql
+        }
+        Op::DropIndex {
+            index,
+            concurrently: false,
+            if_exists,
+            ..
+        } => format!(
+            "DROP INDEX {}{}",
+            if *if_exists { "IF EXISTS " } else { "" },
+            q(D, &index.name)
+        ),
+        _ => return None,
     })
 }
 
@@ -311,22 +377,13 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
     let one = |sql: String| vec![Statement::new(sql)];
     match change {
         Change::CreateTable { table } => create_table(table),
-        Change::DropTable { table } => vec![
-            Statement::new(format!("DROP TABLE {}", qn(D, &table.name))).with_op(Op::DropTable {
-                table: table.name.clone(),
-            }),
-        ],
-        Change::RenameTable { from, to } => vec![
-            Statement::new(format!(
-                "ALTER TABLE {} RENAME TO {}",
-                qn(D, from),
-                q(D, &to.name)
-            ))
-            .with_op(Op::RenameTable {
-                from: from.clone(),
-                to: to.clone(),
-            }),
-        ],
+        Change::DropTable { table } => vec![written(Op::DropTable {
+            table: table.name.clone(),
+        })],
+        Change::RenameTable { from, to } => vec![written(Op::RenameTable {
+            from: from.clone(),
+            to: to.clone(),
+        })],
         Change::AddColumn { table, column } => {
             let def = ctx
                 .to
@@ -339,22 +396,16 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
                     Op::AddColumn {
                         table: table.clone(),
                         column: column.clone(),
-                        idempotent: false,
+                        if_not_exists: false,
                     },
                 ),
             ]
         }
-        Change::DropColumn { table, column } => vec![
-            Statement::new(format!(
-                "ALTER TABLE {} DROP COLUMN {}",
-                qn(D, table),
-                q(D, &column.name)
-            ))
-            .with_op(Op::DropColumn {
-                table: table.clone(),
-                column: column.clone(),
-            }),
-        ],
+        Change::DropColumn { table, column } => vec![written(Op::DropColumn {
+            table: table.clone(),
+            column: column.clone(),
+            if_exists: false,
+        })],
         Change::RenameColumn { table, from, to } => {
             let statement = Statement::new(format!(
                 "ALTER TABLE {} RENAME COLUMN {} TO {}",
@@ -365,14 +416,12 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
             vec![super::tag_column_rename(ctx, statement, table, from, to)]
         }
         Change::AddIndex { table, index } => vec![create_index(table, index)],
-        Change::DropIndex { table, index } => vec![
-            Statement::new(format!("DROP INDEX {}", q(D, &index.name))).with_op(Op::DropIndex {
-                table: table.clone(),
-                index: index.clone(),
-                concurrently: false,
-                idempotent: false,
-            }),
-        ],
+        Change::DropIndex { table, index } => vec![written(Op::DropIndex {
+            table: table.clone(),
+            index: index.clone(),
+            concurrently: false,
+            if_exists: false,
+        })],
         Change::RenameIndex { table, from, to } => {
             let mut out = one(format!("DROP INDEX {}", q(D, from)));
             if let Some(index) = ctx

@@ -121,13 +121,13 @@ impl RenameAnswers {
                 continue;
             }
             if let Some((table, column)) = old.rsplit_once('.') {
-                // The column now lives under the target table name; a table renamed in the same run
-                // is found through the answers themselves.
+                // A column answer names the table as the diff's target has it, and the way back
+                // targets the source: a table renamed in the same run goes back to its old name.
                 let target_table = self
                     .renames
                     .iter()
-                    .find(|(o, _)| o == table)
-                    .map(|(_, n)| n.clone())
+                    .find(|(_, n)| n == table)
+                    .map(|(o, _)| o.clone())
                     .unwrap_or_else(|| table.to_string());
                 renames.push((format!("{target_table}.{new}"), column.to_string()));
             }
@@ -354,6 +354,29 @@ mod tests {
         let again = crate::diff::diff(&before, &after, &answers).questions;
         assert_eq!(again.len(), 1);
         assert_eq!(again[0].answer(), asked[1].answer());
+    }
+
+    #[test]
+    fn the_way_back_renames_a_column_of_a_renamed_table_back() {
+        let parse = |sql: &str| {
+            crate::source::sql::parse(crate::model::Dialect::Postgres, sql, "t.sql").unwrap()
+        };
+        let before = parse("CREATE TABLE person (id int, mail text);");
+        let after = parse("CREATE TABLE people (id int, email text);");
+        let answers = RenameAnswers::parse(
+            &["person=people".to_string(), "people.mail=email".to_string()],
+            false,
+        )
+        .unwrap();
+        let back = crate::diff::diff(&after, &before, &answers.inverted(&before, &after));
+        let kinds: Vec<String> = back.changes.iter().map(|c| c.describe()).collect();
+        assert!(
+            back.changes.iter().all(|c| matches!(
+                c,
+                crate::diff::Change::RenameTable { .. } | crate::diff::Change::RenameColumn { .. }
+            )),
+            "the down drops values: {kinds:?}"
+        );
     }
 
     #[test]

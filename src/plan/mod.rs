@@ -9,42 +9,17 @@
 //! busy_timeout) so a blocked statement fails fast instead of queueing every other query.
 
 mod backfill;
-mod online;
+pub mod staged;
+mod zero_downtime;
 
 use serde::Serialize;
 
+use crate::dialect::op::Op;
 use crate::dialect::{self, Statement};
 use crate::diff::{self, Change, RenameAnswers, RenameCandidate};
-use crate::model::{Dialect, Schema};
-use crate::safety::Version;
+use crate::model::{Dialect, Schema, Version};
 
-/// How changes become migrations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum Strategy {
-    /// One migration applied as a whole.
-    #[default]
-    Direct,
-    /// Expand, backfill and contract migrations around the deploy of the new code.
-    ZeroDowntime,
-}
-
-impl Strategy {
-    pub fn parse(text: &str) -> Option<Strategy> {
-        match text {
-            "direct" => Some(Strategy::Direct),
-            "zero-downtime" | "zero_downtime" | "online" => Some(Strategy::ZeroDowntime),
-            _ => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Strategy::Direct => "direct",
-            Strategy::ZeroDowntime => "zero-downtime",
-        }
-    }
-}
+pub use crate::model::Strategy;
 
 /// Which deployment phase a statement belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -272,7 +247,9 @@ pub fn plan_with(
             direct_steps(from, to, answers, &forward.changes),
             Vec::new(),
         ),
-        Strategy::ZeroDowntime => online::steps(from, to, answers, &forward.changes, options),
+        Strategy::ZeroDowntime => {
+            zero_downtime::steps(from, to, answers, &forward.changes, options)
+        }
     };
     let migrations = migrations(to.dialect, &steps, options);
     let up = migrations.iter().flat_map(|m| m.up.clone()).collect();
@@ -451,8 +428,7 @@ fn migrations(dialect: Dialect, steps: &[Step], options: &PlanOptions) -> Vec<Mi
                     // transactions and run as long as they need; the guards come back after.
                     let online = dialect == Dialect::Postgres
                         && !guards.is_empty()
-                        && (statement.sql.contains(" CONCURRENTLY ")
-                            || statement.sql.contains(" VALIDATE CONSTRAINT "));
+                        && blocks_no_writes(statement);
                     if online && !relaxing {
                         all.extend(relaxed.iter());
                     } else if !online && relaxing {
@@ -470,6 +446,23 @@ fn migrations(dialect: Dialect, steps: &[Step], options: &PlanOptions) -> Vec<Mi
             }
         })
         .collect()
+}
+
+/// A CONCURRENTLY build or drop of an index, or a VALIDATE CONSTRAINT: PostgreSQL runs them
+/// without blocking writes.
+fn blocks_no_writes(statement: &Statement) -> bool {
+    matches!(
+        statement.op(),
+        Some(
+            Op::CreateIndex {
+                concurrently: true,
+                ..
+            } | Op::DropIndex {
+                concurrently: true,
+                ..
+            } | Op::ValidateConstraint { .. }
+        )
+    )
 }
 
 /// PostgreSQL settings around CONCURRENTLY builds and VALIDATE: no lock or statement timeout.

@@ -2,112 +2,54 @@
 //! that tool does it. A zero-downtime plan becomes one migration per phase, so each can be
 //! applied at its point in the deploy.
 
-use std::fmt;
+pub mod extras;
+pub mod layout;
+pub mod renderer;
 
-/// The migration tools migen writes files for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Target {
-    /// `<timestamp>_<name>/up.sql` and `down.sql`, run with psql, mysql or sqlite3.
-    Sql,
-    /// `<version>_<name>.up.sql` / `.down.sql`.
-    GolangMigrate,
-    /// `V<version>__<name>.sql` and `U<version>__<name>.sql`.
-    Flyway,
-    /// `<timestamp>_<name>.sql` with `-- migrate:up` and `-- migrate:down` blocks.
-    Dbmate,
-    /// `<timestamp>_<name>/migration.sql` folders beside `migration_lock.toml`.
-    Prisma,
-    /// `versions/<revision>_<name>.py` chained by `down_revision`.
-    Alembic,
-    /// `<app>/migrations/NNNN_<name>.py` per changed app, chained to the app's leaf.
-    Django,
-}
-
-impl Target {
-    pub const ALL: [Target; 7] = [
-        Target::Sql,
-        Target::GolangMigrate,
-        Target::Flyway,
-        Target::Dbmate,
-        Target::Prisma,
-        Target::Alembic,
-        Target::Django,
-    ];
-
-    pub fn parse(text: &str) -> Result<Target, String> {
-        let wanted = text.to_ascii_lowercase().replace('_', "-");
-        let aliases: &[(&str, Target)] = &[
-            ("plain", Target::Sql),
-            ("migrate", Target::GolangMigrate),
-            ("golang", Target::GolangMigrate),
-        ];
-        Target::ALL
-            .into_iter()
-            .find(|t| t.name() == wanted)
-            .or_else(|| {
-                aliases
-                    .iter()
-                    .find(|(alias, _)| *alias == wanted)
-                    .map(|(_, t)| *t)
-            })
-            .ok_or_else(|| {
-                let names: Vec<&str> = Target::ALL.iter().map(|t| t.name()).collect();
-                format!("unknown target `{text}` (use {})", names.join(", "))
-            })
-    }
-
-    /// Where the tool keeps its migrations when nobody says.
-    pub fn default_dir(self) -> &'static str {
-        match self {
-            Target::Sql => "migrations",
-            Target::GolangMigrate => "db/migrations",
-            Target::Flyway => "sql",
-            Target::Dbmate => "db/migrations",
-            Target::Prisma => "prisma/migrations",
-            Target::Alembic => "alembic/versions",
-            // Each app's own `migrations/` folder; this is only where extras would go.
-            Target::Django => ".",
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Target::Sql => "sql",
-            Target::GolangMigrate => "golang-migrate",
-            Target::Flyway => "flyway",
-            Target::Dbmate => "dbmate",
-            Target::Prisma => "prisma",
-            Target::Alembic => "alembic",
-            Target::Django => "django",
-        }
-    }
-}
-
-impl fmt::Display for Target {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-mod alembic;
-mod alembic_ops;
 mod chunk;
+
+// The tools, one file each; a new one is a file here, its `mod` line and a line in RENDERERS.
+mod alembic;
+mod dbmate;
 pub mod django;
-pub mod docs;
-pub mod files;
-pub mod tests;
+mod drizzle;
+mod flyway;
+mod golang_migrate;
+mod knex;
+mod liquibase;
+mod prisma;
+mod sequelize;
+mod sql;
+mod typeorm;
+
+/// Every tool migen writes for, in the order lists show them. `sql` comes first: it is the
+/// default.
+pub static RENDERERS: &[&dyn Renderer] = &[
+    &sql::Sql,
+    &golang_migrate::GolangMigrate,
+    &flyway::Flyway,
+    &dbmate::Dbmate,
+    &prisma::Prisma,
+    &alembic::Alembic,
+    &django::Django,
+    &knex::Knex,
+    &typeorm::TypeOrm,
+    &liquibase::Liquibase,
+    &sequelize::Sequelize,
+    &drizzle::Drizzle,
+];
+
+pub use crate::model::orm::OrmSides;
+pub use renderer::{Input, Job, Renderer, RunnerSteps, Target, TargetParser};
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::diff::RenameAnswers;
 use crate::error::{Error, Result};
-use crate::model::Schema;
-use crate::plan::{Phase, Plan, PlanOptions};
-use crate::safety::{Finding, TableStats, Version};
-use crate::source::SourceSpec;
+use crate::model::{Schema, TableStats, Version};
+use crate::plan::{Phase, Plan};
+use crate::safety::Finding;
 
 /// What a file is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -123,6 +65,10 @@ pub enum ArtifactKind {
     Test,
     /// The deployment guide.
     Guide,
+    /// An existing file migen rewrites whole (a Liquibase master changelog that lists its
+    /// changelogs one by one, drizzle-kit's journal): replaced atomically, after every new file
+    /// is written. Every other kind is a new file that never replaces one.
+    Replacement,
 }
 
 /// One file to write, its path relative to where migen runs.
@@ -242,115 +188,33 @@ pub struct Choices {
 }
 
 /// The files for a plan: the migrations in the tool's layout, then the test and the guide when
-/// asked for.
+/// asked for. `orm` is the ORM state both sides were read with, for a target whose `Input` asks
+/// for it.
 pub fn render(
     plan: &Plan,
     target: Target,
     context: &Context,
     facts: &Facts,
     extras: Extras,
+    orm: Option<&OrmSides>,
 ) -> Result<Vec<Artifact>> {
-    let rendered = files::render(plan, target, context)?;
-    with_extras(plan, target, rendered, facts, extras)
-}
-
-/// What a Django migration is made between, besides the plan: the two sides as given (the after
-/// a Django project directory in the working tree, whose apps get the files; the before one too,
-/// `git:REV:DIR` of one, or `empty`), and what replanning the zero-downtime strategy needs.
-pub struct DjangoSides<'a> {
-    pub from: &'a SourceSpec,
-    pub to: &'a SourceSpec,
-    pub answers: &'a RenameAnswers,
-    pub options: &'a PlanOptions,
-}
-
-/// Django migrations for a plan between two Django projects' models, then the guide when
-/// asked for. The zero-downtime plan is made again with the Python-side defaults Django fills
-/// existing rows from (the schemas do not hold them); the plan the files follow is returned.
-pub fn render_django(
-    plan: &Plan,
-    sides: &DjangoSides,
-    name: &str,
-    facts: &Facts,
-    extras: Extras,
-) -> Result<(Plan, Vec<Artifact>)> {
-    use crate::source::django::state::{ProjectState, model_state, python_defaults};
-    let after_dir = django_project_dir(sides.to, "--to")?;
-    // The before's kind is checked before any models are read: a wrong --from is the first
-    // thing to tell.
-    let before_tree = match crate::source::local_tree(sides.from)? {
-        // `empty`, or a git path that did not exist at the revision: every model is new.
-        None if matches!(sides.from, SourceSpec::Empty | SourceSpec::Git { .. }) => None,
-        Some(tree) if tree.is_dir() && tree.join("manage.py").is_file() => Some(tree),
-        _ => {
-            return Err(Error::Usage(format!(
-                "the django target needs a Django project directory (with manage.py), `git:REV:DIR` of one, or `empty` as --from; got {}",
-                crate::cli::spec_label(sides.from)
-            )));
-        }
-    };
-    let after = model_state(&after_dir)?;
-    let before = match before_tree {
-        Some(tree) => model_state(&tree).map_err(|e| tree.relabel_error(e))?,
-        None => ProjectState {
-            apps: Vec::new(),
-            models: Vec::new(),
-            user_model: after.user_model.clone(),
-        },
-    };
-    let plan = if plan.strategy == crate::plan::Strategy::ZeroDowntime {
-        django::zero_downtime_plan(
-            facts.before,
-            facts.after,
-            &python_defaults(&after_dir)?,
-            sides.answers,
-            sides.options,
-        )?
-    } else {
-        plan.clone()
-    };
-    let rendered = django::render(&plan, &before, &after, name, facts.findings)?;
-    let artifacts = with_extras(&plan, Target::Django, rendered, facts, extras)?;
-    Ok((plan, artifacts))
-}
-
-/// The after side of a Django migration must be a project directory: its apps get the files.
-fn django_project_dir(spec: &SourceSpec, side: &str) -> Result<PathBuf> {
-    match spec {
-        SourceSpec::SqlFile(path) if path.is_dir() && path.join("manage.py").is_file() => {
-            Ok(path.clone())
-        }
-        other => Err(Error::Usage(format!(
-            "the django target needs a Django project directory (with manage.py) as {side}; got {}",
-            crate::cli::spec_label(other)
-        ))),
+    if let (true, Some(why)) = (extras.tests, target.tests_unavailable()) {
+        return Err(Error::Usage(why.into()));
     }
-}
-
-fn with_extras(
-    plan: &Plan,
-    target: Target,
-    rendered: files::Rendered,
-    facts: &Facts,
-    extras: Extras,
-) -> Result<Vec<Artifact>> {
+    let job = Job {
+        plan,
+        context,
+        facts,
+        orm,
+    };
+    let rendered = target.render(&job)?;
     let mut artifacts = rendered.artifacts.clone();
-    if extras.tests && target == Target::Alembic {
-        return Err(Error::Usage(
-            "--with-tests is not available for alembic yet: try the revision with `alembic upgrade head` and `alembic downgrade -1` on a scratch database".into(),
-        ));
-    }
-    if extras.tests && target == Target::Django {
-        return Err(Error::Usage(
-            "--with-tests is not available for django yet: try the migrations with `manage.py migrate` and `manage.py migrate <app> <previous>` on a scratch database".into(),
-        ));
-    }
     if extras.tests {
         artifacts.push(Artifact {
             path: rendered.extras_dir.join("test.sh"),
             kind: ArtifactKind::Test,
             phase: None,
-            contents: tests::render(plan, target, &rendered, facts),
+            contents: extras::test_script::render(plan, target, &rendered, facts),
         });
     }
     if extras.docs {
@@ -358,7 +222,7 @@ fn with_extras(
             path: rendered.extras_dir.join("MIGRATION.md"),
             kind: ArtifactKind::Guide,
             phase: None,
-            contents: docs::render(plan, target, &rendered, facts),
+            contents: extras::guide::render(plan, target, &rendered, facts),
         });
     }
     Ok(artifacts)
@@ -367,6 +231,11 @@ fn with_extras(
 /// A name as migration tools like it: lower case, words joined by `_`, camelCase split, at
 /// most 60 characters (Prisma's rule, shorter).
 pub fn slug(name: &str) -> String {
+    slug_within(name, 60)
+}
+
+/// `slug`, at most `max` characters, cut after a whole word where it must be cut.
+fn slug_within(name: &str, max: usize) -> String {
     let mut out = String::new();
     let mut previous_lower = false;
     for c in name.chars() {
@@ -384,8 +253,13 @@ pub fn slug(name: &str) -> String {
         }
     }
     let mut out = out.trim_end_matches('_').to_string();
-    if out.len() > 60 {
-        out.truncate(60);
+    if out.len() > max {
+        // The slug is ASCII, so any byte index is a character boundary.
+        let cut = match out[..=max].rfind('_') {
+            Some(word_end) if word_end > 0 => word_end,
+            _ => max,
+        };
+        out.truncate(cut);
         out = out.trim_end_matches('_').to_string();
     }
     if out.is_empty() {
@@ -401,7 +275,12 @@ pub fn default_name(plan: &Plan) -> String {
     match plan.changes.as_slice() {
         [] => "empty".to_string(),
         [one] => slug(&one.describe()),
-        [first, rest @ ..] => format!("{}_and_{}_more", slug(&first.describe()), rest.len()),
+        // The first change gives way, so the count always fits.
+        [first, rest @ ..] => format!(
+            "{}_and_{}_more",
+            slug_within(&first.describe(), 44),
+            rest.len()
+        ),
     }
 }
 
@@ -419,13 +298,12 @@ mod slug_tests {
         );
         assert_eq!(slug("!!!"), "migration");
         assert!(slug(&"x".repeat(100)).len() <= 60);
-    }
-
-    #[test]
-    fn targets_parse_by_name_and_alias() {
-        assert_eq!(Target::parse("golang-migrate"), Ok(Target::GolangMigrate));
-        assert_eq!(Target::parse("golang_migrate"), Ok(Target::GolangMigrate));
-        assert_eq!(Target::parse("Flyway"), Ok(Target::Flyway));
-        assert!(Target::parse("liquibase").unwrap_err().contains("dbmate"));
+        // Cut after a whole word, never inside one.
+        let long = "drop check on order status in pending paid shipped and refunded or cancelled";
+        assert_eq!(
+            slug(long),
+            "drop_check_on_order_status_in_pending_paid_shipped_and"
+        );
+        assert_eq!(slug_within("add column customers", 12), "add_column");
     }
 }

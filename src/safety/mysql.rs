@@ -280,15 +280,13 @@ fn add_column(
             ),
         );
     }
-    if let Some(generated) = &column.generated {
-        if generated.stored {
-            return (
-                Algorithm::Copy,
-                format!(
-                    "adding the stored generated column {name} computes it by copying every row"
-                ),
-            );
-        }
+    if let Some(generated) = &column.generated
+        && generated.stored
+    {
+        return (
+            Algorithm::Copy,
+            format!("adding the stored generated column {name} computes it by copying every row"),
+        );
     }
     if let Some(expr) = expression_default(column) {
         return (

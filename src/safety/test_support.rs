@@ -1,9 +1,9 @@
 //! Test helpers: DDL before and after → diff → one rule. They fail loudly when misused:
 //! `findings` panics if nothing fired, `no_findings` if anything did.
 
-use super::{Finding, RuleId, TableStats, Version, analyze_rules};
+use super::{Finding, RuleId, analyze_rules};
 use crate::diff::{self, RenameAnswers};
-use crate::model::QName;
+use crate::model::{QName, TableStats, Version};
 use crate::source::sql;
 
 /// Optional inputs of a case.

@@ -1,19 +1,21 @@
 //! Sources: a `SourceSpec` names where a schema comes from; `load` turns it into a `Schema`.
 
-mod compat;
-pub mod django;
 pub mod git;
 pub mod live;
-pub mod prisma;
+pub mod orm;
 pub mod project;
+pub mod reader;
 pub mod replay;
 pub mod sql;
-pub mod sqlalchemy;
+
+pub use orm::{django, drizzle, knex, prisma, sequelize, sqlalchemy, typeorm};
 
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::model::{Dialect, Schema};
+
+pub use reader::{READERS, ReadOptions, SchemaReader, read, reader_for};
 
 /// Where a schema comes from (`--from` / `--to`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,13 +25,15 @@ pub enum SourceSpec {
     /// A DDL file, or a directory of `.sql` files read in name order; a `.prisma` file or a
     /// directory holding `.prisma` files is a Prisma schema; a directory holding `manage.py`, or a
     /// `models.py` file using Django, is a Django project (`django::is_django_path`); another
-    /// `.py` file or a directory of `.py` files importing SQLAlchemy is a set of SQLAlchemy models.
+    /// `.py` file or a directory of `.py` files importing SQLAlchemy is a set of SQLAlchemy models;
+    /// a folder of Knex migrations, or one holding a knexfile, is a Knex project.
     SqlFile(PathBuf),
     /// A live database URL.
     Database(String),
     /// `git:REV:path`: a file or directory as it was at a git revision.
     Git { rev: String, path: PathBuf },
-    /// `migrations:DIR`: a migration folder's up scripts replayed into a scratch database.
+    /// `migrations:DIR`: a migration folder's up scripts replayed into a scratch database (Knex
+    /// migrations applied by the project's own Knex).
     Migrations(PathBuf),
 }
 
@@ -58,45 +62,18 @@ impl SourceSpec {
     /// The dialect the spec itself implies (a database URL's scheme, a Prisma schema's
     /// provider), if any. A file that cannot be read implies nothing; loading reports it.
     pub fn implied_dialect(&self) -> Option<Dialect> {
-        match self {
-            SourceSpec::Database(url) => live::url_dialect(url),
-            SourceSpec::SqlFile(path) if django::is_django_path(path) => {
-                django::project_dialect(path)
-            }
-            SourceSpec::SqlFile(path) => prisma_files(path)
-                .ok()
-                .flatten()
-                .and_then(|files| prisma_provider(&files))
-                // SQLAlchemy models: the project's alembic.ini may name the database.
-                .or_else(|| {
-                    sqlalchemy::is_models_path(path)
-                        .then(|| sqlalchemy::alembic_dialect(path))
-                        .flatten()
-                }),
-            SourceSpec::Git { rev, path } => match git::files_at(rev, path).ok().flatten() {
-                Some(files) if is_python_at_git(path, &files) => {
-                    git::checkout(rev, path).ok().flatten().and_then(|tree| {
-                        SourceSpec::SqlFile(tree.path().to_path_buf()).implied_dialect()
-                    })
-                }
-                Some(files) if is_prisma(&files) => prisma_provider(&files),
-                _ => None,
-            },
-            // Prisma's migrations name their provider in migration_lock.toml.
-            SourceSpec::Migrations(dir) => std::fs::read_to_string(dir.join("migration_lock.toml"))
-                .ok()
-                .and_then(|text| {
-                    let settings: Vec<&str> = text
-                        .lines()
-                        .filter(|l| !l.trim_start().starts_with('#'))
-                        .collect();
-                    prisma::datasource_provider(&format!(
-                        "datasource db {{\n{}\n}}",
-                        settings.join("\n")
-                    ))
-                }),
-            SourceSpec::Empty => None,
-        }
+        reader::implied_dialect(self)
+    }
+}
+
+/// A spec as people read it, for messages.
+pub fn spec_label(spec: &SourceSpec) -> String {
+    match spec {
+        SourceSpec::Empty => "nothing (empty)".into(),
+        SourceSpec::SqlFile(path) => path.display().to_string(),
+        SourceSpec::Database(url) => crate::error::redact_url(url),
+        SourceSpec::Git { rev, path } => format!("{} at git {rev}", path.display()),
+        SourceSpec::Migrations(dir) => format!("the migrations in {}, replayed", dir.display()),
     }
 }
 
@@ -107,44 +84,7 @@ pub fn load(spec: &SourceSpec, dialect: Dialect) -> Result<Schema> {
 
 /// Like `load`, also returning notes on what a file holds that the model leaves out.
 pub fn load_with_notes(spec: &SourceSpec, dialect: Dialect) -> Result<(Schema, Vec<String>)> {
-    match spec {
-        SourceSpec::SqlFile(path) if django::is_django_path(path) => {
-            django::parse_with_notes(path, dialect)
-        }
-        SourceSpec::SqlFile(path) => match prisma_files(path)? {
-            Some(files) => prisma::parse_with_notes(&files, Some(dialect)),
-            None if sqlalchemy::is_models_path(path) => sqlalchemy::load(path, dialect),
-            None => load_sql_path(path, dialect),
-        },
-        SourceSpec::Git { rev, path } => match git::files_at(rev, path)? {
-            Some(files) if is_python_at_git(path, &files) => match git::checkout(rev, path)? {
-                Some(tree) => {
-                    let (schema, notes) =
-                        load_with_notes(&SourceSpec::SqlFile(tree.path().to_path_buf()), dialect)
-                            .map_err(|e| tree.relabel_error(e))?;
-                    Ok((schema, notes.iter().map(|n| tree.relabel(n)).collect()))
-                }
-                None => Ok((Schema::empty(dialect), vec![did_not_exist(rev, path)])),
-            },
-            Some(files) if is_prisma(&files) => prisma::parse_with_notes(&files, Some(dialect)),
-            Some(files) => parse_files(dialect, &files, &format!("git:{rev}:{}", path.display())),
-            None => Ok((Schema::empty(dialect), vec![did_not_exist(rev, path)])),
-        },
-        other => load_schema(other, dialect).map(|schema| (schema, Vec::new())),
-    }
-}
-
-fn did_not_exist(rev: &str, path: &Path) -> String {
-    format!(
-        "git:{rev}:{} did not exist at {rev}: the before is empty (the file is new)",
-        path.display()
-    )
-}
-
-/// Whether `git:REV:path` is Python (Django or SQLAlchemy), given what `git::files_at` read: a
-/// `.py` file, or a directory with no `.sql` or `.prisma` files. Those readers need a checkout.
-fn is_python_at_git(path: &Path, files: &[(String, String)]) -> bool {
-    path.extension().is_some_and(|e| e == "py") || files.is_empty()
+    read(spec, dialect, &ReadOptions::default())
 }
 
 /// A local file or directory holding what a spec names, for tools that need real files (a
@@ -201,94 +141,9 @@ pub fn local_tree(spec: &SourceSpec) -> Result<Option<LocalTree>> {
     }
 }
 
-fn load_schema(spec: &SourceSpec, dialect: Dialect) -> Result<Schema> {
-    match spec {
-        SourceSpec::Empty => Ok(Schema::empty(dialect)),
-        SourceSpec::SqlFile(_) | SourceSpec::Git { .. } => {
-            load_with_notes(spec, dialect).map(|(schema, _)| schema)
-        }
-        SourceSpec::Migrations(dir) => replay::load(dir, dialect),
-        SourceSpec::Database(url) => {
-            let mut db = live::connect(url)?;
-            if db.dialect() != dialect {
-                return Err(Error::Usage(format!(
-                    "{} is a {} database but the dialect is {dialect}",
-                    db.display_url(),
-                    db.dialect()
-                )));
-            }
-            db.introspect()
-        }
-    }
-}
-
-/// The files of a Prisma schema at `path` (a `.prisma` file, or a directory holding `.prisma`
-/// files, read in name order), or `None` when `path` is not one.
-fn prisma_files(path: &Path) -> Result<Option<Vec<(String, String)>>> {
-    if path.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|source| Error::Io {
-                path: path.to_path_buf(),
-                source,
-            })?
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|p| is_prisma_name(&p.to_string_lossy()))
-            .collect();
-        if files.is_empty() {
-            return Ok(None);
-        }
-        files.sort();
-        let mut named = Vec::new();
-        for file in &files {
-            named.push((file.display().to_string(), read(file)?));
-        }
-        return Ok(Some(named));
-    }
-    if is_prisma_name(&path.to_string_lossy()) {
-        return Ok(Some(vec![(path.display().to_string(), read(path)?)]));
-    }
-    Ok(None)
-}
-
-fn is_prisma_name(name: &str) -> bool {
-    name.ends_with(".prisma")
-}
-
-/// Whether files read from git are a Prisma schema rather than SQL.
-fn is_prisma(files: &[(String, String)]) -> bool {
-    !files.is_empty() && files.iter().all(|(name, _)| is_prisma_name(name))
-}
-
-fn prisma_provider(files: &[(String, String)]) -> Option<Dialect> {
-    files
-        .iter()
-        .find_map(|(_, text)| prisma::datasource_provider(text))
-}
-
-fn load_sql_path(path: &Path, dialect: Dialect) -> Result<(Schema, Vec<String>)> {
-    if path.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|source| Error::Io {
-                path: path.to_path_buf(),
-                source,
-            })?
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "sql"))
-            .collect();
-        files.sort();
-        let mut named = Vec::new();
-        for file in &files {
-            named.push((file.display().to_string(), read(file)?));
-        }
-        return parse_files(dialect, &named, &path.display().to_string());
-    }
-    let text = read(path)?;
-    sql::parse_with_notes(dialect, &text, &path.display().to_string())
-}
-
 /// Parse several files as one schema, so a file may refer to what an earlier file defines; an
 /// error's line is mapped back to the file it falls in. One file keeps its own name.
-fn parse_files(
+pub(crate) fn parse_files(
     dialect: Dialect,
     files: &[(String, String)],
     whole: &str,
@@ -322,7 +177,7 @@ fn parse_files(
     })
 }
 
-fn read(path: &Path) -> Result<String> {
+pub(crate) fn read_text(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use super::project::{self, MigrationFolder, MigrationTool};
 use crate::error::{Error, Result};
 use crate::model::{Dialect, Schema};
+use crate::source::SourceSpec;
 use crate::source::live;
+use crate::source::reader::{Read, SchemaReader, not_claimed};
 
 /// The environment variable naming the server scratch databases are made on.
 pub const SCRATCH_URL_VAR: &str = "MIGEN_SCRATCH_URL";
@@ -130,6 +132,42 @@ pub fn load(dir: &Path, dialect: Dialect) -> Result<Schema> {
     drop(db);
     drop(scratch);
     schema
+}
+
+/// `migrations:DIR`: a migration folder's up scripts replayed into a scratch database.
+pub struct Migrations;
+
+impl SchemaReader for Migrations {
+    fn id(&self) -> &'static str {
+        "migrations"
+    }
+
+    fn claims(&self, spec: &SourceSpec) -> bool {
+        matches!(spec, SourceSpec::Migrations(_))
+    }
+
+    fn implied_dialect(&self, spec: &SourceSpec) -> Option<Dialect> {
+        // Prisma's migrations name their provider in migration_lock.toml.
+        let SourceSpec::Migrations(dir) = spec else {
+            return None;
+        };
+        let text = std::fs::read_to_string(dir.join("migration_lock.toml")).ok()?;
+        let settings: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .collect();
+        super::prisma::datasource_provider(&format!(
+            "datasource db {{\n{}\n}}",
+            settings.join("\n")
+        ))
+    }
+
+    fn read(&self, spec: &SourceSpec, dialect: Dialect) -> Result<Read> {
+        let SourceSpec::Migrations(dir) = spec else {
+            return Err(not_claimed(self.id(), spec));
+        };
+        Ok((load(dir, dialect)?, Vec::new()))
+    }
 }
 
 #[cfg(test)]

@@ -211,11 +211,11 @@ impl App {
 
     /// Take the worker's result when it is there (called every frame).
     pub fn poll(&mut self) {
-        if let Some(busy) = &self.busy {
-            if let Ok((session, next)) = busy.result.try_recv() {
-                self.busy = None;
-                self.finish(session, next);
-            }
+        if let Some(busy) = &self.busy
+            && let Ok((session, next)) = busy.result.try_recv()
+        {
+            self.busy = None;
+            self.finish(session, next);
         }
     }
 

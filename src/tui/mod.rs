@@ -5,6 +5,7 @@ pub mod app;
 pub mod keys;
 pub mod screens;
 pub mod session;
+pub mod start;
 pub mod theme;
 
 #[cfg(test)]

@@ -3,17 +3,13 @@
 
 use std::path::PathBuf;
 
-use crate::config::Config;
-use crate::diff::{RenameAnswers, RenameCandidate};
 use crate::error::{Error, Result};
-use crate::model::Schema;
-use crate::plan::{self, Plan, PlanOptions};
-use crate::render::{self, Artifact};
-use crate::safety::{Finding, RuleId, Severity, TableStats, Version};
-use crate::source::SourceSpec;
-use crate::verify::{self, Verification};
+use crate::pipeline::{
+    self, Artifact, Finding, Loaded, Plan, PlanOptions, RenameAnswers, RenameCandidate,
+    ServerFacts, Severity, Verification, VerifyRequest,
+};
 
-pub use crate::render::{Choices, Files};
+pub use crate::pipeline::{Choices, Files};
 
 /// A fact for the status screen: `label: value`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,19 +21,27 @@ pub struct Fact {
 /// The schemas and settings the wizard starts from (loaded before the terminal opens).
 #[derive(Debug, Clone)]
 pub struct Inputs {
-    pub before: Schema,
-    pub after: Schema,
-    pub config: Config,
-    pub version: Version,
-    pub stats: Option<TableStats>,
+    pub loaded: Loaded,
+    pub server: ServerFacts,
     pub options: PlanOptions,
     /// Where verification may create a scratch database (PostgreSQL, MySQL); SQLite needs none.
     pub server_url: Option<String>,
     /// Where migen.toml is, for saving rename answers.
     pub config_path: PathBuf,
-    /// The two sides as given: the Django target reads the models behind them again.
-    pub from_spec: SourceSpec,
-    pub to_spec: SourceSpec,
+}
+
+impl Inputs {
+    /// The plan's settings with the strategy chosen on the options screen.
+    fn options_for(&self, choices: &Choices) -> PlanOptions {
+        let mut options = self.options.clone();
+        options.strategy = choices.strategy;
+        options
+    }
+
+    /// Whether the write screen can try the files on a scratch database first.
+    pub fn scratch_available(&self) -> bool {
+        pipeline::scratch_available(self.loaded.dialect(), self.server_url.as_deref())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -121,24 +125,11 @@ impl Session {
         let Some(inputs) = &self.inputs else {
             return;
         };
-        let mut options = inputs.options.clone();
-        options.strategy = self.choices.strategy;
-        let plan = plan::plan_with(&inputs.before, &inputs.after, &self.answers, &options);
-        let guarded = plan
-            .up
-            .iter()
-            .any(|s| crate::lint::sets_lock_timeout(plan.dialect, &s.sql));
-        self.findings = crate::safety::analyze(
-            &plan.changes,
-            &inputs.before,
-            &inputs.version,
-            inputs.stats.as_ref(),
-        )
-        .into_iter()
-        .filter(|f| !(guarded && f.rule == RuleId::RequireLockTimeout))
-        .collect();
+        let options = inputs.options_for(&self.choices);
+        let plan = pipeline::plan(&inputs.loaded, &self.answers, &options);
+        self.findings = pipeline::findings(&inputs.loaded.before, &plan, &inputs.server);
         if self.choices.name.is_empty() || self.choices.name == "migration" {
-            self.choices.name = render::default_name(&plan);
+            self.choices.name = pipeline::default_name(&plan);
         }
         self.plan = Some(plan);
         self.artifacts.clear();
@@ -146,15 +137,7 @@ impl Session {
 
     /// Answer a rename question; the plan is made again.
     pub fn answer(&mut self, question: &RenameCandidate, rename: bool) {
-        if rename {
-            let answer = question.answer();
-            let (old, new) = answer.split_once('=').expect("answers are old=new");
-            self.answers
-                .renames
-                .push((old.to_string(), new.to_string()));
-        } else {
-            self.answers.declined.push(question.answer());
-        }
+        pipeline::answer(&mut self.answers, question, rename);
         self.replan();
     }
 
@@ -165,40 +148,9 @@ impl Session {
             .as_ref()
             .ok_or_else(|| Error::Usage("no project".into()))?;
         let path = inputs.config_path.clone();
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(source) => return Err(Error::Io { path, source }),
-        };
         let answer = question.answer();
         let (old, new) = answer.split_once('=').expect("answers are old=new");
-        let line = format!("\"{old}\" = \"{new}\"\n");
-        let updated = match text.find("[renames]\n") {
-            Some(at) => {
-                let end = at + "[renames]\n".len();
-                format!("{}{line}{}", &text[..end], &text[end..])
-            }
-            None => {
-                let gap = if text.is_empty() || text.ends_with("\n\n") {
-                    ""
-                } else if text.ends_with('\n') {
-                    "\n"
-                } else {
-                    "\n\n"
-                };
-                format!("{text}{gap}[renames]\n{line}")
-            }
-        };
-        // migen.toml is a settings file, not a migration: replacing it (atomically) is fine.
-        let temporary = path.with_extension("toml.migen-tmp");
-        std::fs::write(&temporary, updated).map_err(|source| Error::Io {
-            path: temporary.clone(),
-            source,
-        })?;
-        std::fs::rename(&temporary, &path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
+        pipeline::save_rename(&path, old, new)?;
         Ok(path)
     }
 
@@ -207,74 +159,47 @@ impl Session {
         let (Some(inputs), Some(plan)) = (&self.inputs, &self.plan) else {
             return Ok(());
         };
-        let context = render::Context::scan(&self.choices.dir, &self.choices.name, self.now)?;
-        let facts = render::Facts {
-            before: &inputs.before,
-            after: &inputs.after,
-            findings: &self.findings,
-            version: &inputs.version,
-            stats: inputs.stats.as_ref(),
-        };
-        self.artifacts = if self.choices.target == render::Target::Django {
-            let mut options = inputs.options.clone();
-            options.strategy = self.choices.strategy;
-            let sides = render::DjangoSides {
-                from: &inputs.from_spec,
-                to: &inputs.to_spec,
-                answers: &self.answers,
-                options: &options,
-            };
-            // A name left as migen made it gives way to Django's own naming, per app.
-            let name = match self.choices.name == render::default_name(plan) {
-                true => "",
-                false => self.choices.name.as_str(),
-            };
-            let (_, artifacts) =
-                render::render_django(plan, &sides, name, &facts, self.choices.files.extras())?;
-            artifacts
-        } else {
-            render::render(
-                plan,
-                self.choices.target,
-                &context,
-                &facts,
-                self.choices.files.extras(),
-            )?
-        };
+        let rendering = pipeline::render(
+            &inputs.loaded,
+            &inputs.server,
+            plan,
+            &self.findings,
+            &self.answers,
+            &inputs.options_for(&self.choices),
+            &self.choices,
+            self.now,
+        )?;
+        self.artifacts = rendering.artifacts;
         Ok(())
     }
 
     /// Up and down on a scratch database before anything is written: SQLite always, a
-    /// server when one is known. `None` when no scratch database can be had.
+    /// server when one is known. `None` when no scratch database can be had, or the target's
+    /// own tool is the judge.
     pub fn verify(&self) -> Result<Option<Verification>> {
         let Some(inputs) = &self.inputs else {
             return Ok(None);
         };
-        // Django runs its own operations (and fills rows from Python defaults), so a round
-        // trip of migen's SQL would judge something else; Django's migrate is the judge there.
-        if self.choices.target == render::Target::Django {
+        if !inputs.scratch_available() || self.choices.target.own_sql().is_some() {
             return Ok(None);
         }
-        if inputs.after.dialect != crate::model::Dialect::Sqlite && inputs.server_url.is_none() {
-            return Ok(None);
-        }
-        let mut options = inputs.options.clone();
-        options.strategy = self.choices.strategy;
-        verify::verify(&verify::VerifyInput {
-            before: &inputs.before,
-            after: &inputs.after,
+        let request = VerifyRequest {
             before_sql: None,
             seed_sql: None,
             auto_seed: true,
-            answers: &self.answers,
-            server_url: inputs.server_url.as_deref(),
-            options,
-        })
+            server_url: inputs.server_url.clone(),
+        };
+        pipeline::verify(
+            &inputs.loaded,
+            &self.answers,
+            &inputs.options_for(&self.choices),
+            &request,
+        )
         .map(Some)
     }
 
     pub fn write(&mut self) -> Result<()> {
-        self.written = crate::write::write_all(std::path::Path::new(""), &self.artifacts)?;
+        self.written = pipeline::write(&self.artifacts)?;
         Ok(())
     }
 }

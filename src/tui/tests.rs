@@ -11,12 +11,11 @@ use super::app::{App, Step};
 use super::keys::Action;
 use super::session::{Choices, Fact, Files, Inputs, Session};
 use super::theme::Theme;
-use crate::config::Config;
 use crate::diff::RenameAnswers;
-use crate::model::Dialect;
+use crate::model::{Dialect, Version};
+use crate::pipeline::{Config, Loaded, ServerFacts, SourceSpec};
 use crate::plan::{PlanOptions, Strategy};
 use crate::render::Target;
-use crate::safety::Version;
 
 const BEFORE: &str = "CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL, legacy text);
 CREATE TABLE orders (id integer PRIMARY KEY, user_id integer NOT NULL, total integer);";
@@ -30,7 +29,7 @@ fn session_for(before: &str, after: &str, answers: &[&str]) -> Session {
     let version = Version::parse("postgres:15").unwrap();
     let mut session = Session::new(
         Choices {
-            target: Target::Dbmate,
+            target: Target::parse("dbmate").unwrap(),
             strategy: Strategy::Direct,
             files: Files::Quick,
             name: String::new(),
@@ -57,19 +56,27 @@ fn session_for(before: &str, after: &str, answers: &[&str]) -> Session {
         },
     ];
     session.inputs = Some(Inputs {
-        before: parse(before),
-        after: parse(after),
-        config: Config::default(),
-        version,
-        stats: None,
+        loaded: Loaded {
+            config: Config::default(),
+            from_spec: SourceSpec::Empty,
+            to_spec: SourceSpec::Empty,
+            before: parse(before),
+            after: parse(after),
+            answers: RenameAnswers::default(),
+            notes: Vec::new(),
+            orm_state: Default::default(),
+        },
+        server: ServerFacts {
+            version,
+            note: None,
+            stats: None,
+        },
         options: PlanOptions {
             version: Some(version),
             ..PlanOptions::default()
         },
         server_url: None,
         config_path: PathBuf::from("migen.toml"),
-        from_spec: crate::source::SourceSpec::Empty,
-        to_spec: crate::source::SourceSpec::Empty,
     });
     session.answers = RenameAnswers::parse(
         &answers.iter().map(|a| a.to_string()).collect::<Vec<_>>(),

@@ -13,7 +13,7 @@ use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 use crate::error::{Error, Result};
-use crate::safety::Severity;
+use crate::pipeline::Severity;
 
 const BUILT_IN: &[(&str, &str)] = &[
     ("dark", include_str!("../../themes/dark.toml")),
@@ -232,7 +232,7 @@ mod tests {
         for (name, _) in BUILT_IN {
             Theme::load(name, None).unwrap_or_else(|e| panic!("{name}: {e}"));
         }
-        for name in crate::config::THEMES {
+        for name in crate::pipeline::THEMES {
             assert!(BUILT_IN.iter().any(|(n, _)| n == name), "{name}");
         }
     }

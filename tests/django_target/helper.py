@@ -2,6 +2,8 @@
 
 python helper.py seed APP...   two rows in every table of the apps (ORM, generic values)
 python helper.py dump APP...   every row of those apps' tables as JSON (raw SQL, sorted)
+python helper.py back APP...   migrate each app back to its 0001_initial (one process for all:
+                               starting Django once per app was most of the suite's time)
 Run from the project directory with the DJ_* environment of its settings.
 """
 import datetime
@@ -114,5 +116,12 @@ def dump(labels):
     print(json.dumps(out))
 
 
+def back(labels):
+    from django.core.management import call_command
+
+    for label in labels:
+        call_command("migrate", label, "0001_initial", verbosity=0)
+
+
 if __name__ == "__main__":
-    {"seed": seed, "dump": dump}[sys.argv[1]](sys.argv[2:])
+    {"seed": seed, "dump": dump, "back": back}[sys.argv[1]](sys.argv[2:])

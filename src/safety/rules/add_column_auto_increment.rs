@@ -2,8 +2,8 @@
 
 use super::{POSTGRES, lock};
 use crate::diff::Change;
-use crate::model::DefaultValue;
-use crate::safety::{Ctx, Engine, RuleId, RuleMeta, SafePattern, Severity};
+use crate::model::{DefaultValue, Engine};
+use crate::safety::{Ctx, RuleId, RuleMeta, SafePattern, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     id: RuleId::AddColumnAutoIncrement,

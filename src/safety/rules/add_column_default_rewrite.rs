@@ -2,10 +2,10 @@
 
 use super::{POSTGRES, lock, until};
 use crate::diff::Change;
-use crate::model::Dialect;
+use crate::model::{Dialect, Engine};
 use crate::normalize::default_sql;
 use crate::safety::types::{has_value_default, server_filled};
-use crate::safety::{Ctx, Engine, RuleId, RuleMeta, SafePattern, Severity};
+use crate::safety::{Ctx, RuleId, RuleMeta, SafePattern, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     id: RuleId::AddColumnDefaultRewrite,

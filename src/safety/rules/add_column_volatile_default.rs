@@ -2,9 +2,9 @@
 
 use super::{POSTGRES, lock};
 use crate::diff::Change;
-use crate::model::DefaultValue;
+use crate::model::{DefaultValue, Engine};
 use crate::safety::types::server_filled;
-use crate::safety::{Ctx, Engine, RuleId, RuleMeta, SafePattern, Severity};
+use crate::safety::{Ctx, RuleId, RuleMeta, SafePattern, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     id: RuleId::AddColumnVolatileDefault,

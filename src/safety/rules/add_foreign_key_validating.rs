@@ -4,8 +4,9 @@
 
 use super::{POSTGRES, lock};
 use crate::diff::Change;
+use crate::model::Engine;
 use crate::safety::types::has_leading_index;
-use crate::safety::{Ctx, Engine, RuleId, RuleMeta, SafePattern, Severity};
+use crate::safety::{Ctx, RuleId, RuleMeta, SafePattern, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     id: RuleId::AddForeignKeyValidating,

@@ -4,9 +4,9 @@
 
 use super::{POSTGRES, lock};
 use crate::diff::Change;
-use crate::model::{Column, Dialect, Table, Type};
+use crate::model::{Column, Dialect, Engine, Table, Type, Version};
 use crate::safety::types::{column_indexed, narrows, spell};
-use crate::safety::{Ctx, Engine, RuleId, RuleMeta, SafePattern, Severity, Version};
+use crate::safety::{Ctx, RuleId, RuleMeta, SafePattern, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     id: RuleId::ChangeColumnTypeRewrite,

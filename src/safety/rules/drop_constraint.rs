@@ -2,7 +2,8 @@
 
 use super::{ALL_DIALECTS, lock};
 use crate::diff::Change;
-use crate::safety::{Ctx, Engine, RuleId, RuleMeta, Severity};
+use crate::model::Engine;
+use crate::safety::{Ctx, RuleId, RuleMeta, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     id: RuleId::DropConstraint,

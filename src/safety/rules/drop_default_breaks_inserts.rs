@@ -2,8 +2,9 @@
 
 use super::{ALL_DIALECTS, lock};
 use crate::diff::Change;
+use crate::model::Engine;
 use crate::safety::types::{has_value_default, server_filled};
-use crate::safety::{Ctx, Engine, RuleId, RuleMeta, SafePattern, Severity};
+use crate::safety::{Ctx, RuleId, RuleMeta, SafePattern, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     id: RuleId::DropDefaultBreaksInserts,

@@ -2,9 +2,9 @@
 
 use super::{POSTGRES, lock};
 use crate::diff::Change;
-use crate::model::{DefaultValue, QName};
+use crate::model::{DefaultValue, Engine, QName};
 use crate::safety::types::mentions;
-use crate::safety::{Ctx, Engine, RuleId, RuleMeta, SafePattern, Severity};
+use crate::safety::{Ctx, RuleId, RuleMeta, SafePattern, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     id: RuleId::DropSequence,
@@ -53,10 +53,10 @@ pub(super) fn check(ctx: &mut Ctx) {
         let Change::DropSequence { sequence } = change else {
             continue;
         };
-        if let Some((table, column)) = &sequence.owned_by {
-            if gone(table, column) {
-                continue;
-            }
+        if let Some((table, column)) = &sequence.owned_by
+            && gone(table, column)
+        {
+            continue;
         }
         let users: Vec<String> = ctx
             .before()

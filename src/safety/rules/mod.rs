@@ -1,8 +1,8 @@
 //! The registry: every `RuleId` mapped to its file. All matches are exhaustive and `ALL` is
 //! sized by `RuleId::ALL`, so a new id does not compile until its rule file is wired in here.
 
-use super::{Ctx, Engine, Gate, Lock, Release, RuleId, RuleMeta};
-use crate::model::Dialect;
+use super::{Ctx, Gate, Lock, RuleId, RuleMeta};
+use crate::model::{Dialect, Engine, Release};
 
 mod add_check_constraint_validating;
 mod add_column_auto_increment;

@@ -2,10 +2,10 @@
 
 use super::{MYSQL, lock};
 use crate::diff::Change;
-use crate::model::Dialect;
+use crate::model::{Dialect, Engine};
 use crate::safety::mysql::{Algorithm, classify};
 use crate::safety::types::narrows;
-use crate::safety::{Ctx, Engine, RuleId, RuleMeta, SafePattern, Severity};
+use crate::safety::{Ctx, RuleId, RuleMeta, SafePattern, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     id: RuleId::MysqlTableCopy,

@@ -2,8 +2,9 @@
 
 use super::{MYSQL, lock};
 use crate::diff::Change;
+use crate::model::Engine;
 use crate::safety::mysql::{Algorithm, classify};
-use crate::safety::{Ctx, Engine, RuleId, RuleMeta, SafePattern, Severity};
+use crate::safety::{Ctx, RuleId, RuleMeta, SafePattern, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     id: RuleId::MysqlTableRebuild,

@@ -2,8 +2,8 @@
 
 use super::{ALL_DIALECTS, lock};
 use crate::diff::Change;
-use crate::model::{Dialect, QName};
-use crate::safety::{Ctx, Engine, RuleId, RuleMeta, SafePattern, Severity};
+use crate::model::{Dialect, Engine, QName};
+use crate::safety::{Ctx, RuleId, RuleMeta, SafePattern, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     id: RuleId::RequireLockTimeout,

@@ -2,8 +2,9 @@
 
 use super::{SQLITE, lock};
 use crate::diff::Change;
+use crate::model::Engine;
 use crate::safety::sqlite::rebuild_reason;
-use crate::safety::{Ctx, Engine, RuleId, RuleMeta, SafePattern, Severity};
+use crate::safety::{Ctx, RuleId, RuleMeta, SafePattern, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     id: RuleId::SqliteTableRebuild,

@@ -2,7 +2,8 @@
 
 use super::{POSTGRES, lock, since};
 use crate::diff::Change;
-use crate::safety::{Ctx, Engine, RuleId, RuleMeta, SafePattern, Severity};
+use crate::model::Engine;
+use crate::safety::{Ctx, RuleId, RuleMeta, SafePattern, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
     id: RuleId::StoredGeneratedColumnRewrite,

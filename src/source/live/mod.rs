@@ -4,6 +4,7 @@
 
 pub mod mysql;
 pub mod postgres;
+pub(crate) mod reader;
 pub mod sqlite;
 
 use crate::error::{Error, Result};

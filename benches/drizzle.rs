@@ -1,0 +1,104 @@
+//! drizzle reading benchmark: the static reader (`source::drizzle::load`) on a generated
+//! project of 500 tables in 50 schema files (the config's folder), each table with a few
+//! columns, spread shared timestamps from another file, a reference to the table before it, an
+//! index and a unique constraint, on PostgreSQL. Figures are the median and worst of 15 runs after
+//! one warm-up, in milliseconds. Only the table count is checked: this is a measurement, not a
+//! test. The goal is under 100 ms.
+//!
+//! Run with `cargo bench --bench drizzle`. `MIGEN_BENCH_MODELS` (default 500) and
+//! `MIGEN_BENCH_RUNS` (default 15) change the size and the number of runs.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use migen::model::Dialect;
+use migen::source::drizzle;
+
+const GOAL: Duration = Duration::from_millis(100);
+const TABLES_PER_FILE: usize = 10;
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn write(root: &Path, path: &str, text: &str) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+const IMPORTS: &str = "import { pgTable, serial, integer, varchar, text, boolean, timestamp, index, unique } from \"drizzle-orm/pg-core\";\nimport { timestamps } from \"./shared\";\n";
+
+fn project(root: &Path, tables: usize) {
+    write(
+        root,
+        "drizzle.config.ts",
+        "import { defineConfig } from \"drizzle-kit\";\n\nexport default defineConfig({\n  dialect: \"postgresql\",\n  schema: \"./src/db\",\n  out: \"./drizzle\",\n});\n",
+    );
+    write(
+        root,
+        "src/db/shared.ts",
+        "import { timestamp } from \"drizzle-orm/pg-core\";\n\nexport const timestamps = {\n  createdAt: timestamp(\"created_at\").defaultNow().notNull(),\n  updatedAt: timestamp(\"updated_at\"),\n};\n",
+    );
+    let files = tables.div_ceil(TABLES_PER_FILE);
+    for file in 0..files {
+        let mut text = String::from(IMPORTS);
+        if file > 0 {
+            let last = file * TABLES_PER_FILE - 1;
+            writeln!(
+                text,
+                "import {{ thing{last} }} from \"./things{}\";",
+                file - 1
+            )
+            .unwrap();
+        }
+        for table in file * TABLES_PER_FILE..((file + 1) * TABLES_PER_FILE).min(tables) {
+            let parent = match table {
+                0 => String::new(),
+                _ => format!(
+                    "  parentId: integer(\"parent_id\").references(() => thing{}.id, {{ onDelete: \"cascade\" }}),\n",
+                    table - 1
+                ),
+            };
+            write!(
+                text,
+                "\nexport const thing{table} = pgTable(\n  \"thing{table}\",\n  {{\n    id: serial(\"id\").primaryKey(),\n    name: varchar(\"name\", {{ length: 100 }}).notNull(),\n    notes: text(\"notes\"),\n    rank: integer(\"rank\").notNull().default(0),\n    active: boolean(\"active\").default(true),\n  {parent}    ...timestamps,\n  }},\n  (t) => [index(\"thing{table}_name_idx\").on(t.name), unique().on(t.name, t.rank)],\n);\n"
+            )
+            .unwrap();
+        }
+        write(root, &format!("src/db/things{file}.ts"), &text);
+    }
+}
+
+fn main() {
+    let tables = env_number("MIGEN_BENCH_MODELS", 500);
+    let runs = env_number("MIGEN_BENCH_RUNS", 15).max(1);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    project(dir.path(), tables);
+    let (first, _) = drizzle::load(dir.path(), Dialect::Postgres).expect("reads");
+    assert_eq!(first.tables.len(), tables, "every table read");
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            let read = drizzle::load(dir.path(), Dialect::Postgres).expect("reads");
+            let elapsed = start.elapsed();
+            std::hint::black_box(read);
+            elapsed
+        })
+        .collect();
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let median = times[times.len() / 2];
+    println!(
+        "drizzle  {} schema files, {} tables  median {:>7.2} ms  worst {:>7.2} ms  {}",
+        tables.div_ceil(TABLES_PER_FILE) + 1,
+        first.tables.len(),
+        ms(median),
+        ms(times[times.len() - 1]),
+        if median < GOAL { "ok" } else { "OVER GOAL" }
+    );
+}

@@ -1,0 +1,15 @@
+'use strict';
+module.exports = (sequelize, DataTypes) => {
+  const Order = sequelize.define('Order', {
+    status: { type: DataTypes.STRING(20), allowNull: false, defaultValue: 'new' },
+    placedAt: {
+      type: DataTypes.DATE,
+      allowNull: false,
+      defaultValue: sequelize.literal('CURRENT_TIMESTAMP'),
+    },
+  }, { underscored: true, indexes: [{ fields: ['customer_id'] }] });
+  Order.associate = (models) => {
+    Order.belongsTo(models.Customer, { foreignKey: { name: 'customer_id', allowNull: false } });
+  };
+  return Order;
+};

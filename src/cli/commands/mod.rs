@@ -1,0 +1,114 @@
+//! One file per command. What several commands share is here: planning with rename questions
+//! asked on a terminal, the `--fail-on` exit code, colour.
+
+pub mod diff;
+pub mod generate;
+pub mod lint;
+pub mod plan;
+pub mod rules;
+pub mod status;
+pub mod tui;
+pub mod verify;
+
+use std::io::IsTerminal;
+
+use super::args::{PairArgs, StrategyArgs};
+use crate::error::{Error, Result};
+use crate::pipeline::{
+    self, Finding, Loaded, Plan, PlanOptions, RenameAnswers, Request, ServerFacts,
+};
+
+/// Load a pair under migen.toml, reporting the readers' notes on stderr.
+pub(super) fn load(pair: &PairArgs, server: Option<&str>) -> Result<(Request, Loaded)> {
+    let request = pair.request(server);
+    let loaded = pipeline::load(&request, pipeline::settings()?)?;
+    for note in &loaded.notes {
+        eprintln!("note: {note}");
+    }
+    Ok((request, loaded))
+}
+
+/// The server facts; a guessed version is reported on stderr when `tell` is set.
+pub(super) fn server_facts(loaded: &Loaded, request: &Request, tell: bool) -> Result<ServerFacts> {
+    let server = pipeline::server_facts(loaded, request)?;
+    if tell && let Some(note) = &server.note {
+        eprintln!("note: {note}");
+    }
+    Ok(server)
+}
+
+/// Plan, asking rename questions on a terminal; without one, unanswered questions stop the run.
+pub(super) fn plan_with_answers(
+    loaded: &Loaded,
+    answers: &mut RenameAnswers,
+    options: &PlanOptions,
+) -> Result<Plan> {
+    loop {
+        let plan = pipeline::plan(loaded, answers, options);
+        if plan.questions.is_empty() {
+            return Ok(plan);
+        }
+        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+            return Err(Error::Question(pipeline::question_text(&plan.questions)));
+        }
+        for question in &plan.questions {
+            let yes = inquire::Confirm::new(&question.question())
+                .with_default(true)
+                .with_help_message("yes: rename (keeps the data); no: drop and add")
+                .prompt()
+                .map_err(|e| Error::Usage(format!("no answer to a rename question: {e}")))?;
+            // A declined rename is not asked again; an accepted one may raise new questions.
+            pipeline::answer(answers, question, yes);
+        }
+    }
+}
+
+/// Everything `plan` and `generate` print from: the loaded pair, the server, the plan (its
+/// notes reported on stderr) and its findings.
+pub(super) struct Planned {
+    pub loaded: Loaded,
+    pub server: ServerFacts,
+    pub options: PlanOptions,
+    pub answers: RenameAnswers,
+    pub plan: Plan,
+    pub findings: Vec<Finding>,
+}
+
+pub(super) fn planned(pair: &PairArgs, shape: &StrategyArgs) -> Result<Planned> {
+    let (request, loaded) = load(pair, None)?;
+    let server = server_facts(&loaded, &request, true)?;
+    let options = shape.options(Some(server.version), &loaded.config);
+    let mut answers = loaded.answers.clone();
+    let plan = plan_with_answers(&loaded, &mut answers, &options)?;
+    let findings = pipeline::findings(&loaded.before, &plan, &server);
+    for note in &plan.notes {
+        eprintln!("note: {note}");
+    }
+    Ok(Planned {
+        loaded,
+        server,
+        options,
+        answers,
+        plan,
+        findings,
+    })
+}
+
+/// Exit code 1 when a finding reaches `--fail-on`.
+pub(super) fn fail_code(findings: &[Finding], pair: &PairArgs) -> i32 {
+    match pair.fail_on {
+        Some(limit) if findings.iter().any(|f| f.severity >= limit) => 1,
+        _ => 0,
+    }
+}
+
+/// Colour on a terminal unless NO_COLOR is set.
+pub(super) fn use_color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Print to stdout; a closed pipe is not an error.
+pub(super) fn print(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}

@@ -1,0 +1,154 @@
+//! drizzle-kit: `<out>/<NNNN>_<name>.sql` (statements split by `--> statement-breakpoint`), its
+//! entry appended to `meta/_journal.json` (the only thing drizzle's migrator reads) and
+//! `meta/<NNNN>_snapshot.json`, the whole after-schema as drizzle-kit would have written it, so
+//! that the next `drizzle-kit generate` finds nothing left to do. drizzle-kit has no down
+//! migrations: the down goes to `<out>/down/<NNNN>_<name>.sql`, outside the journal, for a
+//! person to run.
+
+mod journal;
+#[cfg(test)]
+mod tests;
+
+use super::ArtifactKind;
+use super::layout::{Block, Rendered, Run, phase_suffix};
+use super::renderer::{Input, Job, Renderer};
+use super::slug;
+use crate::error::{Error, Result};
+use crate::model::orm::OrmSides;
+use crate::plan::PlannedStatement;
+
+pub use journal::{Journal, new_snapshot_id};
+
+pub struct Drizzle;
+
+impl Renderer for Drizzle {
+    fn id(&self) -> &'static str {
+        "drizzle"
+    }
+
+    fn aliases(&self) -> &'static [&'static str] {
+        &["drizzle-kit"]
+    }
+
+    fn layout(&self) -> &'static str {
+        "<NNNN>_<name>.sql with meta/_journal.json's entry and meta/<NNNN>_snapshot.json"
+    }
+
+    fn default_dir(&self) -> &'static str {
+        "drizzle"
+    }
+
+    fn apply_command(&self) -> &'static str {
+        "`npx drizzle-kit migrate`"
+    }
+
+    fn rollback_command(&self) -> &'static str {
+        "drizzle-kit has none: run down/<NNNN>_<name>.sql with the database's client, then remove the journal entry, the snapshot and the SQL file"
+    }
+
+    fn tests_unavailable(&self) -> Option<&'static str> {
+        Some(
+            "--with-tests is not available for drizzle yet: drizzle-kit has no down migrations to run",
+        )
+    }
+
+    fn input(&self) -> Input {
+        Input::OrmState("drizzle")
+    }
+
+    fn render(&self, job: &Job) -> Result<Rendered> {
+        let (plan, context) = (job.plan, job.context);
+        let Some(OrmSides::Drizzle { after }) = job.orm else {
+            return Err(Error::Usage(
+                "the drizzle target needs a drizzle schema as --to".into(),
+            ));
+        };
+        let journal_path = context.dir.join("meta").join("_journal.json");
+        let mut journal = Journal::read(&journal_path, after.dialect)?;
+        let previous_id = journal.last_snapshot_id(&context.dir)?;
+        let name = slug(&context.name);
+        let mut out = Rendered::new(&context.dir);
+        for (n, migration) in plan.migrations.iter().enumerate() {
+            let idx = journal.next_idx();
+            let tag = format!("{idx:04}_{name}{}", phase_suffix(migration.phase));
+            journal.append(&tag, context.now);
+            let sql_path = context.dir.join(format!("{tag}.sql"));
+            out.push(
+                sql_path.clone(),
+                ArtifactKind::Migration,
+                Some(migration.phase),
+                breakpoints(&migration.up),
+            );
+            let down_path = context.dir.join("down").join(format!("{tag}.sql"));
+            let down = format!(
+                "-- The down of {tag}, written by migen: drizzle-kit has no down migrations, so this\n\
+                 -- file is outside the journal. Run it with the database's client, then remove the\n\
+                 -- journal entry, {tag}.sql and its snapshot, if it has one.\n{}\n",
+                breakpoints(&migration.down)
+            );
+            out.push(
+                down_path.clone(),
+                ArtifactKind::Down,
+                Some(migration.phase),
+                down,
+            );
+            // A zero-downtime plan's middle phases leave schemas the drizzle schema does not
+            // describe: only the last entry gets a snapshot, the after-schema. drizzle-kit
+            // generate diffs against the newest snapshot; the migrator reads only the journal.
+            if n + 1 == plan.migrations.len() {
+                let seed = format!(
+                    "{previous_id} {tag} {} {}",
+                    context.now,
+                    serde_json::Value::Object(after.snapshot.clone())
+                );
+                let mut snapshot = serde_json::Map::new();
+                snapshot.insert("id".into(), new_snapshot_id(&seed).into());
+                snapshot.insert("prevId".into(), previous_id.clone().into());
+                snapshot.extend(after.snapshot.clone());
+                out.push(
+                    context
+                        .dir
+                        .join("meta")
+                        .join(format!("{idx:04}_snapshot.json")),
+                    ArtifactKind::Settings,
+                    None,
+                    pretty(&serde_json::Value::Object(snapshot))?,
+                );
+            }
+            out.runs("up", sql_path, Block::Whole, Run::Statements);
+            out.runs("down", down_path, Block::Whole, Run::Statements);
+            out.versions.push(tag);
+        }
+        // An existing journal is replaced only once every new file is in place.
+        let kind = if journal_path.is_file() {
+            ArtifactKind::Replacement
+        } else {
+            ArtifactKind::Settings
+        };
+        out.push(journal_path, kind, None, pretty(&journal.to_json())?);
+        Ok(out)
+    }
+}
+
+/// drizzle-kit's layout of a migration's SQL: each statement ends with `;` and the next starts
+/// after a breakpoint line; no newline at the end.
+fn breakpoints(statements: &[PlannedStatement]) -> String {
+    statements
+        .iter()
+        .map(|s| {
+            let sql = s.sql.trim_end();
+            if sql.ends_with(';') {
+                sql.to_string()
+            } else {
+                format!("{sql};")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n--> statement-breakpoint\n")
+}
+
+/// JSON as drizzle-kit writes it: two spaces of indent, no newline at the end.
+fn pretty(value: &serde_json::Value) -> Result<String> {
+    serde_json::to_string_pretty(value)
+        .map_err(|e| Error::Usage(format!("cannot write drizzle-kit JSON: {e}")))
+}

@@ -1,0 +1,2 @@
+export * from "./shop.entity";
+export { Product } from "./product.entity";

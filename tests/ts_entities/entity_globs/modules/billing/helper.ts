@@ -1,0 +1,2 @@
+// Not an entity: the glob leaves it out.
+export const currency = "EUR";

@@ -1,0 +1,7 @@
+import { DataSource } from "typeorm";
+import { Ticket } from "./ticket.entity";
+
+export const AppDataSource = new DataSource({
+  type: "postgres",
+  entities: [Ticket],
+});

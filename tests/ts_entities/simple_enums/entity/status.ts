@@ -1,0 +1,5 @@
+export enum Status {
+  Pending = "pending",
+  Paid = "paid",
+  Shipped = "shipped",
+}
