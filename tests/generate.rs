@@ -12,7 +12,6 @@ use std::process::Command;
 use migen::model::{Dialect, QName, Schema};
 use migen::source::{self, SourceSpec, live};
 
-const DBMATE_VERSION: &str = "2.36.0";
 const TARGETS: [&str; 5] = ["sql", "golang-migrate", "flyway", "dbmate", "prisma"];
 
 fn example(dialect: Dialect) -> (PathBuf, PathBuf, &'static str) {
@@ -148,12 +147,6 @@ fn a_generated_test_fails_when_the_migration_is_wrong() {
     assert!(output.contains("FAILED: the schema after up"), "{output}");
 }
 
-/// dbmate from npm, pinned; `None` (skip) without npm or the registry, outside CI.
-fn dbmate() -> Option<PathBuf> {
-    common::node::node_packages("dbmate", &[("dbmate", DBMATE_VERSION)], &[])
-        .map(|root| root.join("node_modules/.bin/dbmate"))
-}
-
 /// What still differs (column order never counts, as in every migen comparison).
 fn differences(live: &Schema, wanted: &Schema) -> Vec<String> {
     migen::diff::diff(live, wanted, &migen::diff::RenameAnswers::never())
@@ -173,7 +166,7 @@ fn dbmate_runs_the_files(dialect: Dialect) {
     let Some(server) = common::server(dialect) else {
         return;
     };
-    let Some(dbmate) = dbmate() else {
+    let Some(dbmate) = common::oracles::dbmate() else {
         return;
     };
     let (before_path, after_path, _) = example(dialect);
@@ -450,7 +443,7 @@ fn version_of(name: &str) -> u128 {
 /// dbmate applies the project's whole folder (the first migration and the new one) to an empty
 /// database, which then holds the working tree's schema.
 fn dbmate_replays_the_history(project: &Path) {
-    let Some(dbmate) = dbmate() else {
+    let Some(dbmate) = common::oracles::dbmate() else {
         return;
     };
     let db = project.join("replay.sqlite3");
@@ -482,31 +475,12 @@ fn dbmate_replays_the_history(project: &Path) {
     assert!(left.is_empty(), "dbmate replay: {left:?}");
 }
 
-const PRISMA_VERSION: &str = "6.19.3";
-
-/// Prisma 6's CLI with the better-sqlite3 driver adapter, which runs offline (Prisma 7 insists
-/// on downloading its native engine). `None` (skip) without npm or the registry, outside CI.
-fn prisma() -> Option<PathBuf> {
-    let packages = [
-        ("prisma", PRISMA_VERSION),
-        ("@prisma/adapter-better-sqlite3", PRISMA_VERSION),
-    ];
-    // The adapter asks for better-sqlite3 11; 12 works with it and shares the other oracles'
-    // native build (compiling one takes minutes on two cores).
-    common::node::node_packages_overriding(
-        "prisma6",
-        &packages,
-        &[("better-sqlite3", "12.9.0")],
-        &["better-sqlite3"],
-    )
-}
-
 /// `prisma migrate deploy` applies the example project's folders (its first migration, then
 /// migen's: one folder, or one per zero-downtime phase and per statement that must run alone),
 /// and the database then holds the working tree's schema.
 #[test]
 fn prisma_migrate_deploy_applies_the_folders() {
-    let Some(prisma) = prisma() else {
+    let Some(prisma) = common::oracles::prisma6() else {
         return;
     };
     for strategy in ["direct", "zero-downtime"] {

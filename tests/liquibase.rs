@@ -41,39 +41,10 @@ use cases::{covering, reference_cases};
 use common::Case;
 use compare::{Renames, Rows, kept, same_rows};
 
-/// The npm package that ships Liquibase's distribution.
-const LIQUIBASE: &[(&str, &str)] = &[("liquibase", "4.28.1")];
-const SLF4J: &[&str] = &[
-    "/usr/share/java/slf4j-api.jar",
-    "/usr/share/java/slf4j-nop.jar",
-];
-
-fn unavailable(why: &str) -> Option<PathBuf> {
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("the Liquibase oracle is unavailable under CI=true: {why}");
-    }
-    eprintln!("skipping the Liquibase oracle: {why}");
-    None
-}
-
-/// Liquibase's home (the distribution inside the npm package), installing it on first use.
-fn liquibase_home() -> Option<PathBuf> {
-    if Command::new("java").arg("-version").output().is_err() {
-        return unavailable("java is not installed");
-    }
-    if let Some(missing) = SLF4J.iter().find(|jar| !Path::new(jar).exists()) {
-        return unavailable(&format!(
-            "{missing} is missing (apt-get install libslf4j-java)"
-        ));
-    }
-    let dir = common::node::node_packages("liquibase", LIQUIBASE, &[])?;
-    Some(dir.join("node_modules/liquibase/dist/liquibase"))
-}
-
 /// The class path of Liquibase's command line with SLF4J beside it.
 fn class_path(home: &Path) -> String {
     let mut parts = vec![format!("{}/internal/lib/*", home.display())];
-    parts.extend(SLF4J.iter().map(|s| s.to_string()));
+    parts.extend(common::oracles::SLF4J.iter().map(|s| s.to_string()));
     parts.join(":")
 }
 
@@ -378,7 +349,7 @@ impl Run<'_> {
 }
 
 fn run_dialect(dialect: Dialect) {
-    let Some(home) = liquibase_home() else {
+    let Some(home) = common::oracles::liquibase_home() else {
         return;
     };
     let Some(oracle) = common::node::js_oracle() else {
@@ -520,7 +491,7 @@ fn run_generated_test(script: &Path, liquibase: &Path, server: Option<&str>) -> 
 /// runs Liquibase's own `update` and `rollback-count` on a scratch database with seeded rows;
 /// the guide names Liquibase's commands.
 fn generated_test_runs_liquibase(dialect: Dialect) {
-    let Some(home) = liquibase_home() else {
+    let Some(home) = common::oracles::liquibase_home() else {
         return;
     };
     let Some(server) = common::server(dialect) else {
@@ -575,7 +546,7 @@ fn mysql_generated_test_runs_liquibase() {
 /// says the rest) writes the next changelog after it, and its test passes under Liquibase.
 #[test]
 fn the_example_project_runs_under_liquibase() {
-    let Some(home) = liquibase_home() else {
+    let Some(home) = common::oracles::liquibase_home() else {
         return;
     };
     let root = tempfile::tempdir().unwrap();
@@ -744,7 +715,7 @@ fn generate_adds_its_changelog_to_a_listing_master_that_liquibase_then_runs() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 
-    let Some(home) = liquibase_home() else {
+    let Some(home) = common::oracles::liquibase_home() else {
         return;
     };
     let database = root.join("app.db");

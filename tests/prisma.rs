@@ -15,7 +15,7 @@
 //! Without node/npm or the PostgreSQL server the test is skipped locally and fails under
 //! `CI=true`. `MIGEN_CASE=text` runs only the cases whose name contains `text`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use migen::diff::{self, Change, RenameAnswers};
@@ -25,20 +25,6 @@ use migen::source::{live, prisma};
 use serde::Deserialize;
 
 mod common;
-
-/// Exact versions, so the oracle does not move under the test. The wasm engine build is the
-/// one ORACLES.md §4 was checked with; the adapters are Prisma 7.10's.
-const PACKAGES: &[(&str, &str)] = &[
-    (
-        "@prisma/schema-engine-wasm",
-        "8.1.0-2.59be4fda12412a79eeb9c2ae727b6aa723593323",
-    ),
-    ("@prisma/adapter-pg", "7.10.1"),
-    ("@prisma/adapter-better-sqlite3", "7.10.0"),
-    ("@prisma/driver-adapter-utils", "7.10.1"),
-    ("pg", "8.16.3"),
-    ("better-sqlite3", "12.9.0"),
-];
 
 #[derive(Debug, Deserialize)]
 struct CaseFile {
@@ -58,11 +44,6 @@ struct Case {
     /// Extra datasource lines (`schemas = [...]`).
     #[serde(default)]
     datasource: Option<String>,
-}
-
-/// The directory holding the installed oracle packages, installing them if needed.
-fn oracle_dir() -> Option<PathBuf> {
-    common::node::node_packages("prisma", PACKAGES, &["better-sqlite3"])
 }
 
 /// One node process running Prisma's schema engine.
@@ -248,7 +229,7 @@ fn run_dialect(dialect: Dialect) {
         Dialect::Sqlite => "sqlite",
         Dialect::Mysql => unreachable!("the wasm engine has no MySQL connector"),
     };
-    let Some(dir) = oracle_dir() else {
+    let Some(dir) = common::oracles::prisma_engine() else {
         return;
     };
     let Some(server) = common::server(dialect) else {

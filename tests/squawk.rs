@@ -8,7 +8,6 @@
 //! squawk 2.70.0 comes from PyPI (`squawk-cli`) into `.cache/oracles/venv`, installed on first
 //! use. Without Python or the registry the test is skipped locally and fails under `CI=true`.
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use migen::diff::{Change, RenameAnswers};
@@ -20,18 +19,11 @@ use serde::Deserialize;
 
 mod common;
 
-const SQUAWK_VERSION: &str = "2.70.0";
-
 #[derive(Debug, Deserialize)]
 struct Warning {
     line: usize,
     rule_name: String,
     message: String,
-}
-
-fn squawk() -> Option<PathBuf> {
-    let package = format!("squawk-cli=={SQUAWK_VERSION}");
-    common::python_venv("venv", &[package.as_str()]).map(|root| root.join("bin/squawk"))
 }
 
 /// squawk rules and the migen rules that report the same risk.
@@ -230,7 +222,7 @@ fn explained(
 
 #[test]
 fn zero_downtime_plans_pass_squawk() {
-    let Some(squawk) = squawk() else {
+    let Some(squawk) = common::oracles::squawk() else {
         return;
     };
     let files = common::case_files(Dialect::Postgres);

@@ -5,6 +5,7 @@
 pub mod alembic;
 pub mod django;
 pub mod node;
+pub mod oracles;
 
 use std::path::{Path, PathBuf};
 
@@ -117,12 +118,16 @@ pub fn cases(file: &Path) -> Vec<Case> {
 
 /// A virtual environment under `.cache/oracles/<name>` holding exactly `packages` (pinned),
 /// made once; `None` (skip) without Python or the registry, a panic under `CI=true`. A stamp
-/// file records what was installed, so a changed pin reinstalls.
+/// file records what was installed, so a changed pin reinstalls; a file lock keeps parallel
+/// test processes (and `tests/oracles.rs` installing ahead of them) out of each other's way.
 pub fn python_venv(name: &str, packages: &[&str]) -> Option<PathBuf> {
     use std::process::Command;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(".cache/oracles")
         .join(name);
+    std::fs::create_dir_all(root.parent().unwrap()).unwrap();
+    let lock = std::fs::File::create(root.with_extension("lock")).unwrap();
+    lock.lock().unwrap();
     let stamp = root.join("installed.txt");
     let wanted = packages.join("\n");
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {

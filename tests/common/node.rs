@@ -151,7 +151,7 @@ pub fn node_packages_overriding(
     Some(dir)
 }
 
-fn unavailable(name: &str, why: &str) -> Option<PathBuf> {
+pub fn unavailable(name: &str, why: &str) -> Option<PathBuf> {
     if std::env::var("CI").as_deref() == Ok("true") {
         panic!("the {name} oracle is unavailable under CI=true: {why}");
     }
@@ -194,6 +194,13 @@ fn build_native(dir: &Path, package: &str, npm: &dyn Fn(&[&str]) -> bool) -> boo
             .status()
             .is_ok_and(|s| s.success())
     };
+    // One build at a time per version: a folder installing beside another waits, then copies.
+    let _building = shared.as_ref().map(|shared| {
+        std::fs::create_dir_all(shared.parent().unwrap()).unwrap();
+        let lock = std::fs::File::create(shared.with_extension("lock")).unwrap();
+        lock.lock().unwrap();
+        lock
+    });
     if let Some(shared) = &shared
         && shared.is_dir()
         && copy(shared, &installed.join("build"))
