@@ -2905,3 +2905,99 @@ fn tui_without_a_terminal_points_to_the_plain_commands() {
         run.show()
     );
 }
+
+/// Each example project's `migen status` names the ORM its migen.toml's `source` is written in
+/// (the configured source leads the list, so a models folder must not fall back to SQL) and
+/// finds the change its working tree holds.
+#[test]
+fn status_names_the_orm_of_each_example_project() {
+    let projects = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/projects");
+    let model_projects = [
+        ("alembic", "sqlalchemy"),
+        ("django", "django"),
+        ("drizzle", "drizzle"),
+        ("knex", "knex"),
+        ("sequelize", "sequelize"),
+        ("typeorm", "typeorm"),
+    ];
+    for entry in std::fs::read_dir(&projects).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if !projects.join(&name).join("migen.toml").is_file() {
+            continue;
+        }
+        let root = temp_dir();
+        let dest = root.path().join(&name);
+        let setup = Command::new(projects.join("setup.sh"))
+            .arg(&name)
+            .arg(&dest)
+            .env("MIGEN", env!("CARGO_BIN_EXE_migen"))
+            .output()
+            .unwrap();
+        assert!(setup.status.success(), "{name}: {setup:?}");
+        let status = status_json(&dest, &[]);
+        let wanted = model_projects
+            .iter()
+            .find(|(project, _)| *project == name)
+            .map_or("sql", |(_, orm)| *orm);
+        assert_eq!(status["orm"], wanted, "{name}: {status}");
+        assert_eq!(
+            status["schema_sources"][0]["orm"], wanted,
+            "{name}: {status}"
+        );
+        // Knex's schema is what the project's own Knex builds, and no node_modules is linked
+        // here: status says so instead of counting.
+        let counted = status["changes"].as_u64().is_some_and(|n| n > 0);
+        let knex_without_node_modules = name == "knex"
+            && status["notes"][0]
+                .as_str()
+                .is_some_and(|n| n.contains("npm install knex"));
+        assert!(counted || knex_without_node_modules, "{name}: {status}");
+    }
+}
+
+/// migen.toml's `dir` is the folder of its `target`: `--target` naming another tool writes into
+/// that tool's folder, not among the configured tool's files.
+#[test]
+fn another_target_than_migen_toml_s_writes_to_its_own_folder() {
+    let dir = temp_dir();
+    write(
+        dir.path(),
+        "migen.toml",
+        "[database]\ndialect = \"sqlite\"\n\n[migrations]\ntarget = \"sql\"\ndir = \"sql-changes\"\n",
+    );
+    write(
+        dir.path(),
+        "before.sql",
+        "CREATE TABLE a (id integer PRIMARY KEY);\n",
+    );
+    write(
+        dir.path(),
+        "after.sql",
+        "CREATE TABLE a (id integer PRIMARY KEY, note text);\n",
+    );
+    let generate = |target: &str| {
+        let args = [
+            "generate",
+            "--from",
+            "before.sql",
+            "--to",
+            "after.sql",
+            "--target",
+            target,
+            "--name",
+            "note",
+        ];
+        let run = migen(dir.path(), &args);
+        assert_eq!(run.code, 0, "{}", run.show());
+        run.stdout
+    };
+    let flyway = generate("flyway");
+    // Flyway's own default folder, where `flyway migrate` looks.
+    assert!(
+        flyway.lines().any(|l| l.starts_with("sql/V1__note.sql")),
+        "{flyway}"
+    );
+    assert!(!flyway.contains("sql-changes"), "{flyway}");
+    let sql = generate("sql");
+    assert!(sql.lines().any(|l| l.contains("sql-changes/")), "{sql}");
+}

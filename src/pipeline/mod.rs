@@ -24,7 +24,7 @@ pub use crate::safety::{Finding, RuleId, Severity, explain, rules};
 pub use crate::source::project::{MigrationFolder, Project};
 pub use crate::source::{SourceSpec, live::url_dialect};
 pub use crate::verify::Verification;
-pub use output::{OutputRequest, Rendering, choices, render};
+pub use output::{OutputRequest, Rendering, choices, configured_dir, render};
 pub use status::{Baseline, StatusCount, status_count};
 
 use crate::error::{Error, Result};

@@ -41,7 +41,7 @@ pub fn choices(
     let dir = request
         .dir
         .clone()
-        .or_else(|| config.migrations_dir.clone())
+        .or_else(|| configured_dir(config, target))
         .or_else(|| {
             detected_folder
                 .filter(|folder| folder.tool.name() == target.name())
@@ -57,6 +57,16 @@ pub fn choices(
         name: request.name.clone().unwrap_or_default(),
         dir,
     })
+}
+
+/// migen.toml's migrations folder when it belongs to `target`: the file names no target, or
+/// that one. A folder kept for another tool's files is no place for this one's.
+pub fn configured_dir(config: &Config, target: Target) -> Option<PathBuf> {
+    let belongs = config
+        .target
+        .as_deref()
+        .is_none_or(|configured| Target::parse(configured).is_ok_and(|t| t == target));
+    config.migrations_dir.clone().filter(|_| belongs)
 }
 
 /// The files a target writes, and the plan they follow (for a target that stages

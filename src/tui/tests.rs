@@ -231,6 +231,27 @@ fn options_change_the_plan_and_the_files() {
     assert!(format!("{:?}", terminal.backend().buffer()).contains("Rgb("));
 }
 
+/// migen.toml's folder belongs to its target: choosing another target moves the files to that
+/// target's folder, and choosing the configured target again brings them back.
+#[test]
+fn the_folder_follows_the_target() {
+    let mut session = session_for(BEFORE, AFTER, &["users.name=full_name"]);
+    let config = &mut session.inputs.as_mut().unwrap().loaded.config;
+    config.target = Some("dbmate".into());
+    config.migrations_dir = Some(PathBuf::from("db/schema-changes"));
+    session.choices.dir = PathBuf::from("db/schema-changes");
+    let mut app = app("dark", session);
+    app.dispatch(Action::Next);
+    app.dispatch(Action::Next);
+    app.dispatch(Action::Right);
+    let moved = app.session.choices.target;
+    assert_ne!(moved, Target::parse("dbmate").unwrap());
+    assert_eq!(app.session.choices.dir, PathBuf::from(moved.default_dir()));
+    app.dispatch(Action::Left);
+    assert_eq!(app.session.choices.target, Target::parse("dbmate").unwrap());
+    assert_eq!(app.session.choices.dir, PathBuf::from("db/schema-changes"));
+}
+
 #[test]
 fn a_lossy_migration_is_written_only_after_an_explicit_yes() {
     let dir = tempfile::tempdir().unwrap();

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::Project;
 use super::migrations::MigrationTool;
 use super::walk::{Tree, strip_dot};
-use crate::source::{SourceSpec, django, drizzle, knex, sqlalchemy, typeorm};
+use crate::source::{SourceSpec, django, drizzle, knex, sequelize, sqlalchemy, typeorm};
 use crate::text::{js_string_property, quoted};
 
 /// Where a schema is defined.
@@ -109,6 +109,7 @@ pub(super) fn find_schema_sources(tree: &Tree, project: &mut Project) {
             _ if knex::is_knex_folder(&on_disk) => Orm::Knex,
             _ if drizzle::is_drizzle_path(&on_disk) => Orm::Drizzle,
             _ if typeorm::is_typeorm_path(&on_disk) => Orm::Typeorm,
+            _ if sequelize::is_sequelize_path(&on_disk) => Orm::Sequelize,
             Some("py") => Orm::Django,
             Some("ts") if path.to_string_lossy().ends_with(".entity.ts") => Orm::Typeorm,
             Some("ts" | "js") => Orm::Drizzle,

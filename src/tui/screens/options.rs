@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::{Effect, Screen, Transition, paragraph};
-use crate::pipeline::{Strategy, Target};
+use crate::pipeline::{self, Strategy, Target};
 use crate::tui::keys::{Action, KeyHint};
 use crate::tui::session::{Choices, Files, Session};
 use crate::tui::theme::Theme;
@@ -148,13 +148,12 @@ impl Screen for Options {
         self.draft = Some(choices.clone());
         if changed {
             if choices.target != session.choices.target
-                && session
-                    .inputs
-                    .as_ref()
-                    .is_some_and(|i| i.loaded.config.migrations_dir.is_none())
+                && let Some(inputs) = &session.inputs
             {
+                // The folder follows the target: migen.toml's when it is that target's.
                 let mut moved = choices.clone();
-                moved.dir = moved.target.default_dir().into();
+                moved.dir = pipeline::configured_dir(&inputs.loaded.config, moved.target)
+                    .unwrap_or_else(|| moved.target.default_dir().into());
                 self.draft = Some(moved.clone());
                 return Transition::Run(Effect::Choose(moved));
             }
