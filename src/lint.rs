@@ -447,31 +447,44 @@ fn lint_statements(
         let mut warned_lock_timeout = false;
         let mut file_changes: Vec<(Change, usize)> = Vec::new();
         let file_start = state.clone();
+        let rebuilds = table_rebuilds(statements);
+        let mut skip_to = 0;
         for (at, statement) in statements.iter().enumerate() {
+            if at < skip_to {
+                continue;
+            }
             if sets_lock_timeout(dialect, &statement.sql) {
                 guarded = true;
             }
             if outside_model(dialect, &statement.sql) {
                 continue;
             }
-            let (after, changes) = statement_changes(
-                dialect,
-                &state_text,
-                &state,
-                &model_text(&statement.sql),
-                &file,
-            )
-            .map_err(|message| {
-                Error::parse(
-                    &file,
-                    statement.line,
-                    statement.column,
-                    format!("cannot read this statement: {message}"),
-                )
-            })?;
+            // A table rebuild is judged as the one change it makes to the table, not as a drop
+            // of the table and a rename of a new one.
+            let text = match rebuilds.iter().find(|(start, _)| *start == at) {
+                Some(&(_, end)) => {
+                    skip_to = end + 1;
+                    statements[at..=end]
+                        .iter()
+                        .filter(|s| !outside_model(dialect, &s.sql))
+                        .map(|s| model_text(&s.sql))
+                        .collect::<Vec<_>>()
+                        .join(";\n")
+                }
+                None => model_text(&statement.sql),
+            };
+            let (after, changes) = statement_changes(dialect, &state_text, &state, &text, &file)
+                .map_err(|message| {
+                    Error::parse(
+                        &file,
+                        statement.line,
+                        statement.column,
+                        format!("cannot read this statement: {message}"),
+                    )
+                })?;
             if changes.is_empty() {
                 // Not a schema change (data, settings, VALIDATE…): nothing for the rules.
-                state_text.push_str(&format!("\n{};\n", model_text(&statement.sql)));
+                state_text.push_str(&format!("\n{text};\n"));
                 continue;
             }
             let written = Written::of(&statement.sql);
@@ -496,7 +509,7 @@ fn lint_statements(
             for change in changes {
                 file_changes.push((change, at));
             }
-            state_text.push_str(&format!("\n{};\n", model_text(&statement.sql)));
+            state_text.push_str(&format!("\n{text};\n"));
             state = after;
         }
         // Rules about the migration as a whole (expand and contract mixed in one file).
@@ -513,6 +526,49 @@ fn lint_statements(
         }
     }
     Ok(out)
+}
+
+/// Table rebuilds in a script, as (first, last) statement indexes: `CREATE TABLE new`, later
+/// `DROP TABLE old` and then `ALTER TABLE new RENAME TO old` (SQLite's way to change what ALTER
+/// TABLE cannot, and the way migen writes it).
+fn table_rebuilds(statements: &[SourceStatement]) -> Vec<(usize, usize)> {
+    let words = |sql: &str| -> Vec<String> {
+        sql.split(|c: char| c.is_whitespace() || c == '(' || c == ';')
+            .filter(|w| !w.is_empty())
+            .take(8)
+            .map(|w| {
+                w.trim_matches(|c| c == '"' || c == '`')
+                    .to_ascii_lowercase()
+            })
+            .collect()
+    };
+    let mut found = Vec::new();
+    for (start, statement) in statements.iter().enumerate() {
+        let created = words(&statement.sql);
+        let new = match created.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+            ["create", "table", "if", "not", "exists", name, ..]
+            | ["create", "table", name, ..] => name.to_string(),
+            _ => continue,
+        };
+        let mut dropped = None;
+        for (end, later) in statements.iter().enumerate().skip(start + 1) {
+            let w = words(&later.sql);
+            let w: Vec<&str> = w.iter().map(String::as_str).collect();
+            match w[..] {
+                ["drop", "table", "if", "exists", old, ..] | ["drop", "table", old, ..] => {
+                    dropped = Some(old.to_string());
+                }
+                ["alter", "table", from, "rename", "to", to, ..]
+                    if from == new && dropped.as_deref() == Some(to) =>
+                {
+                    found.push((start, end));
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+    found
 }
 
 /// The part of a migration file that migrates up: dbmate and goose keep the down in the same
@@ -659,6 +715,43 @@ mod tests {
         );
         assert_eq!((statements[1].line, statements[1].column), (3, 3));
         assert_eq!((statements[2].line, statements[2].column), (4, 1));
+    }
+
+    /// SQLite's rebuild (create, copy, drop, rename) is one change to the table: the rebuild
+    /// rule speaks, at the CREATE, and nothing says the table's rows are dropped.
+    #[test]
+    fn a_sqlite_table_rebuild_is_judged_as_the_change_it_makes() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = sql::parse(
+            Dialect::Sqlite,
+            "CREATE TABLE orders (id integer PRIMARY KEY, placed_at text);",
+            "schema.sql",
+        )
+        .unwrap();
+        let rebuild = write(
+            dir.path(),
+            "001_rebuild.sql",
+            "PRAGMA foreign_keys = OFF;
+CREATE TABLE \"_new_orders\" (id integer PRIMARY KEY, placed_at text NOT NULL);
+INSERT INTO _new_orders (id, placed_at) SELECT id, placed_at FROM orders;
+DROP TABLE orders;
+ALTER TABLE _new_orders RENAME TO orders;
+PRAGMA foreign_keys = ON;
+",
+        );
+        let version = Version::parse("sqlite:3.45").unwrap();
+        let found = lint(&[rebuild], &base, &version).unwrap();
+        let rules: Vec<(RuleId, u64)> = found.iter().map(|f| (f.rule, f.line)).collect();
+        assert!(
+            rules.contains(&(RuleId::SqliteTableRebuild, 2)),
+            "{found:#?}"
+        );
+        assert!(
+            !found
+                .iter()
+                .any(|f| matches!(f.rule, RuleId::DropTable | RuleId::RenameTableBreaksClients)),
+            "{found:#?}"
+        );
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub(crate) struct Prepared {
     /// Statements outside the schema model (functions, triggers, policies, grants…), blanked out:
     /// (line, first words).
     pub ignored: Vec<(u64, String)>,
+    /// Statements sqlparser cannot read that change nothing migen models, blanked out so the
+    /// rest of the file reads: (line, first words, why sqlparser refused them).
+    pub unreadable: Vec<(u64, String, String)>,
 }
 
 struct Edit {
@@ -75,6 +78,7 @@ pub(crate) fn prepare(dialect: Dialect, text: &str) -> Prepared {
         identity_options: Vec::new(),
         triggers: Vec::new(),
         ignored: Vec::new(),
+        unreadable: Vec::new(),
     };
     // A text that does not tokenize is left to sqlparser, which reports the error with its position.
     let Ok(tokens) = Tokenizer::new(sql_dialect.as_ref(), text).tokenize_with_location() else {
@@ -119,7 +123,7 @@ pub(crate) fn prepare(dialect: Dialect, text: &str) -> Prepared {
 
 /// Where the statement starting at `start` ends: its `;`, or for a trigger the `;` after the
 /// END that closes its body (the body holds statements of its own).
-fn statement_end(tokens: &[&TokenWithSpan], start: usize) -> usize {
+pub(super) fn statement_end(tokens: &[&TokenWithSpan], start: usize) -> usize {
     let is_trigger = keyword(tokens[start]) == Keyword::CREATE
         && tokens[start..]
             .iter()
@@ -143,7 +147,7 @@ fn statement_end(tokens: &[&TokenWithSpan], start: usize) -> usize {
     tokens.len()
 }
 
-fn keyword(token: &TokenWithSpan) -> Keyword {
+pub(super) fn keyword(token: &TokenWithSpan) -> Keyword {
     match &token.token {
         Token::Word(w) if w.quote_style.is_none() => w.keyword,
         _ => Keyword::NoKeyword,
@@ -554,7 +558,7 @@ fn sqlite_trigger(
 }
 
 /// Spaces in place of a text, keeping its line breaks so later positions stay right.
-fn blank_keeping_lines(text: &str) -> String {
+pub(super) fn blank_keeping_lines(text: &str) -> String {
     text.chars()
         .map(|c| if c == '\n' { '\n' } else { ' ' })
         .collect()
@@ -743,13 +747,13 @@ fn mysql_special_index(
 }
 
 /// Line/column (1-based, columns in characters) → byte offsets.
-struct LineOffsets<'a> {
+pub(super) struct LineOffsets<'a> {
     text: &'a str,
     starts: Vec<usize>,
 }
 
 impl<'a> LineOffsets<'a> {
-    fn new(text: &'a str) -> LineOffsets<'a> {
+    pub(super) fn new(text: &'a str) -> LineOffsets<'a> {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineOffsets { text, starts }
@@ -771,7 +775,7 @@ impl<'a> LineOffsets<'a> {
                 .unwrap_or(line_text.len())
     }
 
-    fn range(&self, token: &TokenWithSpan) -> (usize, usize) {
+    pub(super) fn range(&self, token: &TokenWithSpan) -> (usize, usize) {
         let start = self.offset(token.span.start.line, token.span.start.column);
         let end = self.offset(token.span.end.line, token.span.end.column);
         (start, end.max(start))

@@ -12,6 +12,7 @@ mod compat;
 pub(crate) mod reader;
 mod resolve;
 mod table;
+mod unreadable;
 
 use std::collections::BTreeMap;
 
@@ -35,11 +36,21 @@ pub fn parse(dialect: Dialect, text: &str, file: &str) -> Result<Schema> {
 /// (functions, triggers, grants…), as `file:line: what`.
 pub fn parse_with_notes(dialect: Dialect, text: &str, file: &str) -> Result<(Schema, Vec<String>)> {
     let sql_dialect = normalize::sql_dialect(dialect);
-    let prepared = compat::prepare(dialect, text);
-    let statements = Parser::new(sql_dialect.as_ref())
-        .try_with_sql(&prepared.text)
-        .and_then(|mut p| p.parse_statements())
-        .map_err(|e| parser_error(file, &e))?;
+    let mut prepared = compat::prepare(dialect, text);
+    let statements = loop {
+        match Parser::new(sql_dialect.as_ref())
+            .try_with_sql(&prepared.text)
+            .and_then(|mut p| p.parse_statements())
+        {
+            Ok(statements) => break statements,
+            Err(error) => {
+                let (message, line, column) = parser_position(&error);
+                if !unreadable::carry(dialect, &mut prepared, line, column, &message) {
+                    return Err(Error::parse(file, line, column, message));
+                }
+            }
+        }
+    };
     let mut builder = Builder::new(dialect, file);
     builder.table_options = prepared.table_options.into_iter();
     builder.view_check_options = prepared.view_check_options.into_iter();
@@ -96,6 +107,11 @@ pub fn parse_with_notes(dialect: Dialect, text: &str, file: &str) -> Result<(Sch
             )
         })
         .collect();
+    notes.extend(prepared.unreadable.iter().map(|(line, what, why)| {
+        format!(
+            "{file}:{line}: {what} … could not be read ({why}); it changes nothing migen models, so migen leaves it alone"
+        )
+    }));
     notes.append(&mut builder.notes);
     let mut schema = builder.finish()?;
     for (name, table, sql) in prepared.triggers {
@@ -114,11 +130,12 @@ pub fn parse_with_notes(dialect: Dialect, text: &str, file: &str) -> Result<(Sch
     Ok((schema, notes))
 }
 
-fn parser_error(file: &str, error: &ParserError) -> Error {
+/// sqlparser's message without its position, and the position (1, 1 when it gives none).
+fn parser_position(error: &ParserError) -> (String, u64, u64) {
     let text = error.to_string();
     let text = text.trim_start_matches("sql parser error: ");
     // sqlparser appends " at Line: L, Column: C" to its messages.
-    let (message, line, column) = match text.rfind(" at Line: ") {
+    match text.rfind(" at Line: ") {
         Some(at) => {
             let position = &text[at + " at Line: ".len()..];
             let mut numbers = position
@@ -130,8 +147,7 @@ fn parser_error(file: &str, error: &ParserError) -> Error {
             (text[..at].to_string(), line, column)
         }
         None => (text.to_string(), 1, 1),
-    };
-    Error::parse(file, line, column, message)
+    }
 }
 
 /// A column or constraint whose implicit name is chosen once all statements are known.
