@@ -63,6 +63,20 @@ impl Renderer for Drizzle {
                 "the drizzle target needs a drizzle schema as --to".into(),
             ));
         };
+        // drizzle's PostgreSQL migrator runs every pending migration inside one transaction,
+        // where a statement that must run outside one (CREATE INDEX CONCURRENTLY) fails.
+        if after.dialect == "postgresql"
+            && let Some(statement) = plan
+                .migrations
+                .iter()
+                .flat_map(|m| m.up.iter().chain(&m.down))
+                .find(|s| !s.transactional)
+        {
+            return Err(Error::Usage(format!(
+                "the drizzle target cannot run `{}`: drizzle's migrator applies migrations inside one transaction, where PostgreSQL refuses it (use --strategy direct, or the sql target and apply that file by hand)",
+                statement.sql.trim().trim_end_matches(';')
+            )));
+        }
         let journal_path = context.dir.join("meta").join("_journal.json");
         let mut journal = Journal::read(&journal_path, after.dialect)?;
         let previous_id = journal.last_snapshot_id(&context.dir)?;
