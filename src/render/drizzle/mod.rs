@@ -13,9 +13,11 @@ use super::ArtifactKind;
 use super::layout::{Block, Rendered, Run, phase_suffix};
 use super::renderer::{Input, Job, Renderer};
 use super::slug;
+use crate::diff::Change;
 use crate::error::{Error, Result};
+use crate::model::Version;
 use crate::model::orm::OrmSides;
-use crate::plan::PlannedStatement;
+use crate::plan::{Plan, PlannedStatement};
 
 pub use journal::{Journal, new_snapshot_id};
 
@@ -63,19 +65,8 @@ impl Renderer for Drizzle {
                 "the drizzle target needs a drizzle schema as --to".into(),
             ));
         };
-        // drizzle's PostgreSQL migrator runs every pending migration inside one transaction,
-        // where a statement that must run outside one (CREATE INDEX CONCURRENTLY) fails.
-        if after.dialect == "postgresql"
-            && let Some(statement) = plan
-                .migrations
-                .iter()
-                .flat_map(|m| m.up.iter().chain(&m.down))
-                .find(|s| !s.transactional)
-        {
-            return Err(Error::Usage(format!(
-                "the drizzle target cannot run `{}`: drizzle's migrator applies migrations inside one transaction, where PostgreSQL refuses it (use --strategy direct, or the sql target and apply that file by hand)",
-                statement.sql.trim().trim_end_matches(';')
-            )));
+        if after.dialect == "postgresql" {
+            in_one_transaction(plan, job.facts.version)?;
         }
         let journal_path = context.dir.join("meta").join("_journal.json");
         let mut journal = Journal::read(&journal_path, after.dialect)?;
@@ -142,6 +133,49 @@ impl Renderer for Drizzle {
         out.push(journal_path, kind, None, pretty(&journal.to_json())?);
         Ok(out)
     }
+}
+
+/// drizzle's PostgreSQL migrator runs every pending migration inside one transaction, where a
+/// statement that must run outside one (CREATE INDEX CONCURRENTLY) fails. PostgreSQL 12 and
+/// later add an enum value inside a transaction (as drizzle-kit's own migrations do), as long
+/// as nothing after it in that transaction uses the value.
+fn in_one_transaction(plan: &Plan, version: &Version) -> Result<()> {
+    let statements: Vec<&PlannedStatement> = plan
+        .migrations
+        .iter()
+        .flat_map(|m| m.up.iter())
+        .chain(plan.migrations.iter().rev().flat_map(|m| m.down.iter()))
+        .collect();
+    let added: Vec<String> = plan
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::AddEnumValue { value, .. } => Some(format!("'{}'", value.replace('\'', "''"))),
+            _ => None,
+        })
+        .collect();
+    for (at, statement) in statements.iter().enumerate() {
+        if statement.transactional {
+            continue;
+        }
+        let sql = statement.sql.trim().trim_end_matches(';');
+        let adds_value = sql.starts_with("ALTER TYPE") && sql.contains(" ADD VALUE ");
+        let value = added
+            .iter()
+            .find(|v| adds_value && sql.contains(&format!("ADD VALUE {v}")));
+        let used_later = value.is_some_and(|v| {
+            statements[at + 1..]
+                .iter()
+                .any(|s| s.sql.contains(v.as_str()))
+        });
+        if value.is_some() && version.at_least(12, 0, 0) && !used_later {
+            continue;
+        }
+        return Err(Error::Usage(format!(
+            "the drizzle target cannot run `{sql}`: drizzle's migrator applies migrations inside one transaction, where PostgreSQL refuses it (the direct strategy builds indexes without CONCURRENTLY; PostgreSQL 12 and later add an enum value in a transaction when nothing in it uses the value: pass --db-version postgres:12 or later)"
+        )));
+    }
+    Ok(())
 }
 
 /// drizzle-kit's layout of a migration's SQL: each statement ends with `;` and the next starts
