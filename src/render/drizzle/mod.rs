@@ -6,17 +6,18 @@
 //! person to run.
 
 mod journal;
+mod runner;
 #[cfg(test)]
 mod tests;
 
 use super::ArtifactKind;
 use super::layout::{Block, Rendered, Run, phase_suffix};
-use super::renderer::{Input, Job, Renderer};
+use super::renderer::{Input, Job, Renderer, RunnerSteps};
 use super::slug;
 use crate::diff::Change;
 use crate::error::{Error, Result};
-use crate::model::Version;
 use crate::model::orm::OrmSides;
+use crate::model::{Dialect, Version};
 use crate::plan::{Plan, PlannedStatement};
 
 pub use journal::{Journal, new_snapshot_id};
@@ -48,10 +49,9 @@ impl Renderer for Drizzle {
         "drizzle-kit has none: run down/<NNNN>_<name>.sql with the database's client, then remove the journal entry, the snapshot and the SQL file"
     }
 
-    fn tests_unavailable(&self) -> Option<&'static str> {
-        Some(
-            "--with-tests is not available for drizzle yet: drizzle-kit has no down migrations to run",
-        )
+    /// drizzle-kit migrates up; the down files run with the database's client.
+    fn runner_steps(&self, rendered: &Rendered, dialect: Dialect) -> Option<RunnerSteps> {
+        Some(runner::steps(rendered, dialect))
     }
 
     fn input(&self) -> Input {
