@@ -3,7 +3,9 @@
 //! `meta/<NNNN>_snapshot.json`, the whole after-schema as drizzle-kit would have written it, so
 //! that the next `drizzle-kit generate` finds nothing left to do. drizzle-kit has no down
 //! migrations: the down goes to `<out>/down/<NNNN>_<name>.sql`, outside the journal, for a
-//! person to run.
+//! person to run (`--with-tests` runs it with the database's client after drizzle-kit's
+//! `migrate`). drizzle's migrator applies every pending migration in one transaction: on
+//! PostgreSQL a plan with a statement that cannot run in one is refused.
 
 mod journal;
 mod runner;
