@@ -476,13 +476,15 @@ fn migen_snapshots_equal_drizzle_kits_on_the_reader_corpus() {
     let Some(oracle) = common::node::drizzle_oracle() else {
         return;
     };
-    for dialect in [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite] {
-        // The reader's judge reads its SQLite corpus with snake_case names.
-        let casing = if dialect == Dialect::Sqlite {
-            "snake_case"
-        } else {
-            ""
-        };
+    // The reader's corpus (its SQLite cases read with snake_case names), and names drizzle
+    // makes from columns written in camelCase under snake_case.
+    let projects = [
+        (Dialect::Postgres, "", corpus(Dialect::Postgres), None),
+        (Dialect::Mysql, "", corpus(Dialect::Mysql), None),
+        (Dialect::Sqlite, "snake_case", corpus(Dialect::Sqlite), None),
+        (Dialect::Postgres, "snake_case", Vec::new(), Some(CASED)),
+    ];
+    for (dialect, casing, files, text) in projects {
         let dir = project(
             dialect,
             &oracle,
@@ -492,8 +494,11 @@ fn migen_snapshots_equal_drizzle_kits_on_the_reader_corpus() {
         );
         let schema = dir.path().join("src/schema");
         std::fs::create_dir_all(&schema).unwrap();
-        for file in corpus(dialect) {
+        for file in files {
             std::fs::copy(&file, schema.join(file.file_name().unwrap())).unwrap();
+        }
+        if let Some(text) = text {
+            std::fs::write(schema.join("cased.ts"), text).unwrap();
         }
         let out = drizzle_kit(dir.path(), &["generate", "--name", "init"]);
         assert!(out.status.success(), "{dialect}: {}", show(&out));
@@ -517,6 +522,11 @@ fn migen_snapshots_equal_drizzle_kits_on_the_reader_corpus() {
         }
     }
 }
+
+const CASED: &str = r#"import { pgTable, integer, text, unique, primaryKey, foreignKey, index } from "drizzle-orm/pg-core";
+export const userGroups = pgTable("user_groups", { groupId: integer().notNull(), userId: integer().notNull(), firstName: text(), lastName: text().unique() }, (t) => [primaryKey({ columns: [t.groupId, t.userId] }), unique().on(t.firstName, t.lastName), index().on(t.lastName, t.firstName)]);
+export const refs = pgTable("refs", { id: integer().primaryKey(), groupId: integer(), userId: integer() }, (t) => [foreignKey({ columns: [t.groupId, t.userId], foreignColumns: [userGroups.groupId, userGroups.userId] })]);
+"#;
 
 /// Where two JSON values differ, by path.
 fn differ(path: &str, ours: &Value, theirs: &Value, out: &mut Vec<String>) {
@@ -560,6 +570,10 @@ fn the_target_refuses_what_it_cannot_snapshot() {
             "import { pgTable, integer } from 'drizzle-orm/pg-core';\nexport const a = pgTable('a', {\n  id: integer('id').primaryKey().generatedAlwaysAsIdentity({ startWith: 5 }),\n});\n",
         ),
         (
+            "sized.ts",
+            "import { pgTable, integer } from 'drizzle-orm/pg-core';\nexport const a = pgTable('a', {\n  grid: integer('grid').array(3),\n});\n",
+        ),
+        (
             "method.ts",
             "import { mysqlTable, int, index } from 'drizzle-orm/mysql-core';\nexport const a = mysqlTable('a', { id: int('id').primaryKey() }, (t) => [\n  index('a_idx').on(t.id).using('btree'),\n]);\n",
         ),
@@ -571,6 +585,7 @@ fn the_target_refuses_what_it_cannot_snapshot() {
         ("before.sql", "after.sql", "needs a drizzle schema"),
         ("empty", "sequence.ts", "sequence.ts:3:24: "),
         ("empty", "identity.ts", "identity.ts:3:"),
+        ("empty", "sized.ts", "sized.ts:3:"),
         ("empty", "method.ts", "method.ts:3:3: "),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_migen"))

@@ -48,6 +48,8 @@ pub struct Column {
     pub identity: Option<&'static str>,
     /// Where sequence options are given to the identity (`generatedAlwaysAsIdentity({ ... })`).
     pub identity_options: Option<Origin>,
+    /// Where an array is given a size (`.array(3)`), which drizzle-kit's snapshot keeps.
+    pub sized_array: Option<Origin>,
     pub pos: Origin,
 }
 
@@ -295,6 +297,7 @@ impl Reader<'_> {
             generated: None,
             identity: None,
             identity_options: None,
+            sized_array: None,
             pos,
         }
     }
@@ -465,7 +468,12 @@ impl Reader<'_> {
                     pos,
                 });
             }
-            "array" => column.sql_type.push_str("[]"),
+            "array" => {
+                column.sql_type.push_str("[]");
+                if !args.is_empty() {
+                    column.sized_array = Some(pos);
+                }
+            }
             "generatedAlwaysAs" => {
                 let expression = arg(0)
                     .ok_or_else(|| self.error(pos, "generatedAlwaysAs needs an expression"))?;

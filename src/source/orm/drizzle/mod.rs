@@ -599,8 +599,12 @@ impl Reader<'_> {
                 _ => None,
             };
         }
-        // `billing.view(...)`, `billing.sequence(...)` on a pgSchema constant.
         let (object, member) = callee.rsplit_once('.')?;
+        // `pgTable.withRLS(...)`: a table with row-level security.
+        if member == "withRLS" && self.builder(module, object).as_deref() == Some("pgTable") {
+            return Some(Entity::Unread("`pgTable.withRLS`".into()));
+        }
+        // `billing.view(...)`, `billing.sequence(...)` on a pgSchema constant.
         let (m, value) = self.constant(module, object)?;
         let (name, _) = value.call()?;
         let schema_builder = self.builder(m, &name)?;

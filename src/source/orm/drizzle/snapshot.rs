@@ -168,6 +168,9 @@ fn pg_table(table: &Table, sources: &Sources) -> Result<Value> {
     let mut columns = Map::new();
     let mut uniques = Map::new();
     for column in &table.columns {
+        if let Some(pos) = column.sized_array {
+            return Err(refuse(sources, pos, "arrays with a size"));
+        }
         let mut entry = Map::new();
         entry.insert("name".into(), json!(column.name));
         entry.insert("type".into(), json!(column.sql_type));

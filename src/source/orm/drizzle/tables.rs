@@ -415,8 +415,15 @@ impl Reader<'_> {
                         }
                     }
                 }
+                // drizzle-orm names an unnamed unique constraint after the columns' names as
+                // written, before `casing` applies (`users_firstName_unique`).
+                let written: Vec<&str> = columns
+                    .iter()
+                    .filter_map(|name| table.columns.iter().find(|c| &c.name == name))
+                    .map(|c| c.given_name.as_str())
+                    .collect();
                 let name = first_name
-                    .unwrap_or_else(|| format!("{}_{}_unique", table.name, columns.join("_")));
+                    .unwrap_or_else(|| format!("{}_{}_unique", table.name, written.join("_")));
                 table.uniques.push(Unique {
                     name,
                     columns,
