@@ -8,8 +8,9 @@
 //! what it would have written), `check` must pass, `migrate` must apply migen's files, the
 //! database must equal migen's reading of the after schema, and the seeded rows must survive
 //! value by value (read back through the drivers drizzle-kit migrates with). Both strategies,
-//! direct and zero-downtime (on PostgreSQL, a pair whose zero-downtime plan needs CONCURRENTLY
-//! must be refused alone, and the others go on). `MIGEN_CASE=text` keeps only the pairs whose
+//! direct and zero-downtime (on PostgreSQL, a pair whose zero-downtime plan needs a statement
+//! outside a transaction, a CONCURRENTLY index build or a batched backfill, must be refused
+//! alone, and the others go on). `MIGEN_CASE=text` keeps only the pairs whose
 //! name contains `text`, `MIGEN_STRATEGY=direct` (or `zero-downtime`) one strategy.
 //!
 //! Apart from that: migen's snapshot of the drizzle reader's corpus (`tests/drizzle_schema`)
@@ -198,7 +199,7 @@ fn judge(
 ) -> Option<String> {
     let mut pairs = chosen(dialect);
     // A plan that needs a statement outside a transaction (PostgreSQL's CONCURRENTLY index
-    // builds of the zero-downtime strategy) is refused, alone, with its reason and nothing
+    // builds and batched backfills of the zero-downtime strategy) is refused, alone, with its reason and nothing
     // written; the other pairs go on.
     let mut refused = Vec::new();
     if dialect == Dialect::Postgres && strategy == "zero-downtime" {
@@ -217,7 +218,9 @@ fn judge(
                 pairs.len()
             ));
         }
-        eprintln!("drizzle target: {dialect} {strategy} refuses {refused:?}: CONCURRENTLY");
+        eprintln!(
+            "drizzle target: {dialect} {strategy} refuses {refused:?}: statements outside a transaction"
+        );
     }
     if pairs.is_empty() {
         return None;
@@ -263,9 +266,17 @@ fn refusal(dialect: Dialect, strategy: &str, pair: &Pair) -> Result<Option<Strin
         return Ok(None);
     }
     let message = show(&out);
+    // What a zero-downtime plan runs outside a transaction: concurrent index builds and
+    // drops, and backfills committing batch by batch.
+    let outside = [
+        "`CREATE INDEX CONCURRENTLY",
+        "`CREATE UNIQUE INDEX CONCURRENTLY",
+        "`DROP INDEX CONCURRENTLY",
+        "`DO $migen$",
+    ];
     if out.status.code() == Some(2)
         && message.contains("drizzle's migrator applies migrations inside one transaction")
-        && message.contains("CONCURRENTLY")
+        && outside.iter().any(|statement| message.contains(statement))
         && !root.join("drizzle").exists()
     {
         return Ok(Some(message));

@@ -138,7 +138,8 @@ impl Renderer for Drizzle {
 }
 
 /// drizzle's PostgreSQL migrator runs every pending migration inside one transaction, where a
-/// statement that must run outside one (CREATE INDEX CONCURRENTLY) fails. PostgreSQL 12 and
+/// statement that must run outside one (CREATE INDEX CONCURRENTLY, a backfill committing its
+/// batches) fails. PostgreSQL 12 and
 /// later add an enum value inside a transaction (as drizzle-kit's own migrations do), as long
 /// as nothing after it in that transaction uses the value.
 fn in_one_transaction(plan: &Plan, version: &Version) -> Result<()> {
@@ -174,7 +175,7 @@ fn in_one_transaction(plan: &Plan, version: &Version) -> Result<()> {
             continue;
         }
         return Err(Error::Usage(format!(
-            "the drizzle target cannot run `{sql}`: drizzle's migrator applies migrations inside one transaction, where PostgreSQL refuses it (the direct strategy builds indexes without CONCURRENTLY; PostgreSQL 12 and later add an enum value in a transaction when nothing in it uses the value: pass --db-version postgres:12 or later)"
+            "the drizzle target cannot run `{sql}`: drizzle's migrator applies migrations inside one transaction, where PostgreSQL refuses it (the direct strategy builds indexes without CONCURRENTLY and backfills inside the migration; PostgreSQL 12 and later add an enum value in a transaction when nothing in it uses the value: pass --db-version postgres:12 or later)"
         )));
     }
     Ok(())
