@@ -202,7 +202,9 @@ fn judge(
     // builds and batched backfills of the zero-downtime strategy) is refused, alone, with its reason and nothing
     // written; the other pairs go on.
     let mut refused = Vec::new();
-    if dialect == Dialect::Postgres && strategy == "zero-downtime" {
+    // On SQLite, a rebuild of a table other tables' rows reference is refused the same way:
+    // drizzle's transaction makes PRAGMA foreign_keys = OFF do nothing.
+    if dialect == Dialect::Sqlite || strategy == "zero-downtime" && dialect == Dialect::Postgres {
         let mut kept = Vec::new();
         for pair in pairs {
             match refusal(dialect, strategy, pair) {
@@ -218,9 +220,7 @@ fn judge(
                 pairs.len()
             ));
         }
-        eprintln!(
-            "drizzle target: {dialect} {strategy} refuses {refused:?}: statements outside a transaction"
-        );
+        eprintln!("drizzle target: {dialect} {strategy} refuses {refused:?} alone, as it should");
     }
     if pairs.is_empty() {
         return None;
@@ -231,9 +231,10 @@ fn judge(
         .map(|failure| format!("{failure}\n(the project: {})", dir.keep().display()))
 }
 
-/// Whether migen refuses the pair alone because drizzle's migrator would run a statement
-/// inside a transaction that PostgreSQL runs outside one: `Ok(Some(message))` when it does,
-/// exit code 2 and nothing written; an error when it fails otherwise.
+/// Whether migen refuses the pair alone because drizzle's migrator would run it inside one
+/// transaction: a statement PostgreSQL runs outside one, or a SQLite rebuild of a referenced
+/// table. `Ok(Some(message))` when it does, exit code 2 and nothing written; an error when it
+/// fails otherwise.
 fn refusal(dialect: Dialect, strategy: &str, pair: &Pair) -> Result<Option<String>, String> {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
@@ -258,7 +259,10 @@ fn refusal(dialect: Dialect, strategy: &str, pair: &Pair) -> Result<Option<Strin
             "drizzle",
         ])
         .args(["--strategy", strategy, "--quick", "--allow-data-loss"])
-        .args(["--db-version", "postgres:15"])
+        .args(match dialect {
+            Dialect::Postgres => ["--db-version", "postgres:15"].as_slice(),
+            _ => &[],
+        })
         .current_dir(root)
         .output()
         .unwrap();
@@ -274,9 +278,13 @@ fn refusal(dialect: Dialect, strategy: &str, pair: &Pair) -> Result<Option<Strin
         "`DROP INDEX CONCURRENTLY",
         "`DO $migen$",
     ];
+    let reason = match dialect {
+        Dialect::Sqlite => message.contains("where PRAGMA foreign_keys = OFF does nothing"),
+        _ => outside.iter().any(|statement| message.contains(statement)),
+    };
     if out.status.code() == Some(2)
         && message.contains("drizzle's migrator applies migrations inside one transaction")
-        && outside.iter().any(|statement| message.contains(statement))
+        && reason
         && !root.join("drizzle").exists()
     {
         return Ok(Some(message));

@@ -238,6 +238,14 @@ export const s09 = sqliteTable("s09_pairs", { id: integer("id").primaryKey(), a:
         after: r#"export const s10 = sqliteTable("s10_posts", { id: integer("id").primaryKey(), title: text("title"), rank: real("rank") });"#,
         seed: "INSERT INTO s10_posts (id, title, rank) VALUES (1, 'T', 2.5);",
     },
+    Pair {
+        name: "rebuild_a_referenced_table",
+        before: r#"export const s11a = sqliteTable("s11_authors", { id: integer("id").primaryKey(), name: text("name") });
+export const s11b = sqliteTable("s11_books", { id: integer("id").primaryKey(), authorId: integer("author_id").references(() => s11a.id, { onDelete: "cascade" }) });"#,
+        after: r#"export const s11a = sqliteTable("s11_authors", { id: integer("id").primaryKey(), name: text("name").notNull().default("") });
+export const s11b = sqliteTable("s11_books", { id: integer("id").primaryKey(), authorId: integer("author_id").references(() => s11a.id, { onDelete: "cascade" }) });"#,
+        seed: "INSERT INTO s11_authors (id, name) VALUES (1, 'Ada'); INSERT INTO s11_books (id, author_id) VALUES (1, 1), (2, 1);",
+    },
 ];
 
 const MYSQL: &[Pair] = &[

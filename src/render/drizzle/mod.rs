@@ -13,9 +13,11 @@ mod runner;
 mod tests;
 
 use super::ArtifactKind;
+use super::Facts;
 use super::layout::{Block, Rendered, Run, phase_suffix};
 use super::renderer::{Input, Job, Renderer, RunnerSteps};
 use super::slug;
+use crate::dialect::op::Op;
 use crate::diff::Change;
 use crate::error::{Error, Result};
 use crate::model::orm::OrmSides;
@@ -67,8 +69,10 @@ impl Renderer for Drizzle {
                 "the drizzle target needs a drizzle schema as --to".into(),
             ));
         };
-        if after.dialect == "postgresql" {
-            in_one_transaction(plan, job.facts.version)?;
+        match after.dialect {
+            "postgresql" => in_one_transaction(plan, job.facts.version)?,
+            "sqlite" => rebuilds_no_referenced_table(plan, job.facts)?,
+            _ => {}
         }
         let journal_path = context.dir.join("meta").join("_journal.json");
         let mut journal = Journal::read(&journal_path, after.dialect)?;
@@ -177,6 +181,36 @@ fn in_one_transaction(plan: &Plan, version: &Version) -> Result<()> {
         return Err(Error::Usage(format!(
             "the drizzle target cannot run `{sql}`: drizzle's migrator applies migrations inside one transaction, where PostgreSQL refuses it (the direct strategy builds indexes without CONCURRENTLY and backfills inside the migration; PostgreSQL 12 and later add an enum value in a transaction when nothing in it uses the value: pass --db-version postgres:12 or later)"
         )));
+    }
+    Ok(())
+}
+
+/// drizzle's SQLite migrator runs every pending migration inside one transaction, where
+/// `PRAGMA foreign_keys = OFF` does nothing: the DROP TABLE of a table rebuild would delete
+/// (cascade), change (set null) or refuse to drop the rows of the tables that reference it.
+/// Tables the migration creates are empty while it runs.
+fn rebuilds_no_referenced_table(plan: &Plan, facts: &Facts) -> Result<()> {
+    for statement in plan.migrations.iter().flat_map(|m| m.up.iter()) {
+        let Some(Op::Rebuild { from, .. }) = statement.op() else {
+            continue;
+        };
+        // Only a table that was there before can hold rows; it may gain the reference now.
+        let references = |table: &crate::model::Table| {
+            table.name != from.name
+                && table
+                    .foreign_keys
+                    .iter()
+                    .any(|fk| fk.ref_table == from.name)
+        };
+        let referencing = facts.before.tables.values().find(|table| {
+            references(table) || facts.after.tables.get(&table.name).is_some_and(references)
+        });
+        if let Some(table) = referencing {
+            return Err(Error::Usage(format!(
+                "the drizzle target cannot rebuild table {} on SQLite: {} references it, and drizzle's migrator applies migrations inside one transaction, where PRAGMA foreign_keys = OFF does nothing, so dropping the old table would delete or change the referencing rows (apply this change with the sql target instead)",
+                from.name, table.name
+            )));
+        }
     }
     Ok(())
 }
