@@ -147,12 +147,9 @@ impl Renderer for Drizzle {
 /// later add an enum value inside a transaction (as drizzle-kit's own migrations do), as long
 /// as nothing after it in that transaction uses the value.
 fn in_one_transaction(plan: &Plan, version: &Version) -> Result<()> {
-    let statements: Vec<&PlannedStatement> = plan
-        .migrations
-        .iter()
-        .flat_map(|m| m.up.iter())
-        .chain(plan.migrations.iter().rev().flat_map(|m| m.down.iter()))
-        .collect();
+    // The down files run with the database's client, outside the migrator.
+    let statements: Vec<&PlannedStatement> =
+        plan.migrations.iter().flat_map(|m| m.up.iter()).collect();
     let added: Vec<String> = plan
         .changes
         .iter()
