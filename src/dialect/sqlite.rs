@@ -330,12 +330,18 @@ pub(crate) fn rebuild(from: &Table, to: &Table, _schema: &Schema) -> Vec<Stateme
         .collect();
     // The statements from the scratch table to the re-created indexes are one operation: a
     // target with a table-rebuild operation of its own (Alembic's batch mode) writes that.
+    // A check naming the table's columns through the table (`t.qty`) must name the scratch
+    // table while it is built; the rename back rewrites the qualifier to the table's name.
+    let mut built = to.clone();
+    for check in &mut built.checks {
+        check.expr = requalified(&check.expr, &to.name.name, &q(D, &scratch.name));
+    }
     let mut out = vec![
         Statement::outside_transaction(FOREIGN_KEYS_OFF),
         Statement::new(format!(
             "CREATE TABLE {} {}",
             qn(D, &scratch),
-            table_body(to)
+            table_body(&built)
         ))
         .with_op(Op::Rebuild {
             from: from.clone(),
@@ -370,6 +376,67 @@ pub(crate) fn rebuild(from: &Table, to: &Table, _schema: &Schema) -> Vec<Stateme
     // DROP TABLE took the table's triggers with it.
     out.extend(to.triggers.iter().map(|t| Statement::new(t.sql.clone())));
     out.push(Statement::outside_transaction(FOREIGN_KEYS_ON));
+    out
+}
+
+/// `expr` with every `table.` qualifier (bare or quoted, any case) written `to.` instead;
+/// string literals are left alone.
+fn requalified(expr: &str, table: &str, to: &str) -> String {
+    let chars: Vec<char> = expr.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let start = i;
+        let name: Option<String> = match c {
+            '\'' => {
+                i += 1;
+                while i < chars.len() && chars[i] != '\'' {
+                    i += 1;
+                }
+                i += 1;
+                None
+            }
+            '"' | '`' | '[' => {
+                let close = if c == '[' { ']' } else { c };
+                let mut name = String::new();
+                i += 1;
+                while i < chars.len() {
+                    if chars[i] == close {
+                        if chars.get(i + 1) == Some(&close) && close != ']' {
+                            name.push(close);
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    name.push(chars[i]);
+                    i += 1;
+                }
+                i += 1;
+                Some(name)
+            }
+            c if c.is_alphabetic() || c == '_' => {
+                while i < chars.len()
+                    && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+                {
+                    i += 1;
+                }
+                Some(chars[start..i].iter().collect())
+            }
+            _ => {
+                i += 1;
+                None
+            }
+        };
+        let end = i.min(chars.len());
+        match name {
+            Some(name) if name.eq_ignore_ascii_case(table) && chars.get(end) == Some(&'.') => {
+                out.push_str(to)
+            }
+            _ => out.extend(&chars[start..end]),
+        }
+    }
     out
 }
 
@@ -451,5 +518,22 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
         Change::DropTrigger { trigger, .. } => one(format!("DROP TRIGGER {}", q(D, &trigger.name))),
         // Everything else is either absorbed into a rebuild or has no SQLite counterpart.
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod requalify_tests {
+    use super::requalified;
+
+    #[test]
+    fn only_the_tables_qualifiers_change() {
+        assert_eq!(
+            requalified(
+                "\"Stock\".\"qty\" >= 0 AND stock.x <> 'stock.y' AND other.stock = 1",
+                "stock",
+                "_migen_new_stock"
+            ),
+            "_migen_new_stock.\"qty\" >= 0 AND _migen_new_stock.x <> 'stock.y' AND other.stock = 1"
+        );
     }
 }

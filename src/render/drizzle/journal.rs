@@ -108,8 +108,10 @@ impl Journal {
         let version = self
             .last()
             .and_then(|e| e["version"].as_str())
+            // The snapshot version drizzle-kit 0.31 writes for the dialect.
             .unwrap_or(match self.value["dialect"].as_str() {
-                Some("sqlite") | Some("mysql") => "6",
+                Some("sqlite") => "6",
+                Some("mysql") => "5",
                 _ => "7",
             })
             .to_string();

@@ -3,19 +3,26 @@
 //! `meta/<NNNN>_snapshot.json`, the whole after-schema as drizzle-kit would have written it, so
 //! that the next `drizzle-kit generate` finds nothing left to do. drizzle-kit has no down
 //! migrations: the down goes to `<out>/down/<NNNN>_<name>.sql`, outside the journal, for a
-//! person to run.
+//! person to run (`--with-tests` runs it with the database's client after drizzle-kit's
+//! `migrate`). drizzle's migrator applies every pending migration in one transaction: on
+//! PostgreSQL a plan with a statement that cannot run in one is refused.
 
 mod journal;
+mod runner;
 #[cfg(test)]
 mod tests;
 
 use super::ArtifactKind;
+use super::Facts;
 use super::layout::{Block, Rendered, Run, phase_suffix};
-use super::renderer::{Input, Job, Renderer};
+use super::renderer::{Input, Job, Renderer, RunnerSteps};
 use super::slug;
+use crate::dialect::op::Op;
+use crate::diff::Change;
 use crate::error::{Error, Result};
 use crate::model::orm::OrmSides;
-use crate::plan::PlannedStatement;
+use crate::model::{Dialect, Version};
+use crate::plan::{Plan, PlannedStatement};
 
 pub use journal::{Journal, new_snapshot_id};
 
@@ -46,10 +53,9 @@ impl Renderer for Drizzle {
         "drizzle-kit has none: run down/<NNNN>_<name>.sql with the database's client, then remove the journal entry, the snapshot and the SQL file"
     }
 
-    fn tests_unavailable(&self) -> Option<&'static str> {
-        Some(
-            "--with-tests is not available for drizzle yet: drizzle-kit has no down migrations to run",
-        )
+    /// drizzle-kit migrates up; the down files run with the database's client.
+    fn runner_steps(&self, rendered: &Rendered, dialect: Dialect) -> Option<RunnerSteps> {
+        Some(runner::steps(rendered, dialect))
     }
 
     fn input(&self) -> Input {
@@ -63,6 +69,11 @@ impl Renderer for Drizzle {
                 "the drizzle target needs a drizzle schema as --to".into(),
             ));
         };
+        match after.dialect {
+            "postgresql" => in_one_transaction(plan, job.facts.version)?,
+            "sqlite" => rebuilds_no_referenced_table(plan, job.facts)?,
+            _ => {}
+        }
         let journal_path = context.dir.join("meta").join("_journal.json");
         let mut journal = Journal::read(&journal_path, after.dialect)?;
         let previous_id = journal.last_snapshot_id(&context.dir)?;
@@ -128,6 +139,77 @@ impl Renderer for Drizzle {
         out.push(journal_path, kind, None, pretty(&journal.to_json())?);
         Ok(out)
     }
+}
+
+/// drizzle's PostgreSQL migrator runs every pending migration inside one transaction, where a
+/// statement that must run outside one (CREATE INDEX CONCURRENTLY, a backfill committing its
+/// batches) fails. PostgreSQL 12 and
+/// later add an enum value inside a transaction (as drizzle-kit's own migrations do), as long
+/// as nothing after it in that transaction uses the value.
+fn in_one_transaction(plan: &Plan, version: &Version) -> Result<()> {
+    // The down files run with the database's client, outside the migrator.
+    let statements: Vec<&PlannedStatement> =
+        plan.migrations.iter().flat_map(|m| m.up.iter()).collect();
+    let added: Vec<String> = plan
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::AddEnumValue { value, .. } => Some(format!("'{}'", value.replace('\'', "''"))),
+            _ => None,
+        })
+        .collect();
+    for (at, statement) in statements.iter().enumerate() {
+        if statement.transactional {
+            continue;
+        }
+        let sql = statement.sql.trim().trim_end_matches(';');
+        let adds_value = sql.starts_with("ALTER TYPE") && sql.contains(" ADD VALUE ");
+        let value = added
+            .iter()
+            .find(|v| adds_value && sql.contains(&format!("ADD VALUE {v}")));
+        let used_later = value.is_some_and(|v| {
+            statements[at + 1..]
+                .iter()
+                .any(|s| s.sql.contains(v.as_str()))
+        });
+        if value.is_some() && version.at_least(12, 0, 0) && !used_later {
+            continue;
+        }
+        return Err(Error::Usage(format!(
+            "the drizzle target cannot run `{sql}`: drizzle's migrator applies migrations inside one transaction, where PostgreSQL refuses it (the direct strategy builds indexes without CONCURRENTLY and backfills inside the migration; PostgreSQL 12 and later add an enum value in a transaction when nothing in it uses the value: pass --db-version postgres:12 or later)"
+        )));
+    }
+    Ok(())
+}
+
+/// drizzle's SQLite migrator runs every pending migration inside one transaction, where
+/// `PRAGMA foreign_keys = OFF` does nothing: the DROP TABLE of a table rebuild would delete
+/// (cascade), change (set null) or refuse to drop the rows of the tables that reference it.
+/// Tables the migration creates are empty while it runs.
+fn rebuilds_no_referenced_table(plan: &Plan, facts: &Facts) -> Result<()> {
+    for statement in plan.migrations.iter().flat_map(|m| m.up.iter()) {
+        let Some(Op::Rebuild { from, .. }) = statement.op() else {
+            continue;
+        };
+        // Only a table that was there before can hold rows; it may gain the reference now.
+        let references = |table: &crate::model::Table| {
+            table.name != from.name
+                && table
+                    .foreign_keys
+                    .iter()
+                    .any(|fk| fk.ref_table == from.name)
+        };
+        let referencing = facts.before.tables.values().find(|table| {
+            references(table) || facts.after.tables.get(&table.name).is_some_and(references)
+        });
+        if let Some(table) = referencing {
+            return Err(Error::Usage(format!(
+                "the drizzle target cannot rebuild table {} on SQLite: {} references it, and drizzle's migrator applies migrations inside one transaction, where PRAGMA foreign_keys = OFF does nothing, so dropping the old table would delete or change the referencing rows (apply this change with the sql target instead)",
+                from.name, table.name
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// drizzle-kit's layout of a migration's SQL: each statement ends with `;` and the next starts

@@ -82,3 +82,17 @@ fn statements_are_split_by_breakpoints_without_a_final_newline() {
         "ALTER TABLE `a` ADD `b` text;\n--> statement-breakpoint\nCREATE INDEX `i` ON `a` (`b`);"
     );
 }
+
+#[test]
+fn a_new_journals_entries_carry_the_dialects_snapshot_version() {
+    let dir = tempfile::tempdir().unwrap();
+    for (dialect, version) in [("sqlite", "6"), ("mysql", "5"), ("postgresql", "7")] {
+        let mut journal = Journal::read(&dir.path().join("meta/_journal.json"), dialect).unwrap();
+        journal.append("0000_init", 1_700_000_000);
+        assert_eq!(
+            journal.to_json()["entries"][0]["version"],
+            version,
+            "{dialect}"
+        );
+    }
+}

@@ -33,6 +33,9 @@ pub struct Column {
     pub autoincrement: bool,
     /// The DB default as SQL text.
     pub default: Option<String>,
+    /// The default as drizzle-kit's serializer writes it into a snapshot: SQL text for strings
+    /// and sql`...`, a JSON number or boolean for numbers and booleans.
+    pub snapshot_default: Option<serde_json::Value>,
     /// MySQL `.onUpdateNow()`.
     pub on_update_now: bool,
     /// `.unique()`: the name given, if any, and `nullsNotDistinct`.
@@ -43,6 +46,10 @@ pub struct Column {
     pub generated: Option<Generated>,
     /// PostgreSQL identity: `ALWAYS` or `BY DEFAULT`.
     pub identity: Option<&'static str>,
+    /// Where sequence options are given to the identity (`generatedAlwaysAsIdentity({ ... })`).
+    pub identity_options: Option<Origin>,
+    /// Where an array is given a size (`.array(3)`), which drizzle-kit's snapshot keeps.
+    pub sized_array: Option<Origin>,
     pub pos: Origin,
 }
 
@@ -52,6 +59,8 @@ pub struct Generated {
     pub expression: Node,
     pub stored: bool,
     pub sql: String,
+    /// The expression as drizzle-kit's snapshot holds it: columns qualified by their table.
+    pub snapshot_sql: String,
 }
 
 /// `.references(() => users.id, { onDelete, onUpdate })`: the target as written, resolved once
@@ -281,11 +290,14 @@ impl Reader<'_> {
             primary: false,
             autoincrement: false,
             default: None,
+            snapshot_default: None,
             on_update_now: false,
             unique: None,
             references: None,
             generated: None,
             identity: None,
+            identity_options: None,
+            sized_array: None,
             pos,
         }
     }
@@ -365,9 +377,18 @@ impl Reader<'_> {
             (Core::Sqlite, "text") => sized("text", number("length")),
             _ => builder.to_string(),
         };
+        // drizzle-orm's serial builders: PostgreSQL's are not null (bigserial only in number
+        // mode), MySQL's auto-increment.
+        let not_null = match (self.core, builder) {
+            (Core::Pg, "serial" | "smallserial") => true,
+            (Core::Pg, "bigserial") => mode.as_deref() == Some("number"),
+            _ => false,
+        };
         Ok(Column {
             builder: builder.to_string(),
             sql_type,
+            not_null,
+            autoincrement: self.core == Core::Mysql && builder == "serial",
             ..self.blank(key, a.name, pos)
         })
     }
@@ -395,17 +416,23 @@ impl Reader<'_> {
             "default" => {
                 let value = arg(0).ok_or_else(|| self.error(pos, ".default() needs a value"))?;
                 column.default = Some(self.default_sql(module, column, &value)?);
+                column.snapshot_default = Some(self.snapshot_default(module, column, &value)?);
             }
             "defaultNow" => {
-                column.default = Some(match self.core {
-                    Core::Pg => "now()".to_string(),
-                    Core::Mysql => "(now())".to_string(),
+                let sql = match self.core {
+                    Core::Pg => "now()",
+                    Core::Mysql => "(now())",
                     Core::Sqlite => {
                         return Err(self.error(pos, "SQLite columns have no defaultNow()"));
                     }
-                });
+                };
+                column.default = Some(sql.to_string());
+                column.snapshot_default = Some(sql.into());
             }
-            "defaultRandom" => column.default = Some("gen_random_uuid()".to_string()),
+            "defaultRandom" => {
+                column.default = Some("gen_random_uuid()".to_string());
+                column.snapshot_default = Some("gen_random_uuid()".into());
+            }
             "onUpdateNow" => column.on_update_now = true,
             // Client-side only: drizzle fills these in, the database has no default.
             "$defaultFn" | "$default" | "$onUpdate" | "$onUpdateFn" | "$type" => {}
@@ -441,7 +468,12 @@ impl Reader<'_> {
                     pos,
                 });
             }
-            "array" => column.sql_type.push_str("[]"),
+            "array" => {
+                column.sql_type.push_str("[]");
+                if !args.is_empty() {
+                    column.sized_array = Some(pos);
+                }
+            }
             "generatedAlwaysAs" => {
                 let expression = arg(0)
                     .ok_or_else(|| self.error(pos, "generatedAlwaysAs needs an expression"))?;
@@ -463,15 +495,18 @@ impl Reader<'_> {
                     expression,
                     stored,
                     sql: String::new(),
+                    snapshot_sql: String::new(),
                 });
             }
             "generatedAlwaysAsIdentity" => {
                 column.identity = Some("ALWAYS");
                 column.not_null = true;
+                column.identity_options = (!args.is_empty()).then_some(pos);
             }
             "generatedByDefaultAsIdentity" => {
                 column.identity = Some("BY DEFAULT");
                 column.not_null = true;
+                column.identity_options = (!args.is_empty()).then_some(pos);
             }
             other => {
                 return Err(self.error(
@@ -500,6 +535,110 @@ impl Reader<'_> {
                 false => sql,
             },
         )
+    }
+
+    /// A `.default(value)` as drizzle-kit's serializers write it into the snapshot (pg, mysql
+    /// and sqlite `Serializer`s): sql`...` as its text; a string quoted; JSON as
+    /// `JSON.stringify` writes it (cast on PostgreSQL); a PostgreSQL array as
+    /// `buildArrayString` writes it (every string element in double quotes); numbers, booleans
+    /// and null as themselves. MySQL wraps the literal defaults of text, blob and json columns
+    /// in parentheses.
+    fn snapshot_default(
+        &self,
+        module: usize,
+        column: &Column,
+        value: &Node,
+    ) -> Result<serde_json::Value> {
+        use serde_json::Value as Json;
+        let value = match &value.value {
+            Value::Template { tag: Some(_), .. } | Value::Call { .. } => {
+                return Ok(Json::String(self.sql_text(
+                    module,
+                    value,
+                    &Scope::none(),
+                )?));
+            }
+            Value::Ident(_) | Value::Member(..) => {
+                let resolved = self.value(module, value);
+                if resolved.value == value.value {
+                    return Err(self.error(
+                        value.pos,
+                        format!(
+                            "default {} cannot be read statically; use a literal or sql`...`",
+                            value.describe()
+                        ),
+                    ));
+                }
+                return self.snapshot_default(module, column, &resolved);
+            }
+            _ => value,
+        };
+        let sql_type = column.sql_type.to_lowercase();
+        let is_array = sql_type.ends_with(']');
+        let json_type = matches!(sql_type.as_str(), "json" | "jsonb");
+        let literal_value = match (&value.value, self.core) {
+            (Value::Str(s), _) => Json::String(literal(s)),
+            (_, Core::Pg) if json_type => Json::String(format!(
+                "'{}'::{sql_type}",
+                self.json(module, value, false)?
+            )),
+            (Value::Array(items), Core::Pg) if is_array => {
+                Json::String(format!("'{}'", self.array_string(module, items)?))
+            }
+            (_, Core::Mysql) if json_type => {
+                Json::String(format!("'{}'", self.json(module, value, false)?))
+            }
+            (Value::Object(_) | Value::Array(_), Core::Sqlite) => {
+                Json::String(format!("'{}'", self.json(module, value, false)?))
+            }
+            (Value::Num(n), _) => serde_json::Number::from_f64(*n)
+                .map(|number| match js_number(*n).parse::<i64>() {
+                    Ok(int) => Json::from(int),
+                    Err(_) => Json::Number(number),
+                })
+                .ok_or_else(|| self.error(value.pos, "a default that is not a finite number"))?,
+            (Value::Bool(b), _) => Json::Bool(*b),
+            (Value::Null, Core::Sqlite) => Json::String("'null'".into()),
+            (Value::Null, _) => Json::Null,
+            _ => {
+                return Err(self.error(
+                    value.pos,
+                    format!(
+                        "the drizzle target's snapshot writer does not cover the default {} yet",
+                        value.describe()
+                    ),
+                ));
+            }
+        };
+        Ok(
+            match self.core == Core::Mysql && matches!(sql_type.as_str(), "blob" | "text" | "json")
+            {
+                true => Json::String(format!(
+                    "({})",
+                    match &literal_value {
+                        Json::String(s) => s.clone(),
+                        other => other.to_string(),
+                    }
+                )),
+                false => literal_value,
+            },
+        )
+    }
+
+    /// drizzle-kit's `buildArrayString` of literal elements: strings in double quotes as they
+    /// are, numbers and booleans bare, nested arrays in braces.
+    fn array_string(&self, module: usize, items: &[Node]) -> Result<String> {
+        let parts: Result<Vec<String>> = items
+            .iter()
+            .map(|item| match self.value(module, item).value {
+                Value::Str(s) => Ok(format!("\"{s}\"")),
+                Value::Num(n) => Ok(js_number(n)),
+                Value::Bool(b) => Ok(b.to_string()),
+                Value::Array(inner) => self.array_string(module, &inner),
+                _ => Err(self.error(item.pos, "array defaults hold literals only")),
+            })
+            .collect();
+        Ok(format!("{{{}}}", parts?.join(",")))
     }
 
     fn default_literal(&self, module: usize, column: &Column, value: &Node) -> Result<String> {

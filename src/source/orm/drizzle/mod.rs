@@ -276,6 +276,12 @@ pub struct Model {
     pub tables: Vec<Table>,
     /// PostgreSQL enums: schema, name, values, where declared.
     pub enums: Vec<PgEnum>,
+    /// The exported `pgSchema("x")` names, which drizzle-kit's snapshot lists.
+    pub schemas: Vec<String>,
+    /// Exported drizzle entities migen does not read (views, sequences, roles, policies, a
+    /// table with row-level security): what each is and where. drizzle-kit's snapshot would
+    /// hold them.
+    pub unread: Vec<(String, Origin)>,
 }
 
 #[derive(Debug, Clone)]
@@ -283,6 +289,8 @@ pub struct PgEnum {
     pub schema: Option<String>,
     pub name: String,
     pub values: Vec<String>,
+    /// Whether the schema files export it: drizzle-kit sees only exported enums.
+    pub exported: bool,
     pub pos: Origin,
 }
 
@@ -445,6 +453,8 @@ pub fn model_of(sources: &Sources, settings: &Settings, modules: &[usize]) -> Re
     }
     let mut tables: Vec<Table> = Vec::new();
     let mut enums: Vec<PgEnum> = Vec::new();
+    let mut schemas: Vec<String> = Vec::new();
+    let mut unread: Vec<(String, Origin)> = Vec::new();
     let mut core_seen: Option<(Core, Origin)> = None;
     for (module, variable, node) in &exported {
         let probe = Reader {
@@ -458,8 +468,20 @@ pub fn model_of(sources: &Sources, settings: &Settings, modules: &[usize]) -> Re
                     schema,
                     name,
                     values,
+                    exported: true,
                     pos: node.pos,
                 });
+            }
+            continue;
+        }
+        if let Some(entity) = probe.unread_entity(*module, node) {
+            match entity {
+                Entity::Schema(name) => {
+                    if name != "public" && !schemas.contains(&name) {
+                        schemas.push(name);
+                    }
+                }
+                Entity::Unread(what) => unread.push((what, node.pos)),
             }
             continue;
         }
@@ -528,6 +550,7 @@ pub fn model_of(sources: &Sources, settings: &Settings, modules: &[usize]) -> Re
                     schema,
                     name,
                     values,
+                    exported: false,
                     pos: value.pos,
                 });
             }
@@ -538,7 +561,64 @@ pub fn model_of(sources: &Sources, settings: &Settings, modules: &[usize]) -> Re
         core,
         tables,
         enums,
+        schemas,
+        unread,
     })
+}
+
+/// An exported drizzle value that is neither a table nor an enum.
+enum Entity {
+    /// `pgSchema("x")` / `mysqlSchema("x")`.
+    Schema(String),
+    /// Something drizzle-kit snapshots and migen does not read, described.
+    Unread(String),
+}
+
+impl Reader<'_> {
+    /// What an exported value is, when it is a drizzle schema, view, sequence, role or policy,
+    /// or a table call with methods chained on it (`.enableRLS()`).
+    fn unread_entity(&self, module: usize, node: &Node) -> Option<Entity> {
+        let chain = columns::chain(node);
+        let (callee, args) = chain.base.call()?;
+        if let Some(builder) = self.builder(module, &callee) {
+            return match builder.as_str() {
+                "pgSchema" | "mysqlSchema" => args
+                    .first()
+                    .and_then(|a| self.value(module, a).str().map(str::to_string))
+                    .map(Entity::Schema),
+                "pgTable" | "mysqlTable" | "sqliteTable" if !chain.methods.is_empty() => {
+                    let methods: Vec<String> = chain
+                        .methods
+                        .iter()
+                        .map(|(m, ..)| format!(".{m}()"))
+                        .collect();
+                    Some(Entity::Unread(format!("a table with {}", methods.join(""))))
+                }
+                "pgView" | "pgMaterializedView" | "pgSequence" | "pgRole" | "pgPolicy"
+                | "mysqlView" | "sqliteView" => Some(Entity::Unread(format!("`{builder}`"))),
+                _ => None,
+            };
+        }
+        let (object, member) = callee.rsplit_once('.')?;
+        // `pgTable.withRLS(...)`: a table with row-level security.
+        if member == "withRLS" && self.builder(module, object).as_deref() == Some("pgTable") {
+            return Some(Entity::Unread("`pgTable.withRLS`".into()));
+        }
+        // `billing.view(...)`, `billing.sequence(...)` on a pgSchema constant.
+        let (m, value) = self.constant(module, object)?;
+        let (name, _) = value.call()?;
+        let schema_builder = self.builder(m, &name)?;
+        let is_schema = matches!(schema_builder.as_str(), "pgSchema" | "mysqlSchema");
+        match member {
+            "view" | "materializedView" | "sequence" if is_schema => {
+                Some(Entity::Unread(format!("`{object}.{member}`")))
+            }
+            "table" if is_schema && !chain.methods.is_empty() => {
+                Some(Entity::Unread("a table with methods chained on it".into()))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// The constants `module` exports (its own and re-exported), with the module each is in.

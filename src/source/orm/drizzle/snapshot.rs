@@ -1,12 +1,14 @@
-//! The after-schema as drizzle-kit 0.31 writes it into `meta/NNNN_snapshot.json`, so that
-//! `drizzle-kit generate` after a migen migration finds nothing left to do. SQLite only so far:
-//! a PostgreSQL or MySQL schema, and the parts of a SQLite one the writer does not cover yet
-//! (generated columns, expression or partial indexes), are refused rather than guessed.
+//! The after-schema as drizzle-kit 0.31 writes it into `meta/NNNN_snapshot.json` (its
+//! `pgSerializer`, `mysqlSerializer` and `sqliteSerializer`: PostgreSQL's version 7, MySQL's
+//! 5, SQLite's 6), so that `drizzle-kit generate` after a migen migration finds nothing left to
+//! do. What the writer does not cover yet (views, sequences, roles, policies, row-level
+//! security, identity options, MySQL index methods and tables in a `mysqlSchema`) is refused at its place in the schema rather than guessed.
 
 use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
+use super::tables::IndexColumn;
 use super::{Core, Model, Settings, Table};
 use crate::error::{Error, Result};
 use crate::model::orm::DrizzleState;
@@ -47,32 +49,14 @@ pub fn state_of(path: &Path) -> Result<DrizzleState> {
 
 /// The snapshot of a read model.
 pub(super) fn snapshot_of(model: &Model, sources: &Sources) -> Result<DrizzleState> {
-    if model.core != Core::Sqlite {
-        return Err(Error::Usage(format!(
-            "the drizzle target writes drizzle-kit snapshots for SQLite schemas only so far; {} is {}",
-            sources.names[0],
-            model.core.dialect().name()
-        )));
+    if let Some((what, pos)) = model.unread.first() {
+        return Err(refuse(sources, *pos, what));
     }
-    let mut tables = Map::new();
-    for table in &model.tables {
-        tables.insert(table.name.clone(), sqlite_table(table, sources)?);
+    match model.core {
+        Core::Pg => pg_snapshot(model, sources),
+        Core::Mysql => mysql_snapshot(model, sources),
+        Core::Sqlite => sqlite_snapshot(model),
     }
-    let mut snapshot = Map::new();
-    snapshot.insert("version".into(), json!("6"));
-    snapshot.insert("dialect".into(), json!("sqlite"));
-    snapshot.insert("tables".into(), Value::Object(tables));
-    snapshot.insert("views".into(), json!({}));
-    snapshot.insert("enums".into(), json!({}));
-    snapshot.insert(
-        "_meta".into(),
-        json!({ "schemas": {}, "tables": {}, "columns": {} }),
-    );
-    snapshot.insert("internal".into(), json!({ "indexes": {} }));
-    Ok(DrizzleState {
-        dialect: "sqlite",
-        snapshot,
-    })
 }
 
 fn refuse(sources: &Sources, pos: crate::source::orm::generated::Origin, what: &str) -> Error {
@@ -82,34 +66,404 @@ fn refuse(sources: &Sources, pos: crate::source::orm::generated::Origin, what: &
     ))
 }
 
-fn sqlite_table(table: &Table, sources: &Sources) -> Result<Value> {
+fn empty_meta() -> Value {
+    json!({ "schemas": {}, "tables": {}, "columns": {} })
+}
+
+/// A column's `.unique()` as drizzle-orm names it: the name given, else
+/// `<table>_<column as written>_unique`.
+fn column_unique_name(table: &Table, column: &super::Column) -> Option<String> {
+    let (name, _) = column.unique.as_ref()?;
+    Some(
+        name.clone()
+            .unwrap_or_else(|| format!("{}_{}_unique", table.name, column.given_name)),
+    )
+}
+
+fn foreign_keys(table: &Table, core: Core) -> Map<String, Value> {
+    let mut out = Map::new();
+    for fk in &table.foreign_keys {
+        let name = fk.name.clone().unwrap_or_default();
+        let mut entry = json!({
+            "name": name,
+            "tableFrom": table.name,
+            "tableTo": fk.ref_table,
+            "columnsFrom": fk.columns,
+            "columnsTo": fk.ref_columns,
+            "onDelete": fk.on_delete.as_deref().unwrap_or("no action"),
+            "onUpdate": fk.on_update.as_deref().unwrap_or("no action"),
+        });
+        if core == Core::Pg
+            && let Some(schema) = &fk.ref_schema
+        {
+            entry["schemaTo"] = json!(schema);
+        }
+        out.insert(name, entry);
+    }
+    out
+}
+
+fn checks(table: &Table) -> Map<String, Value> {
+    table
+        .checks
+        .iter()
+        .map(|check| {
+            (
+                check.name.clone(),
+                json!({ "name": check.name, "value": check.snapshot }),
+            )
+        })
+        .collect()
+}
+
+fn pg_snapshot(model: &Model, sources: &Sources) -> Result<DrizzleState> {
+    let mut tables = Map::new();
+    for table in &model.tables {
+        let schema = table.schema.as_deref().unwrap_or("public");
+        tables.insert(
+            format!("{schema}.{}", table.name),
+            pg_table(table, sources)?,
+        );
+    }
+    let mut enums = Map::new();
+    for e in model.enums.iter().filter(|e| e.exported) {
+        let schema = e.schema.as_deref().unwrap_or("public");
+        enums.insert(
+            format!("{schema}.{}", e.name),
+            json!({ "name": e.name, "schema": schema, "values": e.values }),
+        );
+    }
+    let schemas: Map<String, Value> = model
+        .schemas
+        .iter()
+        .map(|s| (s.clone(), json!(s)))
+        .collect();
+    let mut snapshot = Map::new();
+    snapshot.insert("version".into(), json!("7"));
+    snapshot.insert("dialect".into(), json!("postgresql"));
+    snapshot.insert("tables".into(), Value::Object(tables));
+    snapshot.insert("enums".into(), Value::Object(enums));
+    snapshot.insert("schemas".into(), Value::Object(schemas));
+    for empty in ["sequences", "roles", "policies", "views"] {
+        snapshot.insert(empty.into(), json!({}));
+    }
+    snapshot.insert("_meta".into(), empty_meta());
+    Ok(DrizzleState {
+        dialect: "postgresql",
+        snapshot,
+    })
+}
+
+/// drizzle-kit's identity range for a column type (`maxRangeForIdentityBasedOn`).
+fn identity_max(sql_type: &str) -> &'static str {
+    match sql_type {
+        "integer" => "2147483647",
+        "bigint" => "9223372036854775807",
+        _ => "32767",
+    }
+}
+
+fn pg_table(table: &Table, sources: &Sources) -> Result<Value> {
+    let schema = table.schema.as_deref().unwrap_or("public");
     let mut columns = Map::new();
-    let mut indexes = Map::new();
+    let mut uniques = Map::new();
     for column in &table.columns {
-        if column.generated.is_some() {
-            return Err(refuse(sources, column.pos, "generated columns"));
+        if let Some(pos) = column.sized_array {
+            return Err(refuse(sources, pos, "arrays with a size"));
         }
         let mut entry = Map::new();
         entry.insert("name".into(), json!(column.name));
         entry.insert("type".into(), json!(column.sql_type));
+        if column.is_enum {
+            entry.insert(
+                "typeSchema".into(),
+                json!(column.enum_schema.as_deref().unwrap_or("public")),
+            );
+        }
         entry.insert("primaryKey".into(), json!(column.primary));
+        entry.insert("notNull".into(), json!(column.not_null));
+        if let Some(default) = &column.snapshot_default {
+            entry.insert("default".into(), default.clone());
+        }
+        if let Some(generated) = &column.generated {
+            entry.insert(
+                "generated".into(),
+                json!({ "as": generated.snapshot_sql, "type": "stored" }),
+            );
+        }
+        if let Some(identity) = column.identity {
+            if let Some(pos) = column.identity_options {
+                return Err(refuse(sources, pos, "identity sequence options"));
+            }
+            entry.insert(
+                "identity".into(),
+                json!({
+                    "type": if identity == "ALWAYS" { "always" } else { "byDefault" },
+                    "name": format!("{}_{}_seq", table.name, column.name),
+                    "schema": schema,
+                    "increment": "1",
+                    "startWith": "1",
+                    "minValue": "1",
+                    "maxValue": identity_max(&column.sql_type),
+                    "cache": "1",
+                    "cycle": false,
+                }),
+            );
+        }
+        columns.insert(column.name.clone(), Value::Object(entry));
+        if let Some(name) = column_unique_name(table, column) {
+            let nulls_not_distinct = column.unique.as_ref().is_some_and(|(_, n)| *n);
+            uniques.insert(
+                name.clone(),
+                json!({ "name": name, "nullsNotDistinct": nulls_not_distinct, "columns": [column.name] }),
+            );
+        }
+    }
+    for unique in &table.uniques {
+        uniques.insert(
+            unique.name.clone(),
+            json!({
+                "name": unique.name,
+                "nullsNotDistinct": unique.nulls_not_distinct,
+                "columns": unique.columns,
+            }),
+        );
+    }
+    let mut indexes = Map::new();
+    for index in &table.indexes {
+        let parts: Vec<Value> = index
+            .columns
+            .iter()
+            .map(|part| match part {
+                IndexColumn::Column {
+                    name,
+                    descending,
+                    nulls_first,
+                } => json!({
+                    "expression": name,
+                    "isExpression": false,
+                    "asc": !descending,
+                    "nulls": if *nulls_first { "first" } else { "last" },
+                }),
+                IndexColumn::Expression(sql) => json!({
+                    "expression": sql,
+                    "asc": true,
+                    "isExpression": true,
+                    "nulls": "last",
+                }),
+            })
+            .collect();
+        let mut entry = json!({
+            "name": index.name,
+            "columns": parts,
+            "isUnique": index.unique,
+            "concurrently": index.concurrently,
+            "method": index.using.as_deref().unwrap_or("btree"),
+            "with": {},
+        });
+        if let Some(predicate) = &index.snapshot_where {
+            entry["where"] = json!(predicate);
+        }
+        indexes.insert(index.name.clone(), entry);
+    }
+    let mut primary_keys = Map::new();
+    if let Some(pk) = &table.primary_key {
+        primary_keys.insert(
+            pk.name.clone(),
+            json!({ "name": pk.name, "columns": pk.columns }),
+        );
+    }
+    Ok(json!({
+        "name": table.name,
+        "schema": table.schema.as_deref().unwrap_or(""),
+        "columns": columns,
+        "indexes": indexes,
+        "foreignKeys": foreign_keys(table, Core::Pg),
+        "compositePrimaryKeys": primary_keys,
+        "uniqueConstraints": uniques,
+        "policies": {},
+        "checkConstraints": checks(table),
+        "isRLSEnabled": false,
+    }))
+}
+
+fn mysql_snapshot(model: &Model, sources: &Sources) -> Result<DrizzleState> {
+    let mut tables = Map::new();
+    let mut expression_indexes = Map::new();
+    for table in &model.tables {
+        if table.schema.is_some() {
+            // drizzle-kit leaves tables of a mysqlSchema out of its snapshot.
+            return Err(refuse(sources, table.pos, "tables in a mysqlSchema"));
+        }
+        tables.insert(
+            table.name.clone(),
+            mysql_table(table, sources, &mut expression_indexes)?,
+        );
+    }
+    let mut snapshot = Map::new();
+    snapshot.insert("version".into(), json!("5"));
+    snapshot.insert("dialect".into(), json!("mysql"));
+    snapshot.insert("tables".into(), Value::Object(tables));
+    snapshot.insert("views".into(), json!({}));
+    snapshot.insert("_meta".into(), empty_meta());
+    snapshot.insert(
+        "internal".into(),
+        json!({ "tables": {}, "indexes": expression_indexes }),
+    );
+    Ok(DrizzleState {
+        dialect: "mysql",
+        snapshot,
+    })
+}
+
+fn mysql_table(
+    table: &Table,
+    sources: &Sources,
+    expression_indexes: &mut Map<String, Value>,
+) -> Result<Value> {
+    let mut columns = Map::new();
+    let mut uniques = Map::new();
+    let mut primary_keys = Map::new();
+    let composite: &[String] = table
+        .primary_key
+        .as_ref()
+        .map_or(&[], |pk| pk.columns.as_slice());
+    for column in &table.columns {
+        let mut entry = Map::new();
+        entry.insert("name".into(), json!(column.name));
+        entry.insert("type".into(), json!(column.sql_type));
+        // drizzle-kit keeps MySQL primary keys as constraints only.
+        entry.insert("primaryKey".into(), json!(false));
+        entry.insert(
+            "notNull".into(),
+            json!(column.not_null || composite.contains(&column.name)),
+        );
+        entry.insert("autoincrement".into(), json!(column.autoincrement));
+        if column.on_update_now {
+            entry.insert("onUpdate".into(), json!(true));
+        }
+        if let Some(generated) = &column.generated {
+            entry.insert(
+                "generated".into(),
+                json!({
+                    "as": generated.snapshot_sql,
+                    "type": if generated.stored { "stored" } else { "virtual" },
+                }),
+            );
+        }
+        if let Some(default) = &column.snapshot_default {
+            entry.insert("default".into(), default.clone());
+        }
+        columns.insert(column.name.clone(), Value::Object(entry));
+        if column.primary {
+            let name = format!("{}_{}", table.name, column.name);
+            primary_keys.insert(
+                name.clone(),
+                json!({ "name": name, "columns": [column.name] }),
+            );
+        }
+        if let Some(name) = column_unique_name(table, column) {
+            uniques.insert(
+                name.clone(),
+                json!({ "name": name, "columns": [column.name] }),
+            );
+        }
+    }
+    if let Some(pk) = &table.primary_key {
+        primary_keys.insert(
+            pk.name.clone(),
+            json!({ "name": pk.name, "columns": pk.columns }),
+        );
+    }
+    for unique in &table.uniques {
+        uniques.insert(
+            unique.name.clone(),
+            json!({ "name": unique.name, "columns": unique.columns }),
+        );
+    }
+    let mut indexes = Map::new();
+    for index in &table.indexes {
+        if index.using.is_some() || index.predicate.is_some() {
+            return Err(refuse(
+                sources,
+                index.pos,
+                "MySQL index methods and partial indexes",
+            ));
+        }
+        let parts = index_parts(index, expression_indexes);
+        indexes.insert(
+            index.name.clone(),
+            json!({ "name": index.name, "columns": parts, "isUnique": index.unique }),
+        );
+    }
+    Ok(json!({
+        "name": table.name,
+        "columns": columns,
+        "indexes": indexes,
+        "foreignKeys": foreign_keys(table, Core::Mysql),
+        "compositePrimaryKeys": primary_keys,
+        "uniqueConstraints": uniques,
+        "checkConstraint": checks(table),
+    }))
+}
+
+fn sqlite_snapshot(model: &Model) -> Result<DrizzleState> {
+    let mut tables = Map::new();
+    let mut expression_indexes = Map::new();
+    for table in &model.tables {
+        tables.insert(
+            table.name.clone(),
+            sqlite_table(table, &mut expression_indexes),
+        );
+    }
+    let mut snapshot = Map::new();
+    snapshot.insert("version".into(), json!("6"));
+    snapshot.insert("dialect".into(), json!("sqlite"));
+    snapshot.insert("tables".into(), Value::Object(tables));
+    snapshot.insert("views".into(), json!({}));
+    snapshot.insert("enums".into(), json!({}));
+    snapshot.insert("_meta".into(), empty_meta());
+    snapshot.insert("internal".into(), json!({ "indexes": expression_indexes }));
+    Ok(DrizzleState {
+        dialect: "sqlite",
+        snapshot,
+    })
+}
+
+fn sqlite_table(table: &Table, expression_indexes: &mut Map<String, Value>) -> Value {
+    let mut columns = Map::new();
+    let mut indexes = Map::new();
+    // A primaryKey() of one column is that column's key; of several, a composite key.
+    let (single, composite) = match &table.primary_key {
+        Some(pk) if pk.columns.len() == 1 => (Some(&pk.columns[0]), None),
+        other => (None, other.as_ref()),
+    };
+    for column in &table.columns {
+        let mut entry = Map::new();
+        entry.insert("name".into(), json!(column.name));
+        entry.insert("type".into(), json!(column.sql_type));
+        entry.insert(
+            "primaryKey".into(),
+            json!(column.primary || single == Some(&column.name)),
+        );
         entry.insert("notNull".into(), json!(column.not_null || column.primary));
         entry.insert("autoincrement".into(), json!(column.autoincrement));
-        if let Some(default) = &column.default {
-            // drizzle-kit keeps a number given to `.default()` as a JSON number, everything
-            // else (quoted strings, `sql` expressions) as SQL text.
-            let value = match default.parse::<serde_json::Number>() {
-                Ok(number) => Value::Number(number),
-                Err(_) => json!(default),
-            };
-            entry.insert("default".into(), value);
+        if let Some(generated) = &column.generated {
+            // SQLite's expression unqualified and in parentheses.
+            entry.insert(
+                "generated".into(),
+                json!({
+                    "as": format!("({})", generated.sql),
+                    "type": if generated.stored { "stored" } else { "virtual" },
+                }),
+            );
+        }
+        if let Some(default) = &column.snapshot_default {
+            entry.insert("default".into(), default.clone());
         }
         columns.insert(column.name.clone(), Value::Object(entry));
         // SQLite keeps a column's `.unique()` as a unique index.
-        if let Some((name, _)) = &column.unique {
-            let name = name
-                .clone()
-                .unwrap_or_else(|| format!("{}_{}_unique", table.name, column.given_name));
+        if let Some(name) = column_unique_name(table, column) {
             indexes.insert(
                 name.clone(),
                 json!({ "name": name, "columns": [column.name], "isUnique": true }),
@@ -117,65 +471,56 @@ fn sqlite_table(table: &Table, sources: &Sources) -> Result<Value> {
         }
     }
     for index in &table.indexes {
-        if index.predicate.is_some() {
-            return Err(refuse(sources, index.pos, "partial indexes"));
+        let columns = index_parts(index, expression_indexes);
+        let mut entry = json!({ "name": index.name, "columns": columns, "isUnique": index.unique });
+        if let Some(predicate) = &index.snapshot_where {
+            entry["where"] = json!(predicate);
         }
-        let mut columns = Vec::new();
-        for part in &index.parts {
-            match part.strip_prefix('`').and_then(|p| p.strip_suffix('`')) {
-                Some(name) if !name.contains('`') => columns.push(name.to_string()),
-                _ => return Err(refuse(sources, index.pos, "expression or ordered indexes")),
-            }
-        }
-        indexes.insert(
-            index.name.clone(),
-            json!({ "name": index.name, "columns": columns, "isUnique": index.unique }),
-        );
-    }
-    let mut foreign_keys = Map::new();
-    for fk in &table.foreign_keys {
-        let name = fk.name.clone().unwrap_or_default();
-        foreign_keys.insert(
-            name.clone(),
-            json!({
-                "name": name,
-                "tableFrom": table.name,
-                "tableTo": fk.ref_table,
-                "columnsFrom": fk.columns,
-                "columnsTo": fk.ref_columns,
-                "onDelete": fk.on_delete.as_deref().unwrap_or("no action"),
-                "onUpdate": fk.on_update.as_deref().unwrap_or("no action"),
-            }),
-        );
+        indexes.insert(index.name.clone(), entry);
     }
     let mut primary_keys = Map::new();
-    if let Some(pk) = &table.primary_key {
+    if let Some(pk) = composite {
         primary_keys.insert(
             pk.name.clone(),
             json!({ "columns": pk.columns, "name": pk.name }),
         );
     }
-    let mut uniques = Map::new();
+    // SQLite keeps unique constraints as unique indexes too.
     for unique in &table.uniques {
-        uniques.insert(
+        indexes.insert(
             unique.name.clone(),
-            json!({ "name": unique.name, "columns": unique.columns }),
+            json!({ "name": unique.name, "columns": unique.columns, "isUnique": true }),
         );
     }
-    let mut checks = Map::new();
-    for check in &table.checks {
-        checks.insert(
-            check.name.clone(),
-            json!({ "name": check.name, "value": check.expression }),
-        );
-    }
-    Ok(json!({
+    json!({
         "name": table.name,
         "columns": columns,
         "indexes": indexes,
-        "foreignKeys": foreign_keys,
+        "foreignKeys": foreign_keys(table, Core::Sqlite),
         "compositePrimaryKeys": primary_keys,
-        "uniqueConstraints": uniques,
-        "checkConstraints": checks,
-    }))
+        "uniqueConstraints": {},
+        "checkConstraints": checks(table),
+    })
+}
+
+/// MySQL's and SQLite's index parts: column names, and expressions as their SQL, which
+/// `internal.indexes` marks as expressions.
+fn index_parts(
+    index: &super::tables::Index,
+    expression_indexes: &mut Map<String, Value>,
+) -> Vec<Value> {
+    let mut parts = Vec::new();
+    for part in &index.columns {
+        match part {
+            IndexColumn::Column { name, .. } => parts.push(json!(name)),
+            IndexColumn::Expression(sql) => {
+                let entry = expression_indexes
+                    .entry(index.name.clone())
+                    .or_insert_with(|| json!({ "columns": {} }));
+                entry["columns"][sql] = json!({ "isExpression": true });
+                parts.push(json!(sql));
+            }
+        }
+    }
+    parts
 }

@@ -15,6 +15,8 @@ pub(super) struct Scope<'c> {
     /// The table name a column is qualified with (`"users"."age"`), where the database keeps
     /// the qualifier drizzle-kit writes.
     pub qualifier: Option<&'c str>,
+    /// The schema of a qualified column's table (`"billing"."invoices"."total"`).
+    pub schema: Option<&'c str>,
 }
 
 impl Scope<'_> {
@@ -23,6 +25,7 @@ impl Scope<'_> {
             names: Vec::new(),
             columns: &[],
             qualifier: None,
+            schema: None,
         }
     }
 }
@@ -114,13 +117,19 @@ impl Reader<'_> {
                 .columns
                 .iter()
                 .find(|c| &c.key == key)
-                .map(|c| match scope.qualifier {
-                    Some(table) => format!(
+                .map(|c| match (scope.schema, scope.qualifier) {
+                    (Some(schema), Some(table)) => format!(
+                        "{}.{}.{}",
+                        self.core.sql_quote(schema),
+                        self.core.sql_quote(table),
+                        self.core.sql_quote(&c.name)
+                    ),
+                    (None, Some(table)) => format!(
                         "{}.{}",
                         self.core.sql_quote(table),
                         self.core.sql_quote(&c.name)
                     ),
-                    None => self.core.sql_quote(&c.name),
+                    (_, None) => self.core.sql_quote(&c.name),
                 })
                 .ok_or_else(|| self.error(expr.pos, format!("the table has no column `{key}`")));
         }

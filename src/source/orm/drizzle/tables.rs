@@ -52,13 +52,33 @@ pub struct Index {
     /// PostgreSQL's method (`btree` when not given).
     pub using: Option<String>,
     pub predicate: Option<String>,
+    /// The parts as drizzle-kit's snapshot holds them.
+    pub columns: Vec<IndexColumn>,
+    /// The predicate as drizzle-kit's snapshot holds it: columns qualified by their table.
+    pub snapshot_where: Option<String>,
+    /// `.concurrently()`: only the statement changes, but the snapshot records it.
+    pub concurrently: bool,
     pub pos: Origin,
+}
+
+/// One part of an index as drizzle-kit's snapshot holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IndexColumn {
+    Column {
+        name: String,
+        descending: bool,
+        nulls_first: bool,
+    },
+    /// A sql`...` part, its columns unqualified.
+    Expression(String),
 }
 
 #[derive(Debug, Clone)]
 pub struct Check {
     pub name: String,
     pub expression: String,
+    /// The expression as drizzle-kit's snapshot holds it: columns qualified by their table.
+    pub snapshot: String,
     pub pos: Origin,
 }
 
@@ -77,6 +97,20 @@ pub struct ForeignKey {
     pub on_delete: Option<String>,
     pub on_update: Option<String>,
     pub pos: Origin,
+}
+
+impl Table {
+    /// How drizzle's dialect writes a sql`...` template of this table for its snapshot
+    /// (checks, index predicates, generated columns): each column qualified by its table, and
+    /// the table by its schema.
+    fn snapshot_scope<'s>(&'s self, names: Vec<&'s str>) -> Scope<'s> {
+        Scope {
+            names,
+            columns: &self.columns,
+            qualifier: Some(&self.name),
+            schema: self.schema.as_deref(),
+        }
+    }
 }
 
 impl Reader<'_> {
@@ -157,10 +191,15 @@ impl Reader<'_> {
                     names: vec![variable],
                     columns: &table.columns,
                     qualifier: None,
+                    schema: None,
                 };
                 let sql = self.sql_text(generated.module, &generated.expression, &scope)?;
+                let scope = table.snapshot_scope(vec![variable]);
+                let snapshot_sql =
+                    self.sql_text(generated.module, &generated.expression, &scope)?;
                 if let Some(g) = table.columns[index].generated.as_mut() {
                     g.sql = sql;
+                    g.snapshot_sql = snapshot_sql;
                 }
             }
         }
@@ -296,6 +335,9 @@ impl Reader<'_> {
                     parts: Vec::new(),
                     using: None,
                     predicate: None,
+                    columns: Vec::new(),
+                    snapshot_where: None,
+                    concurrently: false,
                     pos: item.pos,
                 };
                 let mut keys = Vec::new();
@@ -303,8 +345,10 @@ impl Reader<'_> {
                     match *method {
                         "on" | "onOnly" => {
                             for arg in *args {
-                                let (part, key) = self.index_part(module, arg, &names, table)?;
+                                let (part, key, column) =
+                                    self.index_part(module, arg, &names, table)?;
                                 index.parts.push(part);
+                                index.columns.push(column);
                                 keys.extend(key);
                             }
                         }
@@ -314,8 +358,10 @@ impl Reader<'_> {
                             })?;
                             index.using = Some(method.to_string());
                             for arg in &args[1..] {
-                                let (part, key) = self.index_part(module, arg, &names, table)?;
+                                let (part, key, column) =
+                                    self.index_part(module, arg, &names, table)?;
                                 index.parts.push(part);
+                                index.columns.push(column);
                                 keys.extend(key);
                             }
                         }
@@ -324,14 +370,17 @@ impl Reader<'_> {
                                 names: names.clone(),
                                 columns: &table.columns,
                                 qualifier: self.kept_qualifier(&table.name),
+                                schema: None,
                             };
                             let arg = args.first().ok_or_else(|| {
                                 self.error(*pos, ".where() needs a sql`...` condition")
                             })?;
                             index.predicate = Some(self.sql_text(module, arg, &scope)?);
+                            let scope = table.snapshot_scope(names.clone());
+                            index.snapshot_where = Some(self.sql_text(module, arg, &scope)?);
                         }
                         // Applied by drizzle-kit to the statement only, not the index.
-                        "concurrently" => {}
+                        "concurrently" => index.concurrently = true,
                         other => {
                             return Err(
                                 self.error(*pos, format!("unknown index method `.{other}()`"))
@@ -366,8 +415,15 @@ impl Reader<'_> {
                         }
                     }
                 }
+                // drizzle-orm names an unnamed unique constraint after the columns' names as
+                // written, before `casing` applies (`users_firstName_unique`).
+                let written: Vec<&str> = columns
+                    .iter()
+                    .filter_map(|name| table.columns.iter().find(|c| &c.name == name))
+                    .map(|c| c.given_name.as_str())
+                    .collect();
                 let name = first_name
-                    .unwrap_or_else(|| format!("{}_{}_unique", table.name, columns.join("_")));
+                    .unwrap_or_else(|| format!("{}_{}_unique", table.name, written.join("_")));
                 table.uniques.push(Unique {
                     name,
                     columns,
@@ -385,11 +441,14 @@ impl Reader<'_> {
                     names: names.clone(),
                     columns: &table.columns,
                     qualifier: self.kept_qualifier(&table.name),
+                    schema: None,
                 };
-                let expression = self.sql_text(module, expression, &scope)?;
+                let sql = self.sql_text(module, expression, &scope)?;
+                let snapshot = self.sql_text(module, expression, &table.snapshot_scope(names))?;
                 table.checks.push(Check {
                     name,
-                    expression,
+                    expression: sql,
+                    snapshot,
                     pos: item.pos,
                 });
             }
@@ -531,15 +590,16 @@ impl Reader<'_> {
         node: &Node,
         names: &[&str],
         table: &Table,
-    ) -> Result<(String, Option<String>)> {
+    ) -> Result<(String, Option<String>, IndexColumn)> {
         if let Value::Template { .. } = node.value {
             let scope = Scope {
                 names: names.to_vec(),
                 columns: &table.columns,
                 qualifier: None,
+                schema: None,
             };
             let sql = self.sql_text(module, node, &scope)?;
-            return Ok((format!("({sql})"), None));
+            return Ok((format!("({sql})"), None, IndexColumn::Expression(sql)));
         }
         let mut current = node;
         let mut methods = Vec::new();
@@ -579,7 +639,12 @@ impl Reader<'_> {
                 " NULLS LAST"
             });
         }
-        Ok((part, Some(name)))
+        let column = IndexColumn::Column {
+            name: name.clone(),
+            descending,
+            nulls_first,
+        };
+        Ok((part, Some(name), column))
     }
 }
 
