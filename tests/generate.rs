@@ -254,12 +254,12 @@ fn example_project(project: &Path, target: &str, args: &[&str]) -> String {
         .arg(project)
         .env("MIGEN", env!("CARGO_BIN_EXE_migen"));
     // A JavaScript project runs its tool from node_modules: the pinned oracle's (Sequelize's
-    // own folder for the sequelize-cli project).
+    // and drizzle's own folders for the sequelize-cli and drizzle-kit projects).
     if examples.join(target).join("package.json").is_file()
-        && let Some(js) = if target == "sequelize" {
-            common::node::sequelize_oracle()
-        } else {
-            common::node::js_oracle()
+        && let Some(js) = match target {
+            "sequelize" => common::node::sequelize_oracle(),
+            "drizzle" => common::node::drizzle_oracle(),
+            _ => common::node::js_oracle(),
         }
     {
         setup.env("NODE_MODULES", js.join("node_modules"));
@@ -346,8 +346,7 @@ fn example_projects_generate_from_their_git_history() {
                 .filter_map(|path| {
                     Path::new(path)
                         .components()
-                        .map(|c| version_of(&c.as_os_str().to_string_lossy()))
-                        .find(|v| *v > 0)
+                        .find_map(|c| version_of(&c.as_os_str().to_string_lossy()))
                 })
                 .collect()
         };
@@ -431,13 +430,15 @@ fn git_files(project: &Path) -> Vec<u8> {
 }
 
 /// A migration's version the way the tools compare them: the number after an optional `V`.
-fn version_of(name: &str) -> u128 {
+/// The version a migration's file or folder name starts with (drizzle-kit's first is 0000);
+/// `None` for a name without one.
+fn version_of(name: &str) -> Option<u128> {
     let digits: String = name
         .trim_start_matches('V')
         .chars()
         .take_while(|c| c.is_ascii_digit())
         .collect();
-    digits.parse().unwrap_or(0)
+    digits.parse().ok()
 }
 
 /// dbmate applies the project's whole folder (the first migration and the new one) to an empty

@@ -3,13 +3,13 @@
 #   examples/projects/setup.sh TARGET DEST
 # The first commit holds the shop schema and its initial migration (written by migen, in the
 # tool's format); the working tree then holds the changed schema, ready for `migen status`
-# and `migen generate`. A target whose folder has a changed/ folder (alembic, django, typeorm, sequelize: models in code)
+# and `migen generate`. A target whose folder has a changed/ folder (alembic, django, typeorm, sequelize, drizzle: models in code)
 # is a whole project, committed as it is, with changed/ copied over it afterwards. MIGEN names the migen binary (default: migen on PATH).
-# A JavaScript project (knex, typeorm, sequelize: package.json) needs its node_modules: run `npm install` in DEST, or
+# A JavaScript project (knex, typeorm, sequelize, drizzle: package.json) needs its node_modules: run `npm install` in DEST, or
 # set NODE_MODULES to an installed node_modules folder to link it there (git ignores it).
 set -euo pipefail
 if [[ $# -ne 2 ]]; then
-  echo "usage: $0 TARGET DEST   (TARGET: sql, golang-migrate, flyway, dbmate, prisma, alembic, django, knex, typeorm, liquibase, sequelize)" >&2
+  echo "usage: $0 TARGET DEST   (TARGET: sql, golang-migrate, flyway, dbmate, prisma, alembic, django, knex, typeorm, liquibase, sequelize, drizzle)" >&2
   exit 2
 fi
 target="$1"
