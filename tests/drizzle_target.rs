@@ -660,10 +660,25 @@ fn generated_test_runs_drizzle_kit(dialect: Dialect, strategy: &str) {
         .output()
         .unwrap();
     assert!(out.status.success(), "{dialect}: {}", show(&out));
-    let guide = std::fs::read_to_string(root.join("drizzle/MIGRATION.md")).unwrap();
+    // The test and the guide sit beside the entries, in a folder named after the first one.
+    let extras = std::fs::read_dir(root.join("drizzle"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "migen"))
+        .expect("a .migen folder beside the entries");
+    assert!(
+        extras
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("0000_step"),
+        "{}",
+        extras.display()
+    );
+    let guide = std::fs::read_to_string(extras.join("MIGRATION.md")).unwrap();
     assert!(guide.contains("drizzle-kit migrate"), "{guide}");
     let run = Command::new("bash")
-        .arg(root.join("drizzle/test.sh"))
+        .arg(extras.join("test.sh"))
         .env("MIGEN_TEST_URL", &server)
         .env_remove("DRIZZLE_KIT_PATH")
         .output()
@@ -677,7 +692,7 @@ fn generated_test_runs_drizzle_kit(dialect: Dialect, strategy: &str) {
         "run drizzle-kit migrate\n",
         "migrations applied successfully",
         "ok: seeded rows after up",
-        "run ../drizzle/down/0000_step",
+        "run ../down/0000_step",
         "ok: seeded rows after down",
         "passed: 0000_step",
     ] {

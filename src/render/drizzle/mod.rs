@@ -130,6 +130,9 @@ impl Renderer for Drizzle {
             out.runs("down", down_path, Block::Whole, Run::Statements);
             out.versions.push(tag);
         }
+        // The test and the guide go beside the entries, in a folder drizzle-kit does not read,
+        // named after the first new entry (so a later migration's test never collides).
+        out.extras_beside_files(&context.dir);
         // An existing journal is replaced only once every new file is in place.
         let kind = if journal_path.is_file() {
             ArtifactKind::Replacement
