@@ -369,6 +369,48 @@ fn add_fk(table: &QName, fk: &ForeignKey) -> Statement {
     })
 }
 
+/// `add` (the foreign key's ADD CONSTRAINT) with every index the change keeps that could back
+/// the key renamed to itself in the same statement. InnoDB replaces an index it created for an
+/// earlier, unnamed foreign key (named after the column) with a new one named after the
+/// constraint; the no-op rename keeps that index as it is. An index made by hand is kept either
+/// way, and the model cannot tell the two apart.
+fn keeping_covering_indexes(
+    ctx: &Context,
+    table: &QName,
+    fk: &ForeignKey,
+    add: Statement,
+) -> Statement {
+    let (Some(before), Some(after)) = (ctx.from.tables.get(table), ctx.to.tables.get(table)) else {
+        return add;
+    };
+    let covers = |index: &Index| {
+        index.keys.len() >= fk.columns.len()
+            && index.keys.iter().zip(&fk.columns).all(
+                |(key, column)| matches!(&key.part, IndexPart::Column(c) if c.eq_ignore_ascii_case(column)),
+            )
+    };
+    let kept: Vec<&Index> = after
+        .indexes
+        .iter()
+        .filter(|index| fk.name.as_deref() != Some(index.name.as_str()) && covers(index))
+        .filter(|index| before.indexes.contains(index))
+        .collect();
+    if kept.is_empty() {
+        return add;
+    }
+    let renames: Vec<String> = kept
+        .iter()
+        .map(|index| {
+            format!(
+                "RENAME INDEX {} TO {}",
+                q(D, &index.name),
+                q(D, &index.name)
+            )
+        })
+        .collect();
+    Statement::new(format!("{}, {}", add.sql, renames.join(", ")))
+}
+
 fn alter_column(table: &QName, from: &Column, to: &Column) -> Vec<Statement> {
     if from.generated.is_some() != to.generated.is_some()
         || from.generated.as_ref().map(|g| g.stored) != to.generated.as_ref().map(|g| g.stored)
@@ -450,7 +492,7 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
         })],
         Change::DropPrimaryKey { table, .. } => vec![alter(table, "DROP PRIMARY KEY".into())],
         Change::AddForeignKey { table, foreign_key } => {
-            let add = add_fk(table, foreign_key);
+            let add = keeping_covering_indexes(ctx, table, foreign_key, add_fk(table, foreign_key));
             if ctx.unchecked_fk_targets.contains(&foreign_key.ref_table) {
                 // MySQL has no NOT VALID: checks are switched off for this one statement.
                 vec![

@@ -5,6 +5,7 @@
 pub mod alembic;
 pub mod django;
 pub mod node;
+pub mod sequelize;
 
 use std::path::{Path, PathBuf};
 
