@@ -812,4 +812,35 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn mysql_keeps_an_auto_increment_column_a_key_while_the_primary_key_changes() {
+        let parse = |sql: &str| crate::source::sql::parse(Dialect::Mysql, sql, "t.sql").unwrap();
+        let with_id = parse(
+            "CREATE TABLE u (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(9) NOT NULL);",
+        );
+        let by_name = parse("CREATE TABLE u (name varchar(9) NOT NULL PRIMARY KEY);");
+        let sql = |from: &Schema, to: &Schema| -> Vec<String> {
+            let changes = crate::diff::diff(from, to, &crate::diff::RenameAnswers::never()).changes;
+            statements(&changes, from, to)
+                .into_iter()
+                .map(|s| s.sql)
+                .collect()
+        };
+        assert_eq!(
+            sql(&with_id, &by_name),
+            [
+                "ALTER TABLE `u` MODIFY `id` int NOT NULL, DROP PRIMARY KEY",
+                "ALTER TABLE `u` DROP COLUMN `id`",
+                "ALTER TABLE `u` ADD PRIMARY KEY (`name`)",
+            ]
+        );
+        assert_eq!(
+            sql(&by_name, &with_id),
+            [
+                "ALTER TABLE `u` DROP PRIMARY KEY",
+                "ALTER TABLE `u` ADD COLUMN `id` int NOT NULL AUTO_INCREMENT, ADD PRIMARY KEY (`id`)",
+            ]
+        );
+    }
 }

@@ -228,10 +228,6 @@ pub fn cases() -> Vec<Case> {
         },
         Case {
             lost: vec!["Users.id"],
-            // Not on MariaDB yet: migen drops the primary key before the AUTO_INCREMENT `id`
-            // column in it (and re-adds that column before its key in the down), which MySQL
-            // refuses ("there can be only one auto column and it must be defined as a key").
-            only: &[Dialect::Sqlite, Dialect::Postgres],
             ..user("primary_key_change", |t| {
                 t.replace("    name: { type: DataTypes.STRING(100), allowNull: false },", "    name: { type: DataTypes.STRING(100), allowNull: false, primaryKey: true },")
             })
