@@ -13,7 +13,9 @@
 //!    value in the columns the change keeps with their type;
 //! 4. `db:migrate:undo:all` gives back the before state and the seeded rows value by value,
 //!    except the values a case names as lost: those the files' down must name in a
-//!    `// Cannot restore (…)` line.
+//!    `// Cannot restore (…)` line. Where that line says the down re-adds a required column
+//!    and fails on a non-empty table, the judge empties the table before the undo (the case
+//!    says so by naming the column lost) and expects it back empty.
 //!
 //! The `sync()` check of step 1 runs for every case. The sequelize-cli round trips (each
 //! starts node twice) run by default for the fewest (case, strategy) pairs that hold every
