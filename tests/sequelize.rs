@@ -24,7 +24,7 @@
 //!
 //! Without node/npm or a server the dialect is skipped locally and fails under `CI=true`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use migen::diff::{self, Change, RenameAnswers};
@@ -32,7 +32,6 @@ use migen::model::{Dialect, QName, Schema, Version};
 use migen::plan::{Plan, PlanOptions, PlannedStatement, Strategy};
 use migen::render::{ArtifactKind, Context, Facts, Job, Target};
 use migen::source::{live, sql};
-use serde_json::{Value, json};
 
 // The Knex judge's cases and comparisons; its own cut (`covering`) and statement comparison
 // are Knex's, this judge has its own.
@@ -46,52 +45,8 @@ mod compare;
 
 use cases::{constructs, hostile, reference_cases};
 use common::Case;
+use common::sequelize::{CliProject, Dumper, live_schema};
 use compare::{Renames, Rows, canonical, kept, same_rows};
-
-/// One node process reading rows through Sequelize.
-struct Dumper(common::node::NodeScript);
-
-impl Dumper {
-    fn start(oracle: &Path) -> Dumper {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sequelize/dump.js");
-        let mut command = Command::new("node");
-        command
-            .arg(script)
-            .env("NODE_PATH", oracle.join("node_modules"));
-        Dumper(common::node::NodeScript::start(command))
-    }
-
-    fn rows(&mut self, dialect: Dialect, url: &str, tables: &[QName]) -> Result<Rows, String> {
-        let tables: Vec<Value> = tables.iter().map(|t| json!([t.schema, t.name])).collect();
-        let mut request = database(dialect, url);
-        request["tables"] = json!(tables);
-        let reply = self.0.ask(&request)?;
-        if let Some(error) = reply.get("error") {
-            return Err(format!("dump: {}", error.as_str().unwrap_or_default()));
-        }
-        serde_json::from_value(reply["rows"].clone()).map_err(|e| e.to_string())
-    }
-}
-
-/// Sequelize's connection options for a scratch database.
-fn database(dialect: Dialect, url: &str) -> Value {
-    match dialect {
-        Dialect::Postgres => json!({ "dialect": "postgres", "url": url }),
-        Dialect::Mysql => json!({ "dialect": "mysql", "url": url }),
-        Dialect::Sqlite => {
-            json!({ "dialect": "sqlite", "storage": url.trim_start_matches("sqlite://") })
-        }
-    }
-}
-
-/// The database's schema without sequelize-cli's bookkeeping table.
-fn live_schema(url: &str) -> Result<Schema, String> {
-    let mut schema = live::connect(url)
-        .and_then(|mut db| db.introspect())
-        .map_err(|e| e.to_string())?;
-    schema.tables.retain(|name, _| name.name != "SequelizeMeta");
-    Ok(schema)
-}
 
 fn differences(actual: &Schema, expected: &Schema) -> String {
     diff::diff(actual, expected, &RenameAnswers::never())
@@ -100,24 +55,6 @@ fn differences(actual: &Schema, expected: &Schema) -> String {
         .map(Change::describe)
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-/// What Sequelize logs that is sequelize-cli's and Sequelize's own: the SequelizeMeta
-/// bookkeeping, the transactions around the files' statements and connection checks (the
-/// table listing sequelize-cli starts with is told apart by its query type).
-fn own(sql: &str) -> bool {
-    let lower = sql.trim().to_ascii_lowercase();
-    sql.contains("SequelizeMeta")
-        || [
-            "begin",
-            "commit",
-            "rollback",
-            "start transaction",
-            "set autocommit",
-            "select 1+1 as result",
-        ]
-        .iter()
-        .any(|own| lower.starts_with(own))
 }
 
 /// A statement's tokens, with Sequelize's MySQL spelling of a unique index (`ALTER TABLE t ADD
@@ -166,75 +103,6 @@ enum Outcome {
     Skipped,
 }
 
-/// A sequelize-cli project on one scratch database.
-struct Project {
-    oracle: PathBuf,
-    root: tempfile::TempDir,
-}
-
-impl Project {
-    fn new(oracle: &Path, dialect: Dialect, url: &str) -> Result<Project, String> {
-        let root = tempfile::tempdir().map_err(|e| e.to_string())?;
-        let config = root.path().join("config");
-        std::fs::create_dir_all(&config).map_err(|e| e.to_string())?;
-        std::fs::create_dir_all(root.path().join("migrations")).map_err(|e| e.to_string())?;
-        let json = json!({ "migen": database(dialect, url) });
-        std::fs::write(config.join("config.json"), format!("{json:#}\n"))
-            .map_err(|e| e.to_string())?;
-        std::fs::copy(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sequelize/config.js"),
-            config.join("config.js"),
-        )
-        .map_err(|e| e.to_string())?;
-        Ok(Project {
-            oracle: oracle.to_path_buf(),
-            root,
-        })
-    }
-
-    /// One sequelize-cli command; the statements Sequelize sent for the migrations.
-    fn cli(&self, command: &str) -> Result<Vec<String>, String> {
-        let sent = self.root.path().join("config/sent.jsonl");
-        let _ = std::fs::remove_file(&sent);
-        let out = Command::new("node")
-            .arg(self.oracle.join("node_modules/.bin/sequelize-cli"))
-            .arg(command)
-            .args(["--env", "migen", "--config"])
-            .arg(self.root.path().join("config/config.js"))
-            .arg("--migrations-path")
-            .arg(self.root.path().join("migrations"))
-            // sequelize-cli finds sequelize and the drivers from its working folder.
-            .current_dir(&self.oracle)
-            .output()
-            .map_err(|e| e.to_string())?;
-        if !out.status.success() {
-            return Err(format!(
-                "sequelize-cli {command} failed:\n{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
-        let log = std::fs::read_to_string(&sent).unwrap_or_default();
-        let mut statements = Vec::new();
-        for line in log.lines() {
-            let logged: Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
-            if logged["type"] == "SHOWTABLES" {
-                continue;
-            }
-            let logged = logged["sql"].as_str().unwrap_or_default();
-            // `Executing (default): <sql>`, `Executing (<transaction id>): <sql>`.
-            let sql = logged
-                .split_once("): ")
-                .map(|(_, sql)| sql)
-                .unwrap_or(logged);
-            if !own(sql) {
-                statements.push(sql.to_string());
-            }
-        }
-        Ok(statements)
-    }
-}
-
 struct Run<'a> {
     oracle: &'a Path,
     dumper: &'a mut Dumper,
@@ -256,8 +124,8 @@ impl Run<'_> {
             return Ok(Outcome::Skipped);
         }
         let url = self.scratch.fresh()?;
-        let project = Project::new(self.oracle, dialect, &url)?;
-        let (files, shown) = write_migrations(&plan, &before, &after, project.root.path())?;
+        let project = CliProject::new(self.oracle, dialect, &url)?;
+        let (files, shown) = write_migrations(&plan, &before, &after, project.path())?;
 
         let mut db = live::connect(&url).map_err(|e| e.to_string())?;
         if !case.before.trim().is_empty() {

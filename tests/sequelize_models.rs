@@ -15,7 +15,7 @@
 //! skipped locally and fails under `CI=true`. `MIGEN_CASE=text` runs only the cases whose name
 //! contains `text`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use migen::model::{Dialect, Schema};
@@ -25,11 +25,7 @@ use migen::source::{ReadOptions, SourceSpec, live, sequelize};
 mod cases;
 mod common;
 
-use common::node::NodeScript;
-
-fn oracle_script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sequelize_models/oracle.js")
-}
+use common::sequelize::Syncer;
 
 /// A project for a case: `models/` with its files, a package.json, the oracle's node_modules.
 fn project(files: &[(&str, &str)], oracle: Option<&Path>) -> tempfile::TempDir {
@@ -59,36 +55,6 @@ fn differences(from: &Schema, to: &Schema) -> Vec<String> {
         .collect()
 }
 
-fn dialect_name(dialect: Dialect) -> &'static str {
-    match dialect {
-        Dialect::Sqlite => "sqlite",
-        Dialect::Postgres => "postgres",
-        Dialect::Mysql => "mysql",
-    }
-}
-
-/// Sequelize syncs `models` into the scratch database `url`.
-fn sync(node: &mut NodeScript, models: &Path, dialect: Dialect, url: &str) -> Result<(), String> {
-    let mut files: Vec<String> = std::fs::read_dir(models)
-        .unwrap()
-        .map(|e| e.unwrap().path().display().to_string())
-        .collect();
-    files.sort();
-    let target = match dialect {
-        Dialect::Sqlite => url.trim_start_matches("sqlite://").to_string(),
-        _ => url.to_string(),
-    };
-    let reply = node.ask(&serde_json::json!({
-        "files": files,
-        "dialect": dialect_name(dialect),
-        "target": target,
-    }))?;
-    match reply.get("error") {
-        Some(error) => Err(error.as_str().unwrap_or_default().to_string()),
-        None => Ok(()),
-    }
-}
-
 /// The cases `--exact` also reads on PostgreSQL and MariaDB.
 const EXACT_ON_SERVERS: &[&str] = &[
     "string_lengths",
@@ -105,13 +71,7 @@ fn the_static_reader_equals_what_sequelize_syncs_and_what_exact_reads() {
         return;
     };
     let filter = std::env::var("MIGEN_CASE").unwrap_or_default();
-    let mut node = {
-        let mut command = Command::new("node");
-        command
-            .arg(oracle_script())
-            .env("NODE_PATH", oracle.join("node_modules"));
-        NodeScript::start(command)
-    };
+    let mut syncer = Syncer::start(&oracle);
     let mut failures = Vec::new();
     let mut checked = 0;
     let mut mutations = 0;
@@ -128,7 +88,7 @@ fn the_static_reader_equals_what_sequelize_syncs_and_what_exact_reads() {
             let dir = project(&case.files, Some(&oracle));
             let models = dir.path().join("models");
             let scratch = live::create_scratch(&server).unwrap();
-            if let Err(error) = sync(&mut node, &models, dialect, &scratch.url) {
+            if let Err(error) = syncer.sync(&models, dialect, &scratch.url) {
                 failures.push(format!("{label}: Sequelize could not sync:\n{error}"));
                 continue;
             }

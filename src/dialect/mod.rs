@@ -765,4 +765,82 @@ mod tests {
         edited.sql.push_str(" CASCADE");
         assert_eq!(edited.op(), None);
     }
+
+    #[test]
+    fn mysql_keeps_the_index_an_unnamed_foreign_key_made_when_the_key_is_re_added() {
+        // InnoDB named the index after the column; re-adding the constraint by name would
+        // replace it with one named after the constraint.
+        let parse = |sql: &str| crate::source::sql::parse(Dialect::Mysql, sql, "t.sql").unwrap();
+        let user = "CREATE TABLE u (id int PRIMARY KEY);\n";
+        let before = parse(&format!(
+            "{user}CREATE TABLE p (id int PRIMARY KEY, uid int, FOREIGN KEY (uid) REFERENCES u (id) ON DELETE CASCADE);"
+        ));
+        let after = parse(&format!(
+            "{user}CREATE TABLE p (id int PRIMARY KEY, uid int, FOREIGN KEY (uid) REFERENCES u (id) ON DELETE RESTRICT);"
+        ));
+        let changes =
+            crate::diff::diff(&before, &after, &crate::diff::RenameAnswers::never()).changes;
+        let sql: Vec<String> = statements(&changes, &before, &after)
+            .into_iter()
+            .map(|s| s.sql)
+            .collect();
+        assert_eq!(
+            sql.last().map(String::as_str),
+            Some(
+                "ALTER TABLE `p` ADD CONSTRAINT `p_ibfk_1` FOREIGN KEY (`uid`) REFERENCES `u` (`id`), RENAME INDEX `uid` TO `uid`"
+            ),
+            "{sql:#?}"
+        );
+    }
+
+    #[test]
+    fn sqlite_renames_a_table_to_another_case_through_a_free_name() {
+        let schema = Schema::empty(Dialect::Sqlite);
+        let change = crate::diff::Change::RenameTable {
+            from: table("Users"),
+            to: table("users"),
+        };
+        let sql: Vec<String> = statements(&[change], &schema, &schema)
+            .into_iter()
+            .map(|s| s.sql)
+            .collect();
+        assert_eq!(
+            sql,
+            [
+                "ALTER TABLE Users RENAME TO users__migen_case",
+                "ALTER TABLE users__migen_case RENAME TO users"
+            ]
+        );
+    }
+
+    #[test]
+    fn mysql_keeps_an_auto_increment_column_a_key_while_the_primary_key_changes() {
+        let parse = |sql: &str| crate::source::sql::parse(Dialect::Mysql, sql, "t.sql").unwrap();
+        let with_id = parse(
+            "CREATE TABLE u (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(9) NOT NULL);",
+        );
+        let by_name = parse("CREATE TABLE u (name varchar(9) NOT NULL PRIMARY KEY);");
+        let sql = |from: &Schema, to: &Schema| -> Vec<String> {
+            let changes = crate::diff::diff(from, to, &crate::diff::RenameAnswers::never()).changes;
+            statements(&changes, from, to)
+                .into_iter()
+                .map(|s| s.sql)
+                .collect()
+        };
+        assert_eq!(
+            sql(&with_id, &by_name),
+            [
+                "ALTER TABLE `u` MODIFY `id` int NOT NULL, DROP PRIMARY KEY",
+                "ALTER TABLE `u` DROP COLUMN `id`",
+                "ALTER TABLE `u` ADD PRIMARY KEY (`name`)",
+            ]
+        );
+        assert_eq!(
+            sql(&by_name, &with_id),
+            [
+                "ALTER TABLE `u` DROP PRIMARY KEY",
+                "ALTER TABLE `u` ADD COLUMN `id` int NOT NULL AUTO_INCREMENT, ADD PRIMARY KEY (`id`)",
+            ]
+        );
+    }
 }

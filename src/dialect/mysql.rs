@@ -369,6 +369,63 @@ fn add_fk(table: &QName, fk: &ForeignKey) -> Statement {
     })
 }
 
+/// The primary key of `table` after the change when it holds an AUTO_INCREMENT column the
+/// change adds: that column's ADD COLUMN adds the key too.
+fn new_auto_key<'a>(ctx: &'a Context, table: &QName) -> Option<&'a PrimaryKey> {
+    let after = ctx.to.tables.get(table)?;
+    let before = ctx.from.tables.get(table);
+    let pk = after.primary_key.as_ref()?;
+    pk.columns
+        .iter()
+        .filter_map(|name| after.column(name))
+        .any(|column| {
+            column.auto_increment && before.is_none_or(|t| t.column(&column.name).is_none())
+        })
+        .then_some(pk)
+}
+
+/// `add` (the foreign key's ADD CONSTRAINT) with every index the change keeps that could back
+/// the key renamed to itself in the same statement. InnoDB replaces an index it created for an
+/// earlier, unnamed foreign key (named after the column) with a new one named after the
+/// constraint; the no-op rename keeps that index as it is. An index made by hand is kept either
+/// way, and the model cannot tell the two apart.
+fn keeping_covering_indexes(
+    ctx: &Context,
+    table: &QName,
+    fk: &ForeignKey,
+    add: Statement,
+) -> Statement {
+    let (Some(before), Some(after)) = (ctx.from.tables.get(table), ctx.to.tables.get(table)) else {
+        return add;
+    };
+    let covers = |index: &Index| {
+        index.keys.len() >= fk.columns.len()
+            && index.keys.iter().zip(&fk.columns).all(
+                |(key, column)| matches!(&key.part, IndexPart::Column(c) if c.eq_ignore_ascii_case(column)),
+            )
+    };
+    let kept: Vec<&Index> = after
+        .indexes
+        .iter()
+        .filter(|index| fk.name.as_deref() != Some(index.name.as_str()) && covers(index))
+        .filter(|index| before.indexes.contains(index))
+        .collect();
+    if kept.is_empty() {
+        return add;
+    }
+    let renames: Vec<String> = kept
+        .iter()
+        .map(|index| {
+            format!(
+                "RENAME INDEX {} TO {}",
+                q(D, &index.name),
+                q(D, &index.name)
+            )
+        })
+        .collect();
+    Statement::new(format!("{}, {}", add.sql, renames.join(", ")))
+}
+
 fn alter_column(table: &QName, from: &Column, to: &Column) -> Vec<Statement> {
     if from.generated.is_some() != to.generated.is_some()
         || from.generated.as_ref().map(|g| g.stored) != to.generated.as_ref().map(|g| g.stored)
@@ -426,11 +483,24 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
             from: from.clone(),
             to: to.clone(),
         })],
-        Change::AddColumn { table, column } => vec![written(Op::AddColumn {
-            table: table.clone(),
-            column: column.clone(),
-            if_not_exists: false,
-        })],
+        Change::AddColumn { table, column } => {
+            let add = written(Op::AddColumn {
+                table: table.clone(),
+                column: column.clone(),
+                if_not_exists: false,
+            });
+            match new_auto_key(ctx, table) {
+                // An AUTO_INCREMENT column must be a key from the statement that adds it on.
+                Some(pk) if pk.columns.contains(&column.name) && column.auto_increment => {
+                    vec![Statement::new(format!(
+                        "{}, ADD {}",
+                        add.sql,
+                        pk_clause(D, pk)
+                    ))]
+                }
+                _ => vec![add],
+            }
+        }
         Change::DropColumn { table, column } => vec![written(Op::DropColumn {
             table: table.clone(),
             column: column.clone(),
@@ -444,13 +514,45 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
             vec![super::tag_column_rename(ctx, statement, table, from, to)]
         }
         Change::AlterColumn { table, from, to } => alter_column(table, from, to),
+        // Added with its AUTO_INCREMENT column (see AddColumn).
+        Change::AddPrimaryKey { table, .. } if new_auto_key(ctx, table).is_some() => Vec::new(),
         Change::AddPrimaryKey { table, primary_key } => vec![written(Op::AddPrimaryKey {
             table: table.clone(),
             primary_key: primary_key.clone(),
         })],
-        Change::DropPrimaryKey { table, .. } => vec![alter(table, "DROP PRIMARY KEY".into())],
+        Change::DropPrimaryKey { table, primary_key } => {
+            // An AUTO_INCREMENT column must stay a key: it loses AUTO_INCREMENT in the same
+            // statement when the change drops it or keeps it without.
+            let before = ctx.from.tables.get(table);
+            let after = ctx.to.tables.get(table);
+            let released: Vec<String> = primary_key
+                .columns
+                .iter()
+                .filter_map(|name| before?.column(name))
+                .filter(|column| {
+                    column.auto_increment
+                        && !after
+                            .and_then(|t| t.column(&column.name))
+                            .is_some_and(|c| c.auto_increment)
+                })
+                .map(|column| {
+                    let plain = Column {
+                        auto_increment: false,
+                        ..column.clone()
+                    };
+                    format!(
+                        "MODIFY {}, ",
+                        column_def(D, table, &plain, &Default::default())
+                    )
+                })
+                .collect();
+            vec![alter(
+                table,
+                format!("{}DROP PRIMARY KEY", released.concat()),
+            )]
+        }
         Change::AddForeignKey { table, foreign_key } => {
-            let add = add_fk(table, foreign_key);
+            let add = keeping_covering_indexes(ctx, table, foreign_key, add_fk(table, foreign_key));
             if ctx.unchecked_fk_targets.contains(&foreign_key.ref_table) {
                 // MySQL has no NOT VALID: checks are switched off for this one statement.
                 vec![

@@ -447,6 +447,24 @@ pub(crate) fn change(ctx: &mut Context, change: &Change) -> Vec<Statement> {
         Change::DropTable { table } => vec![written(Op::DropTable {
             table: table.name.clone(),
         })],
+        // SQLite matches table names without regard to case, so a rename that changes only
+        // the case collides with the table itself: it goes through a free name.
+        Change::RenameTable { from, to } if from.name.eq_ignore_ascii_case(&to.name) => {
+            let through = QName {
+                name: format!("{}__migen_case", to.name),
+                ..to.clone()
+            };
+            vec![
+                written(Op::RenameTable {
+                    from: from.clone(),
+                    to: through.clone(),
+                }),
+                written(Op::RenameTable {
+                    from: through,
+                    to: to.clone(),
+                }),
+            ]
+        }
         Change::RenameTable { from, to } => vec![written(Op::RenameTable {
             from: from.clone(),
             to: to.clone(),

@@ -6,6 +6,7 @@ pub mod alembic;
 pub mod django;
 pub mod node;
 pub mod oracles;
+pub mod sequelize;
 
 use std::path::{Path, PathBuf};
 

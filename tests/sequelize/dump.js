@@ -3,6 +3,8 @@
 //
 //   {"dialect", "url" | "storage", "tables": [[schema | null, name], ...]}
 //       -> {"rows": {"schema.name" | "name": [{column: text | null}, ...]}}
+//   {"dialect", "url" | "storage", "insert": [["name", [{column: value}, ...]], ...]}
+//       -> {"inserted": count} (queryInterface.bulkInsert, tables in the order given)
 // Errors reply {"error": message}.
 'use strict';
 
@@ -29,6 +31,14 @@ async function handle(request) {
     ? new Sequelize(request.url, options)
     : new Sequelize({ ...options, storage: request.storage });
   try {
+    if (request.insert) {
+      let inserted = 0;
+      for (const [table, rows] of request.insert) {
+        await sequelize.getQueryInterface().bulkInsert(table, rows);
+        inserted += rows.length;
+      }
+      return { inserted };
+    }
     const rows = {};
     for (const [schema, name] of request.tables) {
       const table = [schema, name].filter((part) => part).map((part) => quote(request.dialect, part)).join('.');

@@ -697,5 +697,38 @@ module.exports = (sequelize, DataTypes) => {
 "#,
             )],
         ),
+        // Sequelize 6 writes `fn()` defaults as SQL calls (SQLite refuses a call there
+        // without parentheses, so sync() cannot build this there).
+        only(
+            SERVERS,
+            case(
+                "function_defaults_with_arguments",
+                &[(
+                    "slug.js",
+                    r#"const { Sequelize } = require("sequelize");
+module.exports = (sequelize, DataTypes) =>
+  sequelize.define("Slug", {
+    code: { type: DataTypes.STRING(20), defaultValue: Sequelize.fn("lower", "ABC") },
+    label: { type: DataTypes.STRING, defaultValue: Sequelize.fn("concat", "it's ", Sequelize.fn("upper", "y")) },
+    size: { type: DataTypes.INTEGER, defaultValue: Sequelize.fn("abs", -5) },
+  }, { timestamps: false });
+"#,
+                )],
+            ),
+        ),
+        // Sequelize 6 makes no index of an attribute's `index: true` and no foreign key of
+        // `onDelete`/`onUpdate` without `references`.
+        case(
+            "attribute_options_sync_ignores",
+            &[(
+                "probe.js",
+                r#"module.exports = (sequelize, DataTypes) =>
+  sequelize.define("Probe", {
+    code: { type: DataTypes.STRING, index: true },
+    ownerId: { type: DataTypes.INTEGER, onDelete: "CASCADE", onUpdate: "CASCADE" },
+  });
+"#,
+            )],
+        ),
     ]
 }

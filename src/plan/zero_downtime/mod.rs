@@ -198,6 +198,17 @@ impl<'a> Planner<'a> {
 
     /// Whether the table holds rows that running code uses (it exists in the source under
     /// this name and this plan does not create it).
+    /// The table as it was before the change, under its name after it (a renamed table's
+    /// later changes name it by its new name).
+    fn before_table(&self, table: &QName) -> Option<&Table> {
+        self.from.tables.get(table).or_else(|| {
+            self.changes.iter().find_map(|c| match c {
+                Change::RenameTable { from, to } if to == table => self.from.tables.get(from),
+                _ => None,
+            })
+        })
+    }
+
     fn live_table(&self, table: &QName) -> bool {
         let renamed_from_live = self.changes.iter().any(|c| {
             matches!(c, Change::RenameTable { from, to } if to == table && self.from.tables.contains_key(from))

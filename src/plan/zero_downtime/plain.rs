@@ -45,9 +45,9 @@ impl Planner<'_> {
                 && column.generated.is_none()
                 && column.identity.is_none()
                 && !column.auto_increment
-                && !self.from.tables[table]
-                    .primary_key
-                    .as_ref()
+                && !self
+                    .before_table(table)
+                    .and_then(|t| t.primary_key.as_ref())
                     .is_some_and(|pk| pk.columns.contains(&column.name));
             if blocks_inserts {
                 let relaxed = Column {

@@ -844,3 +844,22 @@ fn postgres_lifts_the_timeouts_around_online_statements_only() {
         ]
     );
 }
+
+#[test]
+fn a_required_column_dropped_from_a_renamed_table_is_relaxed_first() {
+    // The drop names the table by its new name, which the before schema does not hold.
+    let plan = planned_with(
+        "postgres:15",
+        "CREATE TABLE a (id int PRIMARY KEY, gone text NOT NULL);",
+        "CREATE TABLE b (id int PRIMARY KEY);",
+        &["a=b"],
+        false,
+    );
+    let expand = up(&plan, Phase::PreDeploy);
+    assert!(
+        expand
+            .iter()
+            .any(|s| s.contains("ALTER COLUMN gone DROP NOT NULL")),
+        "{expand:?}"
+    );
+}

@@ -410,16 +410,7 @@ impl Reader<'_> {
                         Some(sql) => Some(DefaultValue::Sql(sql.to_string())),
                         None => return Err(self.error(node.pos, "literal() needs a string")),
                     },
-                    "fn" => match args.first().and_then(Node::str) {
-                        Some(name) if args.len() == 1 => {
-                            Some(DefaultValue::Sql(format!("{name}()")))
-                        }
-                        _ => {
-                            return Err(
-                                self.error(node.pos, "fn() defaults with arguments are not read")
-                            );
-                        }
-                    },
+                    "fn" => Some(DefaultValue::Sql(self.function_sql(module, &node)?)),
                     _ => {
                         return Err(self.error(
                             node.pos,
@@ -441,6 +432,55 @@ impl Reader<'_> {
                 ));
             }
         })
+    }
+
+    /// `fn(name, ...args)` as the SQL Sequelize writes for it: `name(args)`, strings as quoted
+    /// literals, numbers and booleans as written, nested `fn()` and `literal()` as SQL.
+    fn function_sql(&self, module: usize, node: &Node) -> Result<String> {
+        let (_, args) = node.call().unwrap_or_default();
+        let Some(name) = args.first().map(|a| self.value(module, a)) else {
+            return Err(self.error(node.pos, "fn() needs the function's name"));
+        };
+        let Some(name) = name.str() else {
+            return Err(self.error(
+                name.pos,
+                format!(
+                    "fn() needs the function's name as a string, not {}",
+                    name.describe()
+                ),
+            ));
+        };
+        let mut sql = Vec::new();
+        for arg in &args[1..] {
+            let arg = self.value(module, arg);
+            sql.push(match &arg.value {
+                Value::Str(s) => format!("'{}'", s.replace('\'', "''")),
+                Value::Num(n) => super::js_number(*n),
+                Value::Bool(b) => b.to_string(),
+                Value::Call { .. } => {
+                    let (callee, inner) = arg.call().unwrap_or_default();
+                    match callee.rsplit('.').next().unwrap_or_default() {
+                        "fn" => self.function_sql(module, &arg)?,
+                        "literal" if inner.first().and_then(Node::str).is_some() => {
+                            inner[0].str().unwrap_or_default().to_string()
+                        }
+                        _ => {
+                            return Err(self.error(
+                                arg.pos,
+                                format!("fn() argument {} is not read", arg.describe()),
+                            ));
+                        }
+                    }
+                }
+                _ => {
+                    return Err(self.error(
+                        arg.pos,
+                        format!("fn() argument {} is not read", arg.describe()),
+                    ));
+                }
+            });
+        }
+        Ok(format!("{name}({})", sql.join(", ")))
     }
 
     /// The model `define(name, attributes, options)` or `init(attributes, options)` makes.

@@ -82,3 +82,24 @@ fn hasone_names_its_key_after_the_alias_and_sqlite_keeps_an_integer_key_inline()
         "{text}"
     );
 }
+
+#[test]
+fn fn_defaults_with_arguments_are_the_calls_sequelize_writes() {
+    let slug = "module.exports = (sequelize, DataTypes) =>\n  sequelize.define('Slug', {\n    label: { type: DataTypes.STRING, defaultValue: sequelize.fn('concat', \"it's \", sequelize.fn('upper', 'y'), 2) },\n    size: { type: DataTypes.INTEGER, defaultValue: sequelize.fn('abs', sequelize.col('size')) },\n  });\n";
+    let error = ddl_of_files(&[("slug.js", slug)], Dialect::Postgres).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("slug.js:4:72: fn() argument sequelize.col(...) is not read"),
+        "{error}"
+    );
+    let text = ddl(
+        &[("slug.js", &slug.replace("sequelize.col('size')", "-5"))],
+        Dialect::Postgres,
+    );
+    assert!(
+        text.contains("DEFAULT concat('it''s ', upper('y'), 2)"),
+        "{text}"
+    );
+    assert!(text.contains("DEFAULT abs(-5)"), "{text}");
+}
