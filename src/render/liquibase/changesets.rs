@@ -151,7 +151,9 @@ enum Splitting {
     /// splits at `;` knowing dollar quotes and comments.
     Driver,
     /// MySQL and SQLite: each statement ends at a line `/` (`endDelimiter:/`), where
-    /// Liquibase splits, so a procedure or trigger body keeps its semicolons (no `DELIMITER`).
+    /// Liquibase splits, so a procedure or trigger body keeps its semicolons (no `DELIMITER`);
+    /// the rollback too (`rollbackEndDelimiter:/`: without it Liquibase splits a rollback at
+    /// every `;`, inside a trigger's BEGIN … END as well).
     Slash,
 }
 
@@ -166,7 +168,9 @@ impl Splitting {
     fn attributes(self) -> &'static str {
         match self {
             Splitting::Driver => "splitStatements:false",
-            Splitting::Slash => "splitStatements:true endDelimiter:/",
+            Splitting::Slash => {
+                "splitStatements:true endDelimiter:/ rollbackSplitStatements:true rollbackEndDelimiter:/"
+            }
         }
     }
 
