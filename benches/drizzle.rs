@@ -10,26 +10,14 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use migen::model::Dialect;
 use migen::source::drizzle;
 
-const GOAL: Duration = Duration::from_millis(100);
+mod reading;
+use reading::{env_number, time_reads, write};
+
 const TABLES_PER_FILE: usize = 10;
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn write(root: &Path, path: &str, text: &str) {
-    let path = root.join(path);
-    std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
-    std::fs::write(path, text).expect("write");
-}
 
 const IMPORTS: &str = "import { pgTable, serial, integer, varchar, text, boolean, timestamp, index, unique } from \"drizzle-orm/pg-core\";\nimport { timestamps } from \"./shared\";\n";
 
@@ -76,29 +64,16 @@ fn project(root: &Path, tables: usize) {
 
 fn main() {
     let tables = env_number("MIGEN_BENCH_MODELS", 500);
-    let runs = env_number("MIGEN_BENCH_RUNS", 15).max(1);
     let dir = tempfile::tempdir().expect("a temporary directory");
     project(dir.path(), tables);
     let (first, _) = drizzle::load(dir.path(), Dialect::Postgres).expect("reads");
     assert_eq!(first.tables.len(), tables, "every table read");
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            let read = drizzle::load(dir.path(), Dialect::Postgres).expect("reads");
-            let elapsed = start.elapsed();
-            std::hint::black_box(read);
-            elapsed
-        })
-        .collect();
-    times.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let median = times[times.len() / 2];
-    println!(
-        "drizzle  {} schema files, {} tables  median {:>7.2} ms  worst {:>7.2} ms  {}",
-        tables.div_ceil(TABLES_PER_FILE) + 1,
-        first.tables.len(),
-        ms(median),
-        ms(times[times.len() - 1]),
-        if median < GOAL { "ok" } else { "OVER GOAL" }
+    time_reads(
+        &format!(
+            "drizzle  {} schema files, {} tables",
+            tables.div_ceil(TABLES_PER_FILE) + 1,
+            first.tables.len()
+        ),
+        || drizzle::load(dir.path(), Dialect::Postgres).expect("reads"),
     );
 }

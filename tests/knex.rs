@@ -38,7 +38,7 @@ mod common;
 #[path = "knex/compare.rs"]
 mod compare;
 
-use cases::{covering, reference_cases};
+use cases::{judged_cases, reference_cases, strategies};
 use common::Case;
 use compare::{Renames, Rows, kept, same_rows, same_statements};
 
@@ -279,37 +279,9 @@ fn run_dialect(dialect: Dialect) {
         .and_then(|mut db| db.server_version())
         .ok()
         .and_then(|reported| Version::from_server_report(dialect, &reported));
-    let mut corpus: Vec<(String, Case)> = Vec::new();
-    for file in common::case_files(dialect) {
-        let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
-        for case in common::cases(&file) {
-            corpus.push((format!("{stem}.toml#{}", case.name), case));
-        }
-    }
-    let full = std::env::var("MIGEN_FULL_ORACLES").as_deref() == Ok("1");
-    let total = corpus.len();
-    if !full {
-        corpus = covering(dialect, corpus, version);
-    }
-    eprintln!(
-        "{dialect}: {} of the corpus's {total} cases{}",
-        corpus.len(),
-        if full {
-            ""
-        } else {
-            " (every construct; MIGEN_FULL_ORACLES=1 for all)"
-        }
-    );
-    let mut cases: Vec<(String, Case)> = reference_cases(dialect)
-        .into_iter()
-        .map(|c| (format!("reference#{}", c.name), c))
-        .collect();
-    cases.extend(corpus);
+    let cases = judged_cases(dialect, version);
     let filter = std::env::var("MIGEN_CASE").unwrap_or_default();
-    let strategies: Vec<Strategy> = match std::env::var("MIGEN_STRATEGY").ok().as_deref() {
-        Some(name) => vec![Strategy::parse(name).expect("MIGEN_STRATEGY: direct or zero-downtime")],
-        None => vec![Strategy::Direct, Strategy::ZeroDowntime],
-    };
+    let strategies = strategies();
     let mut driver = Driver::start(&oracle);
     let mut scratch = common::Scratch::new(server, dialect);
     let mut run = Run {

@@ -43,7 +43,7 @@ mod common;
 #[path = "knex/compare.rs"]
 mod compare;
 
-use cases::{constructs, hostile, reference_cases};
+use cases::{constructs, corpus, hostile, reference_cases, strategies};
 use common::Case;
 use common::sequelize::{CliProject, Dumper, live_schema};
 use compare::{Renames, Rows, canonical, kept, same_rows};
@@ -308,13 +308,7 @@ fn run_dialect(dialect: Dialect) {
         .and_then(|mut db| db.server_version())
         .ok()
         .and_then(|reported| Version::from_server_report(dialect, &reported));
-    let mut corpus: Vec<(String, Case)> = Vec::new();
-    for file in common::case_files(dialect) {
-        let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
-        for case in common::cases(&file) {
-            corpus.push((format!("{stem}.toml#{}", case.name), case));
-        }
-    }
+    let corpus = corpus(dialect);
     let mut cases: Vec<(String, Case)> = reference_cases(dialect)
         .into_iter()
         .map(|c| (format!("reference#{}", c.name), c))
@@ -323,10 +317,7 @@ fn run_dialect(dialect: Dialect) {
     cases.extend(corpus);
     let filter = std::env::var("MIGEN_CASE").unwrap_or_default();
     cases.retain(|(label, _)| label.contains(&filter));
-    let strategies: Vec<Strategy> = match std::env::var("MIGEN_STRATEGY").ok().as_deref() {
-        Some(name) => vec![Strategy::parse(name).expect("MIGEN_STRATEGY: direct or zero-downtime")],
-        None => vec![Strategy::Direct, Strategy::ZeroDowntime],
-    };
+    let strategies = strategies();
     let mut runs: Vec<CaseRun> = cases
         .iter()
         .flat_map(|(label, case)| strategies.iter().map(move |s| (label.as_str(), case, *s)))

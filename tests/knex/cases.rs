@@ -12,6 +12,52 @@ use migen::source::sql;
 use super::common::Case;
 use super::plan_for;
 
+/// The round-trip corpus of `dialect`, each case labelled `<file>.toml#<name>`.
+pub(crate) fn corpus(dialect: Dialect) -> Vec<(String, Case)> {
+    let mut corpus = Vec::new();
+    for file in super::common::case_files(dialect) {
+        let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
+        for case in super::common::cases(&file) {
+            corpus.push((format!("{stem}.toml#{}", case.name), case));
+        }
+    }
+    corpus
+}
+
+/// What a judge runs on `dialect`: the reference changes, then the corpus, all of it under
+/// `MIGEN_FULL_ORACLES=1` and otherwise the cases that hold every construct (said on stderr).
+pub(crate) fn judged_cases(dialect: Dialect, version: Option<Version>) -> Vec<(String, Case)> {
+    let mut corpus = corpus(dialect);
+    let full = std::env::var("MIGEN_FULL_ORACLES").as_deref() == Ok("1");
+    let total = corpus.len();
+    if !full {
+        corpus = covering(dialect, corpus, version);
+    }
+    eprintln!(
+        "{dialect}: {} of the corpus's {total} cases{}",
+        corpus.len(),
+        if full {
+            ""
+        } else {
+            " (every construct; MIGEN_FULL_ORACLES=1 for all)"
+        }
+    );
+    let mut cases: Vec<(String, Case)> = reference_cases(dialect)
+        .into_iter()
+        .map(|c| (format!("reference#{}", c.name), c))
+        .collect();
+    cases.extend(corpus);
+    cases
+}
+
+/// The strategies to judge: `MIGEN_STRATEGY`'s, or both.
+pub(crate) fn strategies() -> Vec<Strategy> {
+    match std::env::var("MIGEN_STRATEGY").ok().as_deref() {
+        Some(name) => vec![Strategy::parse(name).expect("MIGEN_STRATEGY: direct or zero-downtime")],
+        None => vec![Strategy::Direct, Strategy::ZeroDowntime],
+    }
+}
+
 /// The ten reference changes of ORACLES.md on `author` and `book`, in the dialect's words.
 pub(crate) fn reference_cases(dialect: Dialect) -> Vec<Case> {
     let serial = match dialect {
