@@ -123,8 +123,13 @@ impl Config {
             let (line, column) = at(e.span());
             Error::parse(&name, line, column, e.message().to_string())
         })?;
+        // A key as written: bare, or quoted with TOML's escapes.
         let locate = |key: &str| {
-            let offset = text.find(key).map(|o| o..o + key.len());
+            let quoted = crate::text::toml_string(key);
+            let offset = text
+                .find(key)
+                .map(|o| o..o + key.len())
+                .or_else(|| text.find(&quoted).map(|o| o..o + quoted.len()));
             at(offset)
         };
         let dialect = match &file.database.dialect {
@@ -182,14 +187,16 @@ impl Config {
         }
         let mut renames = Vec::new();
         for (old, new) in &file.renames {
-            if new.is_empty() || new.contains('.') || old.is_empty() {
+            let well_formed = crate::text::parse_name_path(old).is_ok_and(|o| o.len() <= 3)
+                && crate::text::parse_name_path(new).is_ok_and(|n| n.len() <= 2);
+            if !well_formed {
                 let (line, column) = locate(old);
                 return Err(Error::parse(
                     &name,
                     line,
                     column,
                     format!(
-                        "rename `{old}` = `{new}`: write \"table.old\" = \"new\" for a column, \"old\" = \"new\" for a table"
+                        "rename `{old}` = `{new}`: write \"table.old\" = \"new\" for a column, \"old\" = \"new\" for a table (a name holding `.` or `=` in double quotes: 't.\"x.c\"' = '\"x.d\"')"
                     ),
                 ));
             }
@@ -233,7 +240,11 @@ pub fn save_rename(path: &Path, old: &str, new: &str) -> Result<()> {
             });
         }
     };
-    let line = format!("\"{old}\" = \"{new}\"\n");
+    let line = format!(
+        "{} = {}\n",
+        crate::text::toml_string(old),
+        crate::text::toml_string(new)
+    );
     let updated = match text.find("[renames]\n") {
         Some(at) => {
             let end = at + "[renames]\n".len();
@@ -322,12 +333,26 @@ theme = "light"
     }
 
     #[test]
+    fn a_saved_answer_loads_back_whatever_its_names_hold() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        save_rename(&path, r#"t."x.c""#, r#""x=""d""#).unwrap();
+        save_rename(&path, "orders", "\"n\rDROP TABLE t;--\"").unwrap();
+        let config = Config::load(dir.path()).unwrap();
+        assert_eq!(
+            config.renames,
+            ["orders=\"n\rDROP TABLE t;--\"", r#"t."x.c"="x=""d""#]
+        );
+    }
+
+    #[test]
     fn unknown_values_name_their_line() {
         let dir = tempfile::tempdir().unwrap();
         for (text, line, wanted) in [
             ("[migrations]\nstrategy = \"yolo\"\n", 2, "unknown strategy"),
             ("[tui]\ntheme = \"neon\"\n", 2, "unknown theme"),
-            ("[renames]\n\"a.b\" = \"c.d\"\n", 2, "rename"),
+            ("[renames]\n\"a.b.c.d\" = \"x\"\n", 2, "rename"),
+            ("[renames]\n\"a.\\\"b\" = \"x\"\n", 2, "rename"),
         ] {
             std::fs::write(dir.path().join(FILE_NAME), text).unwrap();
             let error = Config::load(dir.path()).unwrap_err().to_string();

@@ -70,13 +70,93 @@ impl Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// A database URL safe to print: the password is replaced by `***`.
+/// A database URL safe to print: the password, and the value of any query parameter that names a
+/// secret, become `***`. Written by hand rather than through a URL parser, because the URLs that
+/// most need it are the ones a parser refuses (an unencoded `#` or `/` in the password).
 pub fn redact_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
+    let Some(scheme_end) = url.find("://") else {
+        return redact_query(url);
+    };
+    let (scheme, rest) = url.split_at(scheme_end + 3);
+    let mut out = scheme.to_string();
+    // A host never holds an `@`, a password may hold anything: the user part ends at the last
+    // `@`. An `@` in the query makes this redact too much, never too little.
+    let after_user = match rest.rfind('@') {
+        Some(at) => {
+            let user = &rest[..at];
+            match user.find(':') {
+                Some(colon) => {
+                    out.push_str(&user[..colon]);
+                    out.push_str(":***");
+                }
+                None => out.push_str(user),
+            }
+            out.push('@');
+            &rest[at + 1..]
         }
-        _ => url.to_string(),
+        None => rest,
+    };
+    out.push_str(&redact_query(after_user));
+    out
+}
+
+/// `text` with the value of every `key=value` whose key names a secret replaced by `***`.
+fn redact_query(text: &str) -> String {
+    let Some(start) = text.find('?') else {
+        return text.to_string();
+    };
+    let (path, query) = text.split_at(start + 1);
+    let parameters: Vec<String> = query
+        .split('&')
+        .map(|parameter| match parameter.split_once('=') {
+            Some((key, _)) if names_a_secret(key) => format!("{key}=***"),
+            _ => parameter.to_string(),
+        })
+        .collect();
+    format!("{path}{}", parameters.join("&"))
+}
+
+fn names_a_secret(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    ["pass", "pwd", "secret", "token"]
+        .iter()
+        .any(|word| key.contains(word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn no_form_of_url_prints_its_password() {
+        for url in [
+            "postgres://u:S3c#ret@localhost/db",
+            "postgres://u:S3c%23ret@localhost:5432/db",
+            "postgres://u:S3c/ret?x@localhost/db",
+            "postgresql://u:S3c#ret@localhost:99999999/db",
+            "mysql://root:S3c#ret@127.0.0.1:3306/app",
+            "mariadb://root:S3c@ret@127.0.0.1/app",
+            "postgres://u@localhost/db?password=S3c#ret",
+            "postgres://localhost/db?sslmode=require&PASSWORD=S3c#ret&x=1",
+            "mysql://u@h/db?pass=S3c#ret",
+            "postgres://u:S3c#ret@",
+        ] {
+            let shown = redact_url(url);
+            assert!(!shown.contains("S3c"), "{url} shown as {shown}");
+            assert!(!shown.contains("ret@"), "{url} shown as {shown}");
+        }
+    }
+
+    #[test]
+    fn what_is_not_secret_is_kept() {
+        assert_eq!(
+            redact_url("postgres://u:pw@localhost:5432/db?sslmode=require"),
+            "postgres://u:***@localhost:5432/db?sslmode=require"
+        );
+        assert_eq!(
+            redact_url("postgres://u@localhost/db"),
+            "postgres://u@localhost/db"
+        );
+        assert_eq!(redact_url("sqlite:///tmp/app.db"), "sqlite:///tmp/app.db");
     }
 }

@@ -47,6 +47,7 @@ pub mod config;
 pub mod dialect;
 pub mod diff;
 pub mod error;
+pub mod interrupt;
 pub mod lint;
 pub mod model;
 pub mod normalize;

@@ -316,9 +316,7 @@ fn statement_changes(
             return Ok((after, result.changes));
         }
         for question in result.questions {
-            let answer = question.answer();
-            let (old, new) = answer.split_once('=').expect("answers are old=new");
-            answers.renames.push((old.to_string(), new.to_string()));
+            answers.renames.push(question.accepted());
         }
     }
 }

@@ -3,12 +3,15 @@
 //! the name exists, so a file someone wrote meanwhile is never replaced). When any file cannot
 //! be written, the ones written before it are removed again. A `Replacement` artifact is the
 //! one exception: it rewrites a file that must exist (renamed over it from a temporary file in
-//! the same folder), and only once every new file is in place.
+//! the same folder), and only once every new file is in place; undone, it gets its old text back.
+//! An interruption (Ctrl-C, SIGTERM) undoes a write the same way.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
+use crate::interrupt::{Cleanup, lock};
 use crate::render::{Artifact, ArtifactKind};
 
 /// Write every artifact under `root`; returns the paths written, in order.
@@ -33,36 +36,94 @@ pub fn write_all(root: &Path, artifacts: &[Artifact]) -> Result<Vec<PathBuf>> {
     let (replacements, new_files): (Vec<&Artifact>, Vec<&Artifact>) = artifacts
         .iter()
         .partition(|a| a.kind == ArtifactKind::Replacement);
-    let mut written: Vec<PathBuf> = Vec::new();
-    let mut created_dirs: Vec<PathBuf> = Vec::new();
-    for artifact in new_files {
-        let path = root.join(&artifact.path);
-        if let Err(error) = write_one(&path, &artifact.contents, &mut created_dirs) {
-            for done in written.iter().rev() {
-                let _ = std::fs::remove_file(done);
-            }
-            for dir in created_dirs.iter().rev() {
-                let _ = std::fs::remove_dir(dir);
-            }
-            return Err(error);
+    let progress = Arc::new(Mutex::new(Progress::default()));
+    // An interruption (Ctrl-C, SIGTERM) undoes what is written so far, as a failure does.
+    let undo = {
+        let progress = Arc::clone(&progress);
+        Cleanup::new(move || lock(&progress).undo())
+    };
+    let result = (|| {
+        for artifact in new_files {
+            pause_between_files();
+            let path = root.join(&artifact.path);
+            // Held while the file is written: an interruption waits for it, then removes it.
+            let mut done = lock(&progress);
+            done.check()?;
+            write_one(&path, &artifact.contents, &mut done.dirs)?;
+            done.files.push(path);
         }
-        written.push(path);
-    }
-    // Edits last: a failure before here leaves the existing files as they were.
-    for artifact in replacements {
-        let path = root.join(&artifact.path);
-        if let Err(error) = replace_one(&path, &artifact.contents) {
-            for done in written.iter().rev() {
-                let _ = std::fs::remove_file(done);
-            }
-            for dir in created_dirs.iter().rev() {
-                let _ = std::fs::remove_dir(dir);
-            }
-            return Err(error);
+        // Edits last: a failure before here leaves the existing files as they were.
+        for artifact in replacements {
+            pause_between_files();
+            let path = root.join(&artifact.path);
+            let mut done = lock(&progress);
+            done.check()?;
+            let previous = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            replace_one(&path, &artifact.contents)?;
+            done.replaced.push((path, previous));
         }
-        written.push(path);
+        Ok(())
+    })();
+    if let Err(error) = result {
+        undo.run();
+        return Err(error);
     }
-    Ok(written)
+    undo.dismiss();
+    let done = lock(&progress);
+    Ok(done
+        .files
+        .iter()
+        .chain(done.replaced.iter().map(|(path, _)| path))
+        .cloned()
+        .collect())
+}
+
+/// What a write has done so far, to be undone on a failure or an interruption.
+#[derive(Default)]
+struct Progress {
+    files: Vec<PathBuf>,
+    /// Folders the write made, outermost first.
+    dirs: Vec<PathBuf>,
+    /// Files rewritten, with the text they had.
+    replaced: Vec<(PathBuf, String)>,
+    /// Set once undone: nothing more may be written.
+    undone: bool,
+}
+
+impl Progress {
+    fn check(&self) -> Result<()> {
+        if self.undone {
+            return Err(Error::Usage("interrupted: nothing was written".into()));
+        }
+        Ok(())
+    }
+
+    fn undo(&mut self) {
+        self.undone = true;
+        for (path, previous) in self.replaced.drain(..).rev() {
+            let _ = replace_one(&path, &previous);
+        }
+        for file in self.files.drain(..).rev() {
+            let _ = std::fs::remove_file(file);
+        }
+        for dir in self.dirs.drain(..).rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+/// For the interruption tests: `MIGEN_TEST_WRITE_PAUSE_MS` waits that long before each file,
+/// so a signal can arrive between two of them.
+fn pause_between_files() {
+    if let Some(ms) = std::env::var("MIGEN_TEST_WRITE_PAUSE_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
 }
 
 /// Rewrite an existing file: the new text goes to a temporary file beside it, which is then

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// The top-level modules of `src/`, lowest first. A module may import those before it.
 const LAYERS: &[&[&str]] = &[
     // Leaves every stage may use.
-    &["error", "text"],
+    &["error", "text", "interrupt"],
     &["model"],
     &["normalize"],
     // Settings read from migen.toml; detection reads them.

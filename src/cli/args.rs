@@ -72,8 +72,9 @@ pub struct StrategyArgs {
     /// PostgreSQL statement_timeout for schema statements (`0` for none), e.g. `15min`.
     #[arg(long, value_name = "DURATION", default_value = "15min", value_parser = parse_duration_ms)]
     pub statement_timeout: u64,
-    /// Rows per backfill batch.
-    #[arg(long, value_name = "ROWS", default_value_t = 500)]
+    /// Rows per backfill batch (1 to 2147483647).
+    #[arg(long, value_name = "ROWS", default_value_t = 500,
+          value_parser = clap::value_parser!(u64).range(1..=i32::MAX as u64))]
     pub batch_size: u64,
     /// Pause between backfill batches, e.g. `100ms`.
     #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = parse_duration_ms)]
@@ -110,7 +111,11 @@ impl StrategyArgs {
     }
 }
 
-/// `5s`, `800ms`, `2min`, `1h`, or a bare number of milliseconds.
+/// The longest duration every server takes: PostgreSQL's timeouts are a 32-bit count of
+/// milliseconds, SQLite's busy timeout too (MySQL's lock_wait_timeout allows a year).
+const MAX_DURATION_MS: u64 = i32::MAX as u64;
+
+/// `5s`, `800ms`, `2min`, `1h`, or a bare number of milliseconds, at most `MAX_DURATION_MS`.
 fn parse_duration_ms(text: &str) -> std::result::Result<u64, String> {
     let text = text.trim();
     let split = text
@@ -131,7 +136,14 @@ fn parse_duration_ms(text: &str) -> std::result::Result<u64, String> {
             ));
         }
     };
-    Ok(number * factor)
+    number
+        .checked_mul(factor)
+        .filter(|ms| *ms <= MAX_DURATION_MS)
+        .ok_or_else(|| {
+            format!(
+                "`{text}` is too long: at most {MAX_DURATION_MS}ms (about 24 days), the most PostgreSQL and SQLite take"
+            )
+        })
 }
 
 #[derive(Debug, Args)]
@@ -315,4 +327,32 @@ pub struct StatusArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_are_checked_against_what_the_servers_take() {
+        assert_eq!(parse_duration_ms("5s"), Ok(5_000));
+        assert_eq!(parse_duration_ms("2147483647"), Ok(2_147_483_647));
+        for too_long in [
+            "9999999999999999h",
+            "2147483648ms",
+            "597h",
+            "99999999999999999999",
+        ] {
+            let error = parse_duration_ms(too_long).unwrap_err();
+            assert!(
+                error.contains("2147483647ms") || error.contains("not a duration"),
+                "{too_long}: {error}"
+            );
+        }
+        assert!(
+            parse_duration_ms("9999999999999999h")
+                .unwrap_err()
+                .contains("too long")
+        );
+    }
 }

@@ -11,6 +11,7 @@ pub use args::*;
 pub use commands::tui::session as tui_session;
 
 use crate::error::Result;
+use crate::pipeline;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -51,8 +52,23 @@ pub enum Command {
     },
 }
 
+/// End the process with the outcome of `run`: the error on stderr and its exit code. While an
+/// interruption is undoing the run, nothing is printed: the failures it causes are its own.
+pub fn finish(outcome: Result<i32>) -> ! {
+    match outcome {
+        Ok(code) => pipeline::exit(code),
+        Err(error) => {
+            if !pipeline::interrupted() {
+                eprintln!("error: {error}");
+            }
+            pipeline::exit(error.exit_code())
+        }
+    }
+}
+
 /// Run a command; the returned number is the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
+    pipeline::handle_interrupts();
     match cli.command {
         Command::Plan(args) => commands::plan::run(&args),
         Command::Diff(args) => commands::diff::run(&args),

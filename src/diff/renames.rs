@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::model::{QName, Schema, Table};
+use crate::text::{name_path_text, parse_name_path, split_unquoted};
 
 /// A score at or above this marks a likely rename that needs an answer.
 pub const LIKELY: f64 = 0.6;
@@ -28,15 +29,50 @@ pub struct RenameCandidate {
     pub to: String,
     /// 0..1, how alike the two are.
     pub score: f64,
+    /// The answer that says yes, with each name whole (`from` and `to` are for reading).
+    #[serde(skip)]
+    accepted: RenameAnswer,
 }
 
 impl RenameCandidate {
+    fn table(from: &QName, to: &QName, score: f64) -> RenameCandidate {
+        RenameCandidate {
+            kind: RenameKind::Table,
+            table: None,
+            from: from.to_string(),
+            to: to.to_string(),
+            score,
+            accepted: RenameAnswer {
+                old: name_parts(from),
+                new: name_parts(to),
+            },
+        }
+    }
+
+    fn column(table: &QName, from: &str, to: &str, score: f64) -> RenameCandidate {
+        let mut old = name_parts(table);
+        old.push(from.to_string());
+        RenameCandidate {
+            kind: RenameKind::Column,
+            table: Some(table.clone()),
+            from: from.to_string(),
+            to: to.to_string(),
+            score,
+            accepted: RenameAnswer {
+                old,
+                new: vec![to.to_string()],
+            },
+        }
+    }
+
     /// The `--rename` argument that answers yes.
     pub fn answer(&self) -> String {
-        match &self.table {
-            Some(table) => format!("{table}.{}={}", self.from, self.to),
-            None => format!("{}={}", self.from, self.to),
-        }
+        self.accepted.text()
+    }
+
+    /// The answer that says yes.
+    pub fn accepted(&self) -> RenameAnswer {
+        self.accepted.clone()
     }
 
     pub fn question(&self) -> String {
@@ -53,11 +89,58 @@ impl RenameCandidate {
     }
 }
 
+/// One rename answer: the old name's parts (`table`, `schema.table`, `table.column`,
+/// `schema.table.column`) and the new name's. Typed, so a `.` or `=` inside a name is part of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RenameAnswer {
+    pub old: Vec<String>,
+    pub new: Vec<String>,
+}
+
+impl RenameAnswer {
+    /// `old=new` as `--rename` and migen.toml write it; a name holding `.`, `=`, quotes or
+    /// surrounding spaces is double-quoted (`t."x.c"="x.d"`).
+    pub fn parse(value: &str) -> Result<RenameAnswer, String> {
+        let expected = "expected old=new for a table or table.old=new for a column (quote a name that holds `.` or `=`: t.\"x.c\"=\"x.d\")";
+        let Some((old, new)) = split_unquoted(value, '=') else {
+            return Err(format!("--rename {value}: {expected}"));
+        };
+        let side = |text: &str| parse_name_path(text).map_err(|e| format!("--rename {value}: {e}"));
+        let answer = RenameAnswer {
+            old: side(old)?,
+            new: side(new)?,
+        };
+        if answer.old.len() > 3 || answer.new.len() > 2 {
+            return Err(format!("--rename {value}: {expected}"));
+        }
+        Ok(answer)
+    }
+
+    /// The answer as `parse` reads it.
+    pub fn text(&self) -> String {
+        let (old, new) = self.sides();
+        format!("{old}={new}")
+    }
+
+    /// Both sides as written (migen.toml keeps them as key and value).
+    pub fn sides(&self) -> (String, String) {
+        (name_path_text(&self.old), name_path_text(&self.new))
+    }
+}
+
+/// A table's name as answer parts: `[schema, name]` or `[name]`.
+fn name_parts(name: &QName) -> Vec<String> {
+    name.schema
+        .iter()
+        .cloned()
+        .chain([name.name.clone()])
+        .collect()
+}
+
 /// Answers to rename questions.
 #[derive(Debug, Clone, Default)]
 pub struct RenameAnswers {
-    /// `(old, new)`: `table.old`→`new` for columns, `old`→`new` for tables.
-    pub renames: Vec<(String, String)>,
+    pub renames: Vec<RenameAnswer>,
     /// Treat every unanswered likely rename as drop + add.
     pub assume_no: bool,
     /// Candidates answered "no" (their `--rename` text): dropped and added, not asked again.
@@ -76,18 +159,10 @@ impl RenameAnswers {
 
     /// Parse `--rename` values of the form `old=new` (table) or `table.old=new` (column).
     pub fn parse(values: &[String], assume_no: bool) -> Result<RenameAnswers, String> {
-        let mut renames = Vec::new();
-        for value in values {
-            let Some((old, new)) = value.split_once('=') else {
-                return Err(format!(
-                    "--rename {value}: expected old=new for a table or table.old=new for a column"
-                ));
-            };
-            if old.trim().is_empty() || new.trim().is_empty() {
-                return Err(format!("--rename {value}: both sides need a name"));
-            }
-            renames.push((old.trim().to_string(), new.trim().to_string()));
-        }
+        let renames = values
+            .iter()
+            .map(|value| RenameAnswer::parse(value))
+            .collect::<Result<_, _>>()?;
         Ok(RenameAnswers {
             renames,
             assume_no,
@@ -96,40 +171,56 @@ impl RenameAnswers {
     }
 
     fn table_answer(&self, from: &QName, to: &QName) -> bool {
-        self.renames.iter().any(|(old, new)| {
-            *old == from.to_string() && (*new == to.to_string() || *new == to.name)
+        let (from, to_parts) = (name_parts(from), name_parts(to));
+        self.renames.iter().any(|answer| {
+            answer.old == from && (answer.new == to_parts || answer.new == [to.name.as_str()])
         })
     }
 
     fn column_answer(&self, from_table: &QName, to_table: &QName, old: &str, new: &str) -> bool {
-        self.renames.iter().any(|(o, n)| {
-            n == new && (*o == format!("{to_table}.{old}") || *o == format!("{from_table}.{old}"))
+        let named = |table: &QName| {
+            let mut parts = name_parts(table);
+            parts.push(old.to_string());
+            parts
+        };
+        let (in_target, in_source) = (named(to_table), named(from_table));
+        self.renames.iter().any(|answer| {
+            answer.new == [new] && (answer.old == in_target || answer.old == in_source)
         })
     }
 
     /// The inverse answers, for computing the down migration.
     pub fn inverted(&self, from: &Schema, to: &Schema) -> RenameAnswers {
         let mut renames = Vec::new();
-        for (old, new) in &self.renames {
-            let table_old = from.tables.keys().find(|q| q.to_string() == *old);
+        for answer in &self.renames {
+            let table_old = from.tables.keys().find(|q| name_parts(q) == answer.old);
             let table_new = to
                 .tables
                 .keys()
-                .find(|q| q.to_string() == *new || q.name == *new);
+                .find(|q| name_parts(q) == answer.new || answer.new == [q.name.as_str()]);
             if let (Some(a), Some(b)) = (table_old, table_new) {
-                renames.push((b.to_string(), a.to_string()));
+                renames.push(RenameAnswer {
+                    old: name_parts(b),
+                    new: name_parts(a),
+                });
                 continue;
             }
-            if let Some((table, column)) = old.rsplit_once('.') {
+            if let Some((column, table)) = answer.old.split_last()
+                && !table.is_empty()
+            {
                 // A column answer names the table as the diff's target has it, and the way back
                 // targets the source: a table renamed in the same run goes back to its old name.
-                let target_table = self
+                let mut old = self
                     .renames
                     .iter()
-                    .find(|(_, n)| n == table)
-                    .map(|(o, _)| o.clone())
-                    .unwrap_or_else(|| table.to_string());
-                renames.push((format!("{target_table}.{new}"), column.to_string()));
+                    .find(|other| other.new == table)
+                    .map(|other| other.old.clone())
+                    .unwrap_or_else(|| table.to_vec());
+                old.extend(answer.new.iter().cloned());
+                renames.push(RenameAnswer {
+                    old,
+                    new: vec![column.clone()],
+                });
             }
         }
         RenameAnswers {
@@ -223,13 +314,7 @@ pub fn table_renames(
                 .max_by(|a, b| a.0.total_cmp(&b.0));
             if let Some((score, new)) = best {
                 used_to.insert(new.name.clone());
-                let candidate = RenameCandidate {
-                    kind: RenameKind::Table,
-                    table: None,
-                    from: old.name.to_string(),
-                    to: new.name.to_string(),
-                    score,
-                };
+                let candidate = RenameCandidate::table(&old.name, &new.name, score);
                 if !answers.declined.contains(&candidate.answer()) {
                     questions.push(candidate);
                 }
@@ -314,13 +399,7 @@ pub fn column_renames(
             .max_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((_, score, new)) = best {
             used_to.insert(new.name.clone());
-            let candidate = RenameCandidate {
-                kind: RenameKind::Column,
-                table: Some(to.name.clone()),
-                from: old.name.clone(),
-                to: new.name.clone(),
-                score,
-            };
+            let candidate = RenameCandidate::column(&to.name, &old.name, &new.name, score);
             if !answers.declined.contains(&candidate.answer()) {
                 questions.push(candidate);
             }
@@ -384,9 +463,38 @@ mod tests {
         let answers = RenameAnswers::parse(&["users.name=full_name".into()], false).unwrap();
         assert_eq!(
             answers.renames,
-            vec![("users.name".to_string(), "full_name".to_string())]
+            vec![RenameAnswer {
+                old: vec!["users".into(), "name".into()],
+                new: vec!["full_name".into()],
+            }]
         );
         assert!(RenameAnswers::parse(&["users.name".into()], false).is_err());
         assert!(RenameAnswers::parse(&["=x".into()], false).is_err());
+        assert!(RenameAnswers::parse(&["a.b.c.d=x".into()], false).is_err());
+        let quoted = RenameAnswers::parse(&[r#"t."x.c"=" x=d ""#.into()], false).unwrap();
+        assert_eq!(quoted.renames[0].old, ["t", "x.c"]);
+        assert_eq!(quoted.renames[0].new, [" x=d "]);
+    }
+
+    #[test]
+    fn a_name_with_a_dot_is_renamed_and_renamed_back_without_loss() {
+        let parse = |sql: &str| {
+            crate::source::sql::parse(crate::model::Dialect::Postgres, sql, "t.sql").unwrap()
+        };
+        let before = parse(r#"CREATE TABLE t (id int, "x.c" text NOT NULL);"#);
+        let after = parse(r#"CREATE TABLE t (id int, "x.d" text NOT NULL);"#);
+        let asked = crate::diff::diff(&before, &after, &RenameAnswers::default()).questions;
+        assert_eq!(asked.len(), 1, "{asked:?}");
+        let answer = asked[0].answer();
+        assert_eq!(answer, r#"t."x.c"="x.d""#);
+        let answers = RenameAnswers::parse(&[answer], false).unwrap();
+        let up = crate::diff::diff(&before, &after, &answers);
+        let back = crate::diff::diff(&after, &before, &answers.inverted(&before, &after));
+        for changes in [&up.changes, &back.changes] {
+            assert!(
+                matches!(changes[..], [crate::diff::Change::RenameColumn { .. }]),
+                "{changes:?}"
+            );
+        }
     }
 }

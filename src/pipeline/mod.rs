@@ -16,6 +16,7 @@ use std::path::Path;
 
 pub use crate::config::{Config, FILE_NAME as CONFIG_FILE_NAME, THEMES, save_rename};
 pub use crate::diff::{Change, RenameAnswers, RenameCandidate};
+pub use crate::interrupt::{Cleanup, exit, install as handle_interrupts, interrupted};
 pub use crate::lint::{LintFinding, expand_paths as lint_paths, github_annotations};
 pub use crate::model::{TableStats, Version};
 pub use crate::plan::{Plan, PlanOptions, Strategy, migration_script};
@@ -23,6 +24,7 @@ pub use crate::render::{Artifact, Choices, Files, Target, TargetParser, default_
 pub use crate::safety::{Finding, RuleId, Severity, explain, rules};
 pub use crate::source::project::{MigrationFolder, Project};
 pub use crate::source::{SourceSpec, live::url_dialect};
+pub use crate::text::commented;
 pub use crate::verify::Verification;
 pub use output::{OutputRequest, Rendering, choices, configured_dir, render};
 pub use status::{Baseline, StatusCount, status_count};
@@ -310,22 +312,33 @@ pub fn question_text(questions: &[RenameCandidate]) -> String {
         text.push_str(&format!(
             "  {}\n    rename: --rename {}\n",
             question.question(),
-            question.answer()
+            shell_word(&question.answer())
         ));
     }
     text.push_str("  or pass --no-renames to drop and add instead (the dropped data is lost)");
     text
 }
 
+/// `text` as a shell takes it back: as is when it holds nothing the shell reads, else quoted.
+pub fn shell_word(text: &str) -> String {
+    if !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.=-/:@%+,".contains(c))
+    {
+        text.to_string()
+    } else {
+        crate::text::shell_quote(text)
+    }
+}
+
 /// Record an answer to a rename question: `rename` keeps the data, else drop and add (and the
 /// question is not asked again).
 pub fn answer(answers: &mut RenameAnswers, question: &RenameCandidate, rename: bool) {
-    let answer = question.answer();
     if rename {
-        let (old, new) = answer.split_once('=').expect("answers are old=new");
-        answers.renames.push((old.to_string(), new.to_string()));
+        answers.renames.push(question.accepted());
     } else {
-        answers.declined.push(answer);
+        answers.declined.push(question.answer());
     }
 }
 

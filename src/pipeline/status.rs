@@ -177,7 +177,7 @@ pub fn status_count(
         notes.push(format!(
             "open question: {} (answer with --rename {} or in migen.toml [renames])",
             question.question(),
-            question.answer()
+            super::shell_word(&question.answer())
         ));
     }
     Ok(Some(StatusCount {

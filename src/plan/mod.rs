@@ -576,9 +576,7 @@ pub fn script(statements: &[PlannedStatement]) -> String {
     let mut text = String::new();
     for statement in statements {
         if let Some(note) = &statement.note {
-            for line in note.lines() {
-                text.push_str(&format!("-- {line}\n"));
-            }
+            text.push_str(&crate::text::commented("-- ", note));
         }
         if !statement.transactional {
             text.push_str("-- must run outside a transaction block\n");

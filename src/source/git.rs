@@ -23,6 +23,13 @@ pub fn files_at(rev: &str, path: &Path) -> Result<Option<Vec<(String, String)>>>
                 "{spec}: the current directory is not in a git repository"
             )));
         }
+        // Only a path missing at the revision is an empty schema; one outside the repository
+        // names nothing git keeps.
+        if why.contains("outside repository") {
+            return Err(Error::Usage(format!(
+                "{spec}: the path is outside the git repository"
+            )));
+        }
         return Ok(None);
     }
     let names: Vec<String> = match String::from_utf8_lossy(&kind.stdout).trim() {
@@ -57,9 +64,8 @@ pub fn files_at(rev: &str, path: &Path) -> Result<Option<Vec<(String, String)>>>
                 String::from_utf8_lossy(&shown.stderr).trim()
             )));
         }
-        let text = String::from_utf8(shown.stdout)
-            .map_err(|_| Error::Usage(format!("{spec}: {name} is not UTF-8 text")))?;
         let label = format!("git:{rev}:{}", name.trim_start_matches("./"));
+        let text = super::text_of(&label, shown.stdout)?;
         files.push((label, text));
     }
     Ok(Some(files))

@@ -177,16 +177,63 @@ pub(crate) fn parse_files(
     })
 }
 
+/// The text of a source file, as every reader takes it.
 pub(crate) fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|source| Error::Io {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
+    })?;
+    text_of(&path.display().to_string(), bytes)
+}
+
+/// Bytes as source text: a byte-order mark (Windows editors write one) is dropped, and bytes
+/// that are not UTF-8 are an error at their line and column.
+pub(crate) fn text_of(name: &str, mut bytes: Vec<u8>) -> Result<String> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line_start = valid
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |at| at + 1);
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        // Everything before the bad byte is valid UTF-8, so the column counts characters.
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count()
+            + 1;
+        Error::parse(
+            name,
+            line as u64,
+            column as u64,
+            "not UTF-8 text: save the file as UTF-8",
+        )
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byte_order_mark_is_dropped_and_bad_bytes_are_located() {
+        assert_eq!(
+            text_of("a.sql", b"\xEF\xBB\xBFCREATE TABLE t (a int);".to_vec()).unwrap(),
+            "CREATE TABLE t (a int);"
+        );
+        let error = text_of(
+            "a.sql",
+            b"-- caf\xC3\xA9\nCREATE TABLE t (b\xFF int);".to_vec(),
+        )
+        .unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        assert!(
+            error.to_string().starts_with("a.sql:2:18: not UTF-8"),
+            "{error}"
+        );
+    }
 
     #[test]
     fn local_tree_is_the_path_itself_or_nothing_for_what_has_no_files() {

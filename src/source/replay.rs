@@ -78,10 +78,7 @@ pub fn up_scripts(dir: &Path) -> Result<(MigrationFolder, Vec<UpScript>)> {
         } else {
             path
         };
-        let text = std::fs::read_to_string(&file).map_err(|source| Error::Io {
-            path: file.clone(),
-            source,
-        })?;
+        let text = crate::source::read_text(&file)?;
         let sql = match folder.tool {
             MigrationTool::Dbmate => dbmate_up(&text),
             _ => text,

@@ -16,6 +16,7 @@ use std::time::Duration;
 use crossterm::event::{self, Event, MouseEventKind};
 
 use crate::error::{Error, Result};
+use crate::pipeline;
 use app::App;
 
 /// Run the wizard in the terminal until the user leaves. The terminal is restored on the way
@@ -24,6 +25,12 @@ pub fn run(mut app: App) -> Result<()> {
     let io = |e: std::io::Error| Error::Usage(format!("terminal: {e}"));
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+    // SIGTERM or SIGHUP (Ctrl-C is a key here) leaves the shell usable: the terminal is
+    // restored before migen exits.
+    let restore_terminal = pipeline::Cleanup::new(|| {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+        ratatui::restore();
+    });
     app.background = true;
     let result = (|| -> Result<()> {
         while app.running {
@@ -48,7 +55,6 @@ pub fn run(mut app: App) -> Result<()> {
         }
         Ok(())
     })();
-    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
-    ratatui::restore();
+    restore_terminal.run();
     result
 }

@@ -148,9 +148,8 @@ impl Session {
             .as_ref()
             .ok_or_else(|| Error::Usage("no project".into()))?;
         let path = inputs.config_path.clone();
-        let answer = question.answer();
-        let (old, new) = answer.split_once('=').expect("answers are old=new");
-        pipeline::save_rename(&path, old, new)?;
+        let (old, new) = question.accepted().sides();
+        pipeline::save_rename(&path, &old, &new)?;
         Ok(path)
     }
 

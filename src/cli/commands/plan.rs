@@ -5,7 +5,7 @@ use serde_json::json;
 use super::{Planned, fail_code, planned, print};
 use crate::cli::args::{PlanArgs, PlanFormat};
 use crate::error::Result;
-use crate::pipeline::{Change, Strategy, migration_script};
+use crate::pipeline::{self, Change, Strategy, migration_script};
 
 pub fn run(args: &PlanArgs) -> Result<i32> {
     let Planned {
@@ -53,7 +53,7 @@ pub fn run(args: &PlanArgs) -> Result<i32> {
                 plan.changes.len()
             );
             for note in &plan.notes {
-                text.push_str(&format!("-- note: {note}\n"));
+                text.push_str(&pipeline::commented("-- note: ", note));
             }
             for migration in &plan.migrations {
                 if plan.strategy == Strategy::ZeroDowntime {
@@ -66,11 +66,10 @@ pub fn run(args: &PlanArgs) -> Result<i32> {
                 text.push_str("-- up\n");
                 text.push_str(&migration_script(plan.dialect, &migration.up));
                 text.push_str("\n-- down\n");
-                for line in migration_script(plan.dialect, &migration.down).lines() {
-                    text.push_str("-- ");
-                    text.push_str(line);
-                    text.push('\n');
-                }
+                text.push_str(&pipeline::commented(
+                    "-- ",
+                    &migration_script(plan.dialect, &migration.down),
+                ));
             }
             text
         }

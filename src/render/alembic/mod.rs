@@ -73,9 +73,20 @@ fn revision_id(seed: &str) -> String {
 /// A Python string literal holding `sql` as SQLAlchemy's `text()` reads it: a colon before a
 /// name would be a bind parameter, so it is escaped.
 fn sql_literal(sql: &str) -> String {
-    let escaped = escape_binds(sql)
-        .replace('\\', "\\\\")
-        .replace("\"\"\"", "\\\"\\\"\\\"");
+    let text = escape_binds(sql).replace('\\', "\\\\");
+    let mut escaped = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // A quote before another quote or before the closing `"""` is escaped, so no three
+            // unescaped quotes ever meet: `"User"` at the end of a statement stays inside.
+            '"' if matches!(chars.peek(), None | Some('"')) => escaped.push_str("\\\""),
+            // Python refuses a NUL byte in source, and `\r` would be read as `\n`.
+            '\0' => escaped.push_str("\\x00"),
+            '\r' => escaped.push_str("\\r"),
+            c => escaped.push(c),
+        }
+    }
     format!("\"\"\"{escaped}\"\"\"")
 }
 
@@ -109,9 +120,7 @@ fn function_body(
         }
         let indent = if in_autocommit { "        " } else { "    " };
         if let Some(note) = &statement.note {
-            for line in note.lines() {
-                out.push_str(&format!("{indent}# {line}\n"));
-            }
+            out.push_str(&crate::text::commented(&format!("{indent}# "), note));
         }
         if alone {
             out.push_str(&format!(
@@ -303,5 +312,16 @@ mod tests {
             r#""""SELECT 'a:b', x::int, \\:name""""#
         );
         assert_eq!(sql_literal("SELECT '12:30'"), r#""""SELECT '12:30'""""#);
+    }
+
+    #[test]
+    fn no_three_unescaped_quotes_ever_meet() {
+        // A statement ending in a quoted name used to close the literal one quote early.
+        assert_eq!(
+            sql_literal(r#"ALTER TYPE "Mood" RENAME TO "Mood__migen_old""#),
+            r#""""ALTER TYPE "Mood" RENAME TO "Mood__migen_old\"""""#
+        );
+        assert_eq!(sql_literal(r#"a""""b"#), r#""""a\"\"\""b""""#);
+        assert_eq!(sql_literal("x\rDROP"), r#""""x\rDROP""""#);
     }
 }

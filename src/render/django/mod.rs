@@ -204,8 +204,10 @@ pub fn render(
         let mut seen_tables: BTreeSet<&str> = BTreeSet::new();
         for op in app_ops {
             if !zero_downtime && seen_tables.insert(op.table.as_str()) {
-                for line in notes.get(&op.table).into_iter().flatten() {
-                    body.push(format!("# {line}"));
+                for note in notes.get(&op.table).into_iter().flatten() {
+                    for line in crate::text::comment_lines(note) {
+                        body.push(format!("# {line}"));
+                    }
                 }
             }
             body.push(op.python.clone());

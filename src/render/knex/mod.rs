@@ -223,9 +223,7 @@ fn body(dialect: Dialect, statements: &[PlannedStatement], alone: bool) -> Resul
 
 fn notes(s: &mut String, statement: &PlannedStatement, indent: &str) {
     if let Some(note) = &statement.note {
-        for line in note.lines() {
-            let _ = writeln!(s, "{indent}// {line}");
-        }
+        s.push_str(&crate::text::commented(&format!("{indent}// "), note));
     }
 }
 

@@ -201,9 +201,7 @@ fn write_statement(
     statement: &PlannedStatement,
 ) {
     if let Some(note) = &statement.note {
-        for line in note.lines() {
-            let _ = writeln!(text, "{prefix}-- {line}");
-        }
+        text.push_str(&crate::text::commented(&format!("{prefix}-- "), note));
     }
     if prefix.is_empty() {
         splitting.write(text, prefix, &statement.sql);

@@ -265,9 +265,7 @@ fn call(dialect: Dialect, statement: &PlannedStatement, in_transaction: bool) ->
 
 fn notes(s: &mut String, statement: &PlannedStatement, indent: &str) {
     if let Some(note) = &statement.note {
-        for line in note.lines() {
-            let _ = writeln!(s, "{indent}// {line}");
-        }
+        s.push_str(&crate::text::commented(&format!("{indent}// "), note));
     }
 }
 

@@ -203,6 +203,8 @@ pub fn template_literal(text: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '`' => out.push_str("\\`"),
             '$' if chars.peek() == Some(&'{') => out.push_str("\\$"),
+            // A template literal reads a raw carriage return as a line feed.
+            '\r' => out.push_str("\\r"),
             other => out.push(other),
         }
     }
@@ -338,9 +340,7 @@ impl MigrationText<'_> {
             if direction == "down" && !self.losses.is_empty() {
                 s.push_str("        // What this down cannot bring back:\n");
                 for loss in &self.losses {
-                    for line in loss.lines() {
-                        let _ = writeln!(s, "        //   {line}");
-                    }
+                    s.push_str(&crate::text::commented("        //   ", loss));
                 }
             }
             s.push_str(&self.body(chunk, own_transactions));
@@ -408,9 +408,7 @@ impl MigrationText<'_> {
 /// One statement: its note and transaction remark as comments, then the call.
 fn query(s: &mut String, dialect: Dialect, statement: &PlannedStatement, indent: &str) {
     if let Some(note) = &statement.note {
-        for line in note.lines() {
-            let _ = writeln!(s, "{indent}// {line}");
-        }
+        s.push_str(&crate::text::commented(&format!("{indent}// "), note));
     }
     if !statement.transactional {
         let _ = writeln!(s, "{indent}// must run outside a transaction");
@@ -440,6 +438,7 @@ mod tests {
             template_literal(r"DEFAULT 'a`b${c}\n' $x {y}"),
             r"`DEFAULT 'a\`b\${c}\\n' $x {y}`"
         );
+        assert_eq!(template_literal("\"a\rb\""), r#"`"a\rb"`"#);
     }
 
     #[test]

@@ -68,23 +68,22 @@ pub fn connect(url: &str) -> Result<Box<dyn Database>> {
 pub struct Scratch {
     /// URL of the scratch database itself.
     pub url: String,
-    cleanup: Option<Box<dyn FnOnce()>>,
+    /// Drops it: when this value goes, or when migen is interrupted before.
+    cleanup: crate::interrupt::Cleanup,
 }
 
 impl Scratch {
-    pub fn new(url: String, cleanup: Box<dyn FnOnce()>) -> Scratch {
+    pub fn new(url: String, cleanup: Box<dyn FnOnce() + Send>) -> Scratch {
         Scratch {
             url,
-            cleanup: Some(cleanup),
+            cleanup: crate::interrupt::Cleanup::new(cleanup),
         }
     }
 }
 
 impl Drop for Scratch {
     fn drop(&mut self) {
-        if let Some(cleanup) = self.cleanup.take() {
-            cleanup();
-        }
+        self.cleanup.run();
     }
 }
 

@@ -154,7 +154,13 @@ pub fn create_scratch() -> Result<super::Scratch> {
     Ok(super::Scratch::new(
         url,
         Box::new(move || {
-            let _ = std::fs::remove_file(&cleanup_path);
+            // With the journal SQLite keeps beside it while a transaction is open (an
+            // interrupted verification leaves one).
+            for suffix in ["", "-journal", "-wal", "-shm"] {
+                let mut name = cleanup_path.clone().into_os_string();
+                name.push(suffix);
+                let _ = std::fs::remove_file(name);
+            }
         }),
     ))
 }

@@ -222,12 +222,25 @@ pub fn create_scratch(server_url: &str) -> Result<super::Scratch> {
     let url = parsed.to_string();
     let server_url = server_url.to_string();
     let cleanup = move || {
-        let drop_sql = format!("DROP DATABASE IF EXISTS {}", quote(&name));
-        if conn.query_drop(&drop_sql).is_err() {
-            // The connection may have timed out meanwhile: try a fresh one.
-            if let Ok((mut fresh, _)) = open(&server_url) {
-                let _ = fresh.query_drop(&drop_sql);
+        let drop_database = |conn: &mut Conn| {
+            // A connection still at work in it (a verification interrupted midway) would hold
+            // the drop up on its metadata locks: it is ended first. The name is migen's own.
+            let others = format!(
+                "SELECT id FROM information_schema.processlist WHERE db = '{name}' AND id <> CONNECTION_ID()"
+            );
+            if let Ok(ids) = conn.query::<u64, _>(others) {
+                for id in ids {
+                    let _ = conn.query_drop(format!("KILL {id}"));
+                }
             }
+            conn.query_drop(format!("DROP DATABASE IF EXISTS {}", quote(&name)))
+                .is_ok()
+        };
+        // The connection may have timed out meanwhile: then a fresh one.
+        if !drop_database(&mut conn)
+            && let Ok((mut fresh, _)) = open(&server_url)
+        {
+            drop_database(&mut fresh);
         }
     };
     Ok(super::Scratch::new(url, Box::new(cleanup)))

@@ -168,10 +168,7 @@ struct Binding {
 }
 
 fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    crate::source::read_text(path)
 }
 
 fn str_of(e: &Expr) -> Option<String> {

@@ -75,10 +75,7 @@ pub fn find_in(dir: &Path) -> Option<PathBuf> {
 
 /// Read the knexfile at `path`.
 pub fn read(path: &Path) -> Result<Knexfile> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = crate::source::read_text(path)?;
     parse(path, &text, std::env::var("NODE_ENV").ok().as_deref())
 }
 

@@ -181,9 +181,16 @@ pub enum Stmt {
 /// What a token slice reads as past its last token.
 static END: Tok = Tok::End;
 
+/// How deeply expressions may nest before the rest is read as opaque: enough for any model
+/// (CPython itself stops at 200 parentheses), and few enough that the recursion fits a test
+/// thread's stack, so a hostile file cannot abort the process.
+const MAX_NESTING: usize = 100;
+
 struct Parser<'t> {
     tokens: &'t [Token],
     at: usize,
+    /// Expressions open around the one being read.
+    depth: usize,
     /// Whether `(a)` stays `Expr::Paren` rather than `a`.
     parens: bool,
 }
@@ -193,6 +200,7 @@ impl<'t> Parser<'t> {
         Parser {
             tokens,
             at: 0,
+            depth: 0,
             parens,
         }
     }
@@ -573,7 +581,19 @@ impl<'t> Parser<'t> {
         left
     }
 
+    /// Every nested expression passes here, so the depth is counted here.
     fn unary(&mut self) -> Expr {
+        if self.depth >= MAX_NESTING {
+            let pos = self.pos();
+            return self.opaque(pos);
+        }
+        self.depth += 1;
+        let e = self.nested_unary();
+        self.depth -= 1;
+        e
+    }
+
+    fn nested_unary(&mut self) -> Expr {
         let pos = self.pos();
         if self.eat_op("-") {
             let inner = self.unary();
@@ -871,6 +891,29 @@ mod tests {
         assert!(matches!(&stmts[0], Stmt::Assign { target: Expr::Name(n, _), .. } if n == "match"));
         assert!(matches!(stmts[1], Stmt::Other));
         assert_eq!(stmts.len(), 2);
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_opaque_instead_of_a_stack_overflow() {
+        for (open, close) in [("(", ")"), ("[", "]"), ("f(", ")"), ("-", "")] {
+            let deep = format!("x = {}1{}\n", open.repeat(10_000), close.repeat(10_000));
+            let mut e = &value(&deep);
+            let mut levels = 0;
+            // Walk down to where reading stopped: it is opaque, within the limit.
+            loop {
+                e = match e {
+                    Expr::Paren(inner, ..) | Expr::Neg(inner, _) => inner,
+                    Expr::List(items, _) | Expr::Tuple(items, _) if items.len() == 1 => &items[0],
+                    Expr::Call(_, args, ..) if args.len() == 1 => &args[0].value,
+                    other => {
+                        assert!(matches!(other, Expr::Opaque(_)), "{open}: {other:?}");
+                        break;
+                    }
+                };
+                levels += 1;
+            }
+            assert!(levels <= MAX_NESTING, "{open}: {levels}");
+        }
     }
 
     #[test]

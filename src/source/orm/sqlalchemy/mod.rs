@@ -108,10 +108,7 @@ fn collect_py(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    crate::source::read_text(path)
 }
 
 /// Read the models at `path` statically for `dialect`.

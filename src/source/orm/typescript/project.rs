@@ -40,10 +40,7 @@ impl Sources {
         if let Some(index) = self.by_path.get(&key) {
             return Ok(*index);
         }
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::source::read_text(path)?;
         self.add(path, &text)
     }
 
