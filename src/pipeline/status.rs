@@ -87,6 +87,14 @@ pub fn status_count(
         .as_deref()
         .map(SourceSpec::parse)
         .filter(|spec| !matches!(spec, SourceSpec::SqlFile(_)));
+    let candidates = project.candidates();
+    if project.config.source.is_none() && candidates.len() > 1 {
+        let listed: Vec<String> = candidates.iter().map(super::candidate_label).collect();
+        notes.push(format!(
+            "several schemas found ({}): counted for the first; diff, plan, verify and generate ask which (or stop with exit 3 without a terminal) unless --to or [schema] source names one",
+            listed.join(", ")
+        ));
+    }
     let after_spec = match configured {
         Some(spec) => spec,
         None => match project.readable_source() {

@@ -272,9 +272,12 @@ fn run_driver(input: &Value, out: &Path, workdir: &Path, shown: &str) -> Result<
         .current_dir(workdir)
         .output()
         .map_err(|e| {
-            Error::Usage(format!(
-                "{shown}: cannot run {node} to apply the Knex migrations: {e}"
-            ))
+            Error::tool(
+                &node,
+                &format!("{shown}: applying the Knex migrations"),
+                "Node.js (Debian: apt-get install nodejs), or name it with MIGEN_NODE",
+                &e,
+            )
         })?;
     let text = std::fs::read_to_string(out).map_err(|_| {
         Error::Usage(format!(
