@@ -289,15 +289,18 @@ fn the_wizard_keeps_each_tool_in_its_own_folder() {
     assert!(screen.contains("‹ dbmate ›"), "{screen}");
     assert!(screen.contains("folder    db/migrations"), "{screen}");
     write(&session, "-- migrate:up", "db/migrations/");
-    drop(session);
     assert_eq!(count("db/migrations"), 2);
+    // Each session is kept until the next one runs: killing the last session of the tmux server
+    // stops it, and a session started meanwhile would go with it.
+    let first = session;
 
     let (session, _) = options("to_prisma");
+    drop(first);
     session.keys(&["Right"]);
     let screen = session.wait_for("‹ prisma ›");
     assert!(screen.contains("folder    prisma/migrations"), "{screen}");
     write(&session, "migration.sql", "prisma/migrations/");
-    drop(session);
+    let second = session;
     let prisma: Vec<PathBuf> = std::fs::read_dir(project.join("prisma/migrations"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -311,6 +314,10 @@ fn the_wizard_keeps_each_tool_in_its_own_folder() {
     );
 
     let (session, _) = options("to_golang_migrate");
+    drop(second);
+    // The registry's order: sql, golang-migrate, flyway, dbmate, prisma, …
+    session.keys(&["Left"]);
+    session.wait_for("‹ flyway ›");
     session.keys(&["Left"]);
     let screen = session.wait_for("‹ golang-migrate ›");
     assert!(screen.contains("folder    db/migrations"), "{screen}");

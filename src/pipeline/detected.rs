@@ -266,7 +266,7 @@ pub fn init_text(project: &Project) -> String {
 /// `migen init`: write `init_text` for the project at `root` into its migen.toml, which must
 /// not exist yet (an existing one is never replaced). The file appears whole or not at all.
 pub fn init(root: &Path) -> Result<(PathBuf, Project)> {
-    let path = root.join(super::CONFIG_FILE_NAME);
+    let path = joined(root, Path::new(super::CONFIG_FILE_NAME));
     let exists = |path: &Path| {
         Error::Usage(format!(
             "{} exists already: migen init never overwrites it (edit it, or remove it to start again)",

@@ -127,7 +127,7 @@ pub fn status_count(
     let (before, before_notes) = match source::read(&before_spec, dialect, &read) {
         Ok(read) => read,
         // Without --since, a tree outside git (or without commits) is no error.
-        Err(Error::Usage(why))
+        Err(Error::Usage(why) | Error::Tool(why))
             if matches!(
                 baseline,
                 Baseline::Git {

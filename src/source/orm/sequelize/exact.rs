@@ -21,7 +21,7 @@ pub fn load_exact(path: &Path, dialect: Dialect) -> Result<Schema> {
         .map(|c| c.root.clone())
         .unwrap_or_else(|| path.to_path_buf());
     let modules = node_modules(&root).ok_or_else(|| {
-        Error::Usage(format!(
+        Error::Tool(format!(
             "{}: --exact runs the project's Sequelize, but no node_modules with sequelize is found at or above it or on NODE_PATH (run npm install)",
             root.display()
         ))

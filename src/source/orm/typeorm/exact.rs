@@ -20,7 +20,7 @@ pub fn load_exact(path: &Path, dialect: Dialect) -> Result<Schema> {
     let mut sources = Sources::new();
     let data_source = super::find_data_source(&mut sources, &root)?;
     let modules = node_modules(&root).ok_or_else(|| {
-        Error::Usage(format!(
+        Error::Tool(format!(
             "{}: --exact runs the project's TypeORM, but no node_modules with typeorm is found at or above it (run npm install)",
             root.display()
         ))
