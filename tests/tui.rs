@@ -338,3 +338,53 @@ fn the_wizard_keeps_each_tool_in_its_own_folder() {
         "nothing written into dbmate's folder"
     );
 }
+
+/// Several schemas and a terminal: `migen diff` lists them and asks which; the answer is the
+/// schema it reads.
+#[test]
+fn several_schemas_are_asked_on_a_terminal() {
+    if !tmux_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let project = root.path().join("two");
+    let put = |name: &str, text: &str| {
+        let path = project.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    put(
+        "db/schema.sql",
+        "CREATE TABLE from_sql (id integer PRIMARY KEY);\n",
+    );
+    put(
+        "prisma/schema.prisma",
+        "datasource db {\n  provider = \"sqlite\"\n  url = \"file:dev.db\"\n}\n\nmodel FromPrisma {\n  id Int @id\n}\n",
+    );
+    let name = format!("migen_e2e_{}_several", std::process::id());
+    let command = format!(
+        "cd '{}' && '{}' diff --from empty; sleep 30",
+        project.display(),
+        env!("CARGO_BIN_EXE_migen")
+    );
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &name,
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &command,
+    ]);
+    let session = Session(name);
+    let asked = session.wait_for("Several schemas found here");
+    assert!(asked.contains("prisma/schema.prisma (prisma)"), "{asked}");
+    assert!(asked.contains("db/schema.sql (sql)"), "{asked}");
+    // The second entry: the SQL file.
+    session.keys(&["Down"]);
+    session.keys(&["Enter"]);
+    let done = session.wait_for("create table from_sql");
+    assert!(!done.contains("FromPrisma"), "{done}");
+}

@@ -154,3 +154,28 @@ pub(super) fn print(text: &str) {
     use std::io::Write;
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cancelled_question_stays_open_and_a_broken_terminal_is_its_own_exit_code() {
+        let cancelled = prompt_error(
+            "a rename question",
+            inquire::InquireError::OperationCanceled,
+        );
+        assert_eq!(cancelled.exit_code(), 3, "{cancelled}");
+        let broken = prompt_error(
+            "which schema to read",
+            inquire::InquireError::IO(std::io::Error::other("the tty went away")),
+        );
+        assert_eq!(broken.exit_code(), 6, "{broken}");
+        assert!(
+            broken
+                .to_string()
+                .starts_with("terminal: which schema to read"),
+            "{broken}"
+        );
+    }
+}
