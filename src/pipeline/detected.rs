@@ -159,16 +159,23 @@ pub fn check_folder(target: Target, dir: &Path) -> Result<()> {
         .as_ref()
         .map(|l| format!(", the latest {l}"))
         .unwrap_or_default();
+    let elsewhere = if Path::new(target.default_dir()) == dir {
+        "another folder with --dir".to_string()
+    } else {
+        format!(
+            "{} (the {} default) or another folder with --dir",
+            target.default_dir(),
+            target.name()
+        )
+    };
     Err(Error::Usage(format!(
-        "{} holds {} migrations ({}{latest}): {} files do not go there, since {} would not apply them and {} would find files it does not know; write them to {} (the {} default) or another folder with --dir, or keep --target {}",
+        "{} holds {} migrations ({}{latest}): {} files do not go there, since {} would not apply them and {} would find files it does not know; write them to {elsewhere}, or keep --target {}",
         dir.display(),
         folder.tool.name(),
         folder.count,
         target.name(),
         target.name(),
         folder.tool.name(),
-        target.default_dir(),
-        target.name(),
         folder.tool.name(),
     )))
 }
