@@ -11,7 +11,7 @@
 //! from = "git:HEAD:db/schema.sql"  # what it is compared with (--from); default: `source` at HEAD
 //!
 //! [migrations]
-//! target = "golang-migrate"     # sql, golang-migrate, flyway, dbmate, prisma
+//! target = "golang-migrate"     # any target `migen generate --help` lists
 //! dir = "db/migrations"         # where `migen generate` writes
 //! strategy = "zero-downtime"    # or direct
 //!

@@ -35,9 +35,17 @@ pub enum Error {
     /// The database could not be reached or refused a statement (exit code 4).
     #[error("{url}: {message}")]
     Database { url: String, message: String },
-    /// A likely rename needs an answer before a plan can be made (exit code 3).
+    /// A likely rename needs an answer before a plan can be made, or detection found several
+    /// schemas and nothing says which (exit code 3).
     #[error("{0}")]
     Question(String),
+    /// A program migen runs (git, node, python) is not installed or cannot start (exit code 5):
+    /// the machine lacks something, the input is fine.
+    #[error("{0}")]
+    Tool(String),
+    /// The terminal could not be set up, read or drawn on (exit code 6).
+    #[error("terminal: {0}")]
+    Terminal(String),
 }
 
 impl Error {
@@ -46,6 +54,21 @@ impl Error {
             Error::Parse { .. } | Error::Io { .. } | Error::Usage(_) => 2,
             Error::Question(_) => 3,
             Error::Database { .. } => 4,
+            Error::Tool(_) => 5,
+            Error::Terminal(_) => 6,
+        }
+    }
+
+    /// `program` could not be started for `purpose`: a missing tool says what to install.
+    pub fn tool(program: &str, purpose: &str, install: &str, error: &std::io::Error) -> Error {
+        if error.kind() == std::io::ErrorKind::NotFound {
+            Error::Tool(format!(
+                "{purpose} needs `{program}`, which is not installed or not on PATH: install {install}"
+            ))
+        } else {
+            Error::Tool(format!(
+                "{purpose} needs `{program}`, which cannot start ({error}): check {install}"
+            ))
         }
     }
 

@@ -263,7 +263,8 @@ fn without_knex_installed_the_error_says_what_to_install() {
         "exports.up = (knex) => knex.schema.createTable('a', (t) => t.increments());\nexports.down = () => {};\n",
     );
     let run = plan_from_empty(dir.path(), "migrations");
-    assert_eq!(run.code, 2, "{}", run.stderr);
+    // A package the project has not installed is a missing tool: exit 5, not bad input.
+    assert_eq!(run.code, 5, "{}", run.stderr);
     assert!(
         run.stderr.contains("no node_modules/knex") && run.stderr.contains("npm install knex"),
         "{}",

@@ -2,7 +2,7 @@
 //! written files with send-keys, the screen read back with capture-pane. Without tmux the test
 //! is skipped locally and fails under `CI=true`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -239,4 +239,152 @@ fn the_wizard_writes_django_migrations() {
             .collect();
         assert_eq!(names.len(), 1, "{app}: {names:?}");
     }
+}
+
+/// The dbmate example without migen.toml: the wizard starts on what detection found (dbmate in
+/// db/migrations), switching the target moves the folder to that tool's (Prisma's
+/// prisma/migrations), each write lands in its tool's folder, and a target whose folder holds
+/// dbmate's migrations (golang-migrate's db/migrations) is refused with the reason.
+#[test]
+fn the_wizard_keeps_each_tool_in_its_own_folder() {
+    if !tmux_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let project = example_project(root.path(), "dbmate");
+    std::fs::remove_file(project.join("migen.toml")).unwrap();
+    let count = |dir: &str| {
+        std::fs::read_dir(project.join(dir))
+            .map(|entries| entries.count())
+            .unwrap_or(0)
+    };
+    assert_eq!(count("db/migrations"), 1);
+
+    // To the Options screen, answering the rename question migen.toml used to answer.
+    let options = |label: &str| {
+        let session = start(&project, label);
+        let status = session.wait_for("changes pending");
+        assert!(status.contains("dbmate in db/migrations"), "{status}");
+        assert!(status.contains("db/schema.sql"), "{status}");
+        session.keys(&["Enter"]);
+        session.wait_for("full_name");
+        session.keys(&["y"]);
+        std::thread::sleep(Duration::from_millis(300));
+        session.keys(&["Enter"]);
+        let screen = session.wait_for("What to write");
+        (session, screen)
+    };
+    let write = |session: &Session, previewed: &str, folder: &str| {
+        session.keys(&["Enter"]);
+        session.wait_for(previewed);
+        session.keys(&["w"]);
+        session.wait_for("These files will be written");
+        session.keys(&["Enter"]);
+        let done = session.wait_for("Written:");
+        assert!(done.contains(folder), "{done}");
+        session.keys(&["q"]);
+    };
+
+    let (session, screen) = options("dbmate_default");
+    assert!(screen.contains("‹ dbmate ›"), "{screen}");
+    assert!(screen.contains("folder    db/migrations"), "{screen}");
+    write(&session, "-- migrate:up", "db/migrations/");
+    assert_eq!(count("db/migrations"), 2);
+    // Each session is kept until the next one runs: killing the last session of the tmux server
+    // stops it, and a session started meanwhile would go with it.
+    let first = session;
+
+    let (session, _) = options("to_prisma");
+    drop(first);
+    session.keys(&["Right"]);
+    let screen = session.wait_for("‹ prisma ›");
+    assert!(screen.contains("folder    prisma/migrations"), "{screen}");
+    write(&session, "migration.sql", "prisma/migrations/");
+    let second = session;
+    let prisma: Vec<PathBuf> = std::fs::read_dir(project.join("prisma/migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("migration.sql").is_file())
+        .collect();
+    assert_eq!(prisma.len(), 1, "{prisma:?}");
+    assert_eq!(
+        count("db/migrations"),
+        2,
+        "nothing of Prisma's among dbmate's"
+    );
+
+    let (session, _) = options("to_golang_migrate");
+    drop(second);
+    // The registry's order: sql, golang-migrate, flyway, dbmate, prisma, …
+    session.keys(&["Left"]);
+    session.wait_for("‹ flyway ›");
+    session.keys(&["Left"]);
+    let screen = session.wait_for("‹ golang-migrate ›");
+    assert!(screen.contains("folder    db/migrations"), "{screen}");
+    let refused = session.wait_for("holds dbmate migrations");
+    assert!(
+        refused.contains("golang-migrate files do not go there"),
+        "{refused}"
+    );
+    session.keys(&["Enter"]);
+    std::thread::sleep(Duration::from_millis(500));
+    let still = session.wait_for("holds dbmate migrations");
+    assert!(still.contains("What to write"), "{still}");
+    session.keys(&["q"]);
+    drop(session);
+    assert_eq!(
+        count("db/migrations"),
+        2,
+        "nothing written into dbmate's folder"
+    );
+}
+
+/// Several schemas and a terminal: `migen diff` lists them and asks which; the answer is the
+/// schema it reads.
+#[test]
+fn several_schemas_are_asked_on_a_terminal() {
+    if !tmux_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let project = root.path().join("two");
+    let put = |name: &str, text: &str| {
+        let path = project.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    put(
+        "db/schema.sql",
+        "CREATE TABLE from_sql (id integer PRIMARY KEY);\n",
+    );
+    put(
+        "prisma/schema.prisma",
+        "datasource db {\n  provider = \"sqlite\"\n  url = \"file:dev.db\"\n}\n\nmodel FromPrisma {\n  id Int @id\n}\n",
+    );
+    let name = format!("migen_e2e_{}_several", std::process::id());
+    let command = format!(
+        "cd '{}' && '{}' diff --from empty; sleep 30",
+        project.display(),
+        env!("CARGO_BIN_EXE_migen")
+    );
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &name,
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &command,
+    ]);
+    let session = Session(name);
+    let asked = session.wait_for("Several schemas found here");
+    assert!(asked.contains("prisma/schema.prisma (prisma)"), "{asked}");
+    assert!(asked.contains("db/schema.sql (sql)"), "{asked}");
+    // The second entry: the SQL file.
+    session.keys(&["Down"]);
+    session.keys(&["Enter"]);
+    let done = session.wait_for("create table from_sql");
+    assert!(!done.contains("FromPrisma"), "{done}");
 }

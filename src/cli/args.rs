@@ -7,18 +7,19 @@ use crate::pipeline::{
     self, Config, OutputRequest, PlanOptions, Request, Severity, Target, TargetParser, Version,
 };
 
+const FROM_HELP: &str = "The schema before the change, in any of the forms --to lists. Default: migen.toml's `[schema] from`, else the --to schema as it is at git HEAD.";
+const TO_HELP: &str = "The schema after the change. Default: migen.toml's `[schema] source`, else the schema detected here (as `migen status` shows it; when several are found, migen asks on a terminal and otherwise exits with 3 naming them).";
+
 /// Where the two schemas come from and how to read them.
 #[derive(Debug, Args, Clone)]
 pub struct PairArgs {
-    /// The schema before the change: a .sql file or directory, a schema.prisma (or a folder of
-    /// .prisma files), `git:REV:path` (a file as it was at a git revision), `migrations:DIR` (a
-    /// migrations folder replayed), a database URL (postgres://, mysql://, mariadb://,
-    /// sqlite://), or `empty`. Defaults to migen.toml's `[schema] from`, else the --to file as it is at git HEAD.
-    #[arg(long)]
+    /// The schema before the change [default: migen.toml's `[schema] from`, else the --to
+    /// schema as it is at git HEAD]. `--help` lists the forms.
+    #[arg(long, long_help = FROM_HELP)]
     pub from: Option<String>,
-    /// The schema after the change (same forms as --from). Defaults to migen.toml's
-    /// `[schema] source`.
-    #[arg(long)]
+    /// The schema after the change [default: migen.toml's `[schema] source`, else the schema
+    /// detected here, as `migen status` shows it]. `--help` lists the forms.
+    #[arg(long, long_help = pipeline::source_help(TO_HELP))]
     pub to: Option<String>,
     /// SQL dialect of the files: postgres, mysql (also mariadb) or sqlite. Taken from a database
     /// URL when one side is a database; sqlite otherwise.
@@ -162,11 +163,12 @@ pub struct PlanArgs {
 #[derive(Debug, Args, Clone)]
 pub struct OutputArgs {
     /// The migration tool to write for [default: migen.toml's `[migrations] target`, else the
-    /// tool of the project's migrations folder, else sql].
+    /// tool of the project's migrations folder, else of its ORM, else sql].
     #[arg(long, value_parser = TargetParser)]
     pub target: Option<Target>,
-    /// The migrations folder [default: migen.toml's `[migrations] dir`, else the tool's usual
-    /// place].
+    /// The migrations folder [default: migen.toml's `[migrations] dir`, else the folder that
+    /// holds the tool's migrations, else its usual place]. A folder holding another tool's
+    /// migrations is refused.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<std::path::PathBuf>,
     /// The migration's name (slugged into file names) [default: from the changes].

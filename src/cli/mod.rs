@@ -45,6 +45,8 @@ pub enum Command {
     Rules,
     /// Show what this project is: schema, migrations, database, and what changed.
     Status(StatusArgs),
+    /// Write the migen.toml detection implies (commented), to pin it; never overwrites one.
+    Init,
     /// Explain one safety rule: why it matters and what the safe pattern does.
     Explain {
         /// A rule id, as `migen rules` lists them (e.g. add-not-null-without-default).
@@ -79,5 +81,6 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Rules => commands::rules::list(),
         Command::Explain { rule } => commands::rules::explain(&rule),
         Command::Status(args) => commands::status::run(&args),
+        Command::Init => commands::init::run(),
     }
 }

@@ -9,6 +9,7 @@
 //! re-exported, so `cli/` and `tui/` depend on the pipeline alone (checked by
 //! `tests/architecture.rs`).
 
+mod detected;
 mod output;
 mod status;
 
@@ -17,15 +18,19 @@ use std::path::Path;
 pub use crate::config::{Config, FILE_NAME as CONFIG_FILE_NAME, THEMES, save_rename};
 pub use crate::diff::{Change, RenameAnswers, RenameCandidate};
 pub use crate::interrupt::{Cleanup, exit, install as handle_interrupts, interrupted};
-pub use crate::lint::{LintFinding, expand_paths as lint_paths, github_annotations};
+pub use crate::lint::{LintFinding, github_annotations};
 pub use crate::model::{TableStats, Version};
 pub use crate::plan::{Plan, PlanOptions, Strategy, migration_script};
 pub use crate::render::{Artifact, Choices, Files, Target, TargetParser, default_name};
 pub use crate::safety::{Finding, RuleId, Severity, explain, rules};
-pub use crate::source::project::{MigrationFolder, Project};
+pub use crate::source::project::{Candidate, MigrationFolder, Project};
 pub use crate::source::{SourceSpec, live::url_dialect};
 pub use crate::text::commented;
 pub use crate::verify::Verification;
+pub use detected::{
+    SchemaChoice, candidate_label, check_folder, folder_for, init, init_text, schema_choice,
+    several_text,
+};
 pub use output::{OutputRequest, Rendering, choices, configured_dir, render};
 pub use status::{Baseline, StatusCount, status_count};
 
@@ -117,6 +122,19 @@ fn checked(mut config: Config) -> Result<Config> {
     Ok(config)
 }
 
+/// `--from`'s or `--to`'s long help: `lead`, then what every reader in the registry takes,
+/// then the forms every side takes.
+pub fn source_help(lead: &str) -> String {
+    let mut text = format!("{lead}\n\nEach side is one of:\n");
+    for reader in source::READERS {
+        text.push_str(&format!("  {:<11} {}\n", reader.id(), reader.forms()));
+    }
+    text.push_str(
+        "  git:REV:PATH any of the files above as it was at a git revision (git:HEAD:db/schema.sql)\n\nA folder that holds one project of these kinds (and no .sql files of its own) is read as that project.",
+    );
+    text
+}
+
 /// A spec as people read it, for messages and the wizard.
 pub fn spec_label(spec: &SourceSpec) -> String {
     source::spec_label(spec)
@@ -141,23 +159,37 @@ pub fn resolve_dialect(
 }
 
 /// Read both sides of a request under `config` (migen.toml).
-pub fn load(request: &Request, config: Config) -> Result<Loaded> {
-    let to_text = request
-        .to
-        .as_deref()
-        .or(config.source.as_deref())
-        .ok_or_else(|| {
-            Error::Usage(
-                "no schema given: pass --to, or set [schema] source in migen.toml".to_string(),
-            )
-        })?;
+pub fn load(request: &Request, mut config: Config) -> Result<Loaded> {
+    let (to_text, detected) = match schema_choice(request.to.as_deref(), &config)? {
+        SchemaChoice::One { to, project } => (to, project),
+        SchemaChoice::Several(candidates) => {
+            return Err(Error::Question(several_text(&candidates)));
+        }
+        SchemaChoice::Nothing(why) => return Err(Error::Usage(why)),
+    };
+    let mut found_notes = Vec::new();
+    if let Some(project) = &detected {
+        // The project's own settings name its database where migen.toml does not.
+        config.dialect = config.dialect.or(project.dialect);
+        config.version = config.version.or(project.version);
+        if request.to.is_none() && config.source.is_none() {
+            found_notes.push(format!(
+                "schema: {to_text}, detected (pin it with `migen init`, or name another with --to)"
+            ));
+        }
+    }
+    let to_text = to_text.as_str();
     let to_spec = SourceSpec::parse(to_text);
     let from_text = request
         .from
         .as_deref()
         .or(config.from.as_deref().filter(|_| request.to.is_none()));
     let from_spec = match from_text {
-        Some(text) => SourceSpec::parse(text),
+        // A `--from` directory holding one project is read as that project, as `--to` is.
+        Some(text) => match schema_choice(Some(text), &Config::default())? {
+            SchemaChoice::One { to, .. } => SourceSpec::parse(&to),
+            _ => SourceSpec::parse(text),
+        },
         // What the working tree changed since the last commit.
         None => match &to_spec {
             SourceSpec::SqlFile(path) => SourceSpec::Git {
@@ -196,7 +228,11 @@ pub fn load(request: &Request, config: Config) -> Result<Loaded> {
         before,
         after,
         answers,
-        notes: before_notes.into_iter().chain(after_notes).collect(),
+        notes: found_notes
+            .into_iter()
+            .chain(before_notes)
+            .chain(after_notes)
+            .collect(),
         orm_state: Default::default(),
     })
 }
@@ -404,6 +440,44 @@ pub fn write(artifacts: &[Artifact]) -> Result<Vec<std::path::PathBuf>> {
 /// Read one spec as it is (no defaults from migen.toml), with the readers' notes.
 pub fn read(spec: &SourceSpec, dialect: Dialect) -> Result<(Schema, Vec<String>)> {
     source::read(spec, dialect, &source::ReadOptions::default())
+}
+
+/// The files `migen lint` reads for its paths (a folder's `.sql` files, or its Knex
+/// migrations). A folder with files but none of those is an error naming what it holds: lint
+/// cannot judge them, and "0 findings" would read as a clean bill.
+pub fn lint_paths(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        let found = crate::lint::expand_paths(std::slice::from_ref(path))?;
+        if found.is_empty() && path.is_dir() {
+            let held: Vec<String> = std::fs::read_dir(path)
+                .map_err(|source| Error::Io {
+                    path: path.clone(),
+                    source,
+                })?
+                .filter_map(|entry| entry.ok())
+                .filter(|entry| entry.path().is_file())
+                .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                .collect();
+            if !held.is_empty() {
+                let tool = crate::source::project::classify_dir(Path::new(""), path)
+                    .map(|folder| format!("{} migrations, ", folder.tool.name()))
+                    .unwrap_or_default();
+                let mut shown: Vec<&str> = held.iter().map(String::as_str).take(3).collect();
+                shown.sort_unstable();
+                return Err(Error::Usage(format!(
+                    "{}: migen lint cannot read the files here ({tool}{} file{}: {}{}): it reads .sql migrations, and Knex migrations (`<14-digit timestamp>_<name>.js`, or any code file in a folder a knexfile names); lint the SQL these migrations run instead",
+                    path.display(),
+                    held.len(),
+                    if held.len() == 1 { "" } else { "s" },
+                    shown.join(", "),
+                    if held.len() > 3 { ", …" } else { "" },
+                )));
+            }
+        }
+        files.extend(found);
+    }
+    Ok(files)
 }
 
 /// Lint migration files, each on top of the ones before, starting from `base`.

@@ -31,23 +31,16 @@ pub fn choices(
     config: &Config,
     project: Option<&Project>,
 ) -> Result<Choices> {
-    let detected_folder = project.and_then(|p| p.main_migrations());
-    let detected_target = detected_folder.and_then(|folder| Target::parse(folder.tool.name()).ok());
+    // The tool of the project's migrations, else the one its ORM's migrations usually use.
+    let detected_target = project
+        .and_then(|p| p.default_tool())
+        .and_then(|tool| Target::parse(tool.name()).ok());
     let target = match (request.target, &config.target) {
         (Some(target), _) => target,
         (None, Some(text)) => Target::parse(text).map_err(Error::Usage)?,
         (None, None) => detected_target.unwrap_or_else(Target::sql),
     };
-    let dir = request
-        .dir
-        .clone()
-        .or_else(|| configured_dir(config, target))
-        .or_else(|| {
-            detected_folder
-                .filter(|folder| folder.tool.name() == target.name())
-                .map(|folder| folder.dir.clone())
-        })
-        .unwrap_or_else(|| target.default_dir().into());
+    let dir = super::folder_for(target, request.dir.as_deref(), config, project);
     Ok(Choices {
         target,
         strategy: request
@@ -107,6 +100,7 @@ pub fn render(
         }
         _ => plan.clone(),
     };
+    super::check_folder(target, &choices.dir)?;
     let context = render::Context::scan(&choices.dir, &name, now)?;
     let facts = render::Facts {
         before: &loaded.before,

@@ -87,6 +87,14 @@ pub fn status_count(
         .as_deref()
         .map(SourceSpec::parse)
         .filter(|spec| !matches!(spec, SourceSpec::SqlFile(_)));
+    let candidates = project.candidates();
+    if project.config.source.is_none() && candidates.len() > 1 {
+        let listed: Vec<String> = candidates.iter().map(super::candidate_label).collect();
+        notes.push(format!(
+            "several schemas found ({}): counted for the first; diff, plan, verify and generate ask which (or stop with exit 3 without a terminal) unless --to or [schema] source names one",
+            listed.join(", ")
+        ));
+    }
     let after_spec = match configured {
         Some(spec) => spec,
         None => match project.readable_source() {
@@ -119,7 +127,7 @@ pub fn status_count(
     let (before, before_notes) = match source::read(&before_spec, dialect, &read) {
         Ok(read) => read,
         // Without --since, a tree outside git (or without commits) is no error.
-        Err(Error::Usage(why))
+        Err(Error::Usage(why) | Error::Tool(why))
             if matches!(
                 baseline,
                 Baseline::Git {

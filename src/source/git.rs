@@ -14,8 +14,8 @@ pub fn files_at(rev: &str, path: &Path) -> Result<Option<Vec<(String, String)>>>
     let spec = format!("git:{rev}:{}", path.display());
     let relative = format!("./{}", path.display());
     verify_revision(Path::new("."), rev, &spec)?;
-    let kind = git(&["cat-file", "-t", &format!("{rev}:{relative}")])
-        .map_err(|e| Error::Usage(format!("{spec}: cannot run git: {e}")))?;
+    let kind =
+        git(&["cat-file", "-t", &format!("{rev}:{relative}")]).map_err(|e| no_git(&spec, &e))?;
     if !kind.status.success() {
         let why = String::from_utf8_lossy(&kind.stderr);
         if why.contains("not a git repository") {
@@ -35,7 +35,7 @@ pub fn files_at(rev: &str, path: &Path) -> Result<Option<Vec<(String, String)>>>
     let names: Vec<String> = match String::from_utf8_lossy(&kind.stdout).trim() {
         "tree" => {
             let listing = git(&["ls-tree", "--name-only", &format!("{rev}:{relative}")])
-                .map_err(|e| Error::Usage(format!("{spec}: cannot run git: {e}")))?;
+                .map_err(|e| no_git(&spec, &e))?;
             let listing = String::from_utf8_lossy(&listing.stdout).into_owned();
             let listed: Vec<&str> = listing.lines().collect();
             // A directory holding `.prisma` files is a Prisma schema; otherwise its `.sql` files.
@@ -56,8 +56,7 @@ pub fn files_at(rev: &str, path: &Path) -> Result<Option<Vec<(String, String)>>>
     };
     let mut files = Vec::new();
     for name in names {
-        let shown = git(&["show", &format!("{rev}:{name}")])
-            .map_err(|e| Error::Usage(format!("{spec}: cannot run git: {e}")))?;
+        let shown = git(&["show", &format!("{rev}:{name}")]).map_err(|e| no_git(&spec, &e))?;
         if !shown.status.success() {
             return Err(Error::Usage(format!(
                 "{spec}: git show failed: {}",
@@ -69,6 +68,16 @@ pub fn files_at(rev: &str, path: &Path) -> Result<Option<Vec<(String, String)>>>
         files.push((label, text));
     }
     Ok(Some(files))
+}
+
+/// git could not be started: the machine lacks it (exit 5), the spec is fine.
+fn no_git(spec: &str, error: &std::io::Error) -> Error {
+    Error::tool(
+        "git",
+        &format!("reading {spec}"),
+        "git (Debian: apt-get install git)",
+        error,
+    )
 }
 
 fn git(args: &[&str]) -> std::io::Result<std::process::Output> {
@@ -164,7 +173,7 @@ pub fn checkout(rev: &str, path: &Path) -> Result<Option<Checkout>> {
 fn checkout_from(here: &Path, rev: &str, path: &Path) -> Result<Option<Checkout>> {
     let spec = format!("git:{rev}:{}", path.display());
     verify_revision(here, rev, &spec)?;
-    let cannot_run = |e: std::io::Error| Error::Usage(format!("{spec}: cannot run git: {e}"));
+    let cannot_run = |e: std::io::Error| no_git(&spec, &e);
     let top = git_text(here, &["rev-parse", "--show-toplevel"], &spec)?;
     let prefix = git_text(here, &["rev-parse", "--show-prefix"], &spec)?;
     let in_repo = normalize(&Path::new(&prefix).join(path))
@@ -316,7 +325,7 @@ fn verify_revision(here: &Path, rev: &str, spec: &str) -> Result<()> {
         Ok(_) => Err(Error::Usage(format!(
             "{spec}: `{rev}` is not a revision of this git repository"
         ))),
-        Err(e) => Err(Error::Usage(format!("{spec}: cannot run git: {e}"))),
+        Err(e) => Err(no_git(spec, &e)),
     }
 }
 
@@ -327,7 +336,7 @@ fn git_text(here: &Path, args: &[&str], spec: &str) -> Result<String> {
         .arg(here)
         .args(args)
         .output()
-        .map_err(|e| Error::Usage(format!("{spec}: cannot run git: {e}")))?;
+        .map_err(|e| no_git(spec, &e))?;
     if !out.status.success() {
         return Err(Error::Usage(format!(
             "{spec}: git {} failed: {}",

@@ -43,6 +43,9 @@ pub type Read = (Schema, Vec<String>);
 pub trait SchemaReader: Sync {
     /// A short name: `sql`, `prisma`, `django`, …
     fn id(&self) -> &'static str;
+    /// What `--from`/`--to` values this reader takes, in a line: the commands' help lists
+    /// every reader's.
+    fn forms(&self) -> &'static str;
     /// Whether this reader takes the spec. For a path, whether the files there are its kind.
     fn claims(&self, spec: &SourceSpec) -> bool;
     /// For `git:REV:path`: whether what git holds at the path (`files`: the file, or a
@@ -268,6 +271,10 @@ struct Empty;
 impl SchemaReader for Empty {
     fn id(&self) -> &'static str {
         "empty"
+    }
+
+    fn forms(&self) -> &'static str {
+        "`empty`: no objects at all"
     }
 
     fn claims(&self, spec: &SourceSpec) -> bool {

@@ -139,6 +139,10 @@ impl SchemaReader for Migrations {
         "migrations"
     }
 
+    fn forms(&self) -> &'static str {
+        "`migrations:DIR`: a folder of SQL migrations (plain SQL, golang-migrate, Flyway, dbmate, Prisma, drizzle) replayed in the tool's order"
+    }
+
     fn claims(&self, spec: &SourceSpec) -> bool {
         matches!(spec, SourceSpec::Migrations(_))
     }

@@ -344,11 +344,7 @@ fn perform(session: &mut Session, effect: Effect, step: Step) -> Option<Step> {
             None
         }
         Effect::Choose(choices) => {
-            let replan = choices.strategy != session.choices.strategy;
-            session.choices = choices;
-            if replan {
-                session.replan();
-            }
+            session.choose(choices);
             None
         }
         Effect::Preview => match session.render() {

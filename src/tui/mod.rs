@@ -22,8 +22,15 @@ use app::App;
 /// Run the wizard in the terminal until the user leaves. The terminal is restored on the way
 /// out, also after a panic (ratatui's init installs the hook).
 pub fn run(mut app: App) -> Result<()> {
-    let io = |e: std::io::Error| Error::Usage(format!("terminal: {e}"));
-    let mut terminal = ratatui::init();
+    // A terminal that fails is its own error (exit 6), not bad input.
+    let io = |e: std::io::Error| Error::Terminal(e.to_string());
+    let mut terminal = match ratatui::try_init() {
+        Ok(terminal) => terminal,
+        Err(error) => {
+            ratatui::restore();
+            return Err(io(error));
+        }
+    };
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
     // SIGTERM or SIGHUP (Ctrl-C is a key here) leaves the shell usable: the terminal is
     // restored before migen exits.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::error::{Error, Result};
 use crate::pipeline::{
-    self, Artifact, Finding, Loaded, Plan, PlanOptions, RenameAnswers, RenameCandidate,
+    self, Artifact, Finding, Loaded, Plan, PlanOptions, Project, RenameAnswers, RenameCandidate,
     ServerFacts, Severity, Verification, VerifyRequest,
 };
 
@@ -28,6 +28,8 @@ pub struct Inputs {
     pub server_url: Option<String>,
     /// Where migen.toml is, for saving rename answers.
     pub config_path: PathBuf,
+    /// What detection found here: the folders each tool's migrations are in.
+    pub project: Option<Project>,
 }
 
 impl Inputs {
@@ -133,6 +135,31 @@ impl Session {
         }
         self.plan = Some(plan);
         self.artifacts.clear();
+    }
+
+    /// Take new choices; the plan is made again when the strategy changed. A folder that holds
+    /// another tool's migrations is refused at once, with the reason, before any preview.
+    pub fn choose(&mut self, choices: Choices) {
+        let replan = choices.strategy != self.choices.strategy;
+        self.choices = choices;
+        if replan {
+            self.replan();
+        }
+        self.artifacts.clear();
+        if let Err(error) = pipeline::check_folder(self.choices.target, &self.choices.dir) {
+            self.error = Some(error.to_string());
+        }
+    }
+
+    /// The folder `target` writes to: migen.toml's when it is that target's, else the folder
+    /// detection found holding that tool's migrations, else the tool's usual place.
+    pub fn folder_for(&self, target: pipeline::Target) -> PathBuf {
+        match &self.inputs {
+            Some(inputs) => {
+                pipeline::folder_for(target, None, &inputs.loaded.config, inputs.project.as_ref())
+            }
+            None => target.default_dir().into(),
+        }
     }
 
     /// Answer a rename question; the plan is made again.

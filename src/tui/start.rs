@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use super::session::{Choices, Fact, Files, Inputs, Session};
-use crate::pipeline::{self, Config, OutputRequest, PlanOptions, Request, Strategy, Target};
+use crate::pipeline::{
+    self, Config, OutputRequest, PlanOptions, Request, SchemaChoice, Strategy, Target,
+};
 
 /// `request` says what to compare, `output` what to write; `options` are the plan's settings
 /// (their version is set here, from the server facts).
@@ -18,7 +20,6 @@ pub fn session(
 ) -> Session {
     // What the project is: detection only reads files, and is fast enough to wait for.
     let project = pipeline::detect(Path::new(".")).ok();
-    let detected_folder = project.as_ref().and_then(|p| p.main_migrations().cloned());
     let choices = match pipeline::choices(output, config, project.as_ref()) {
         Ok(choices) => choices,
         Err(error) => {
@@ -50,28 +51,24 @@ pub fn session(
     if let Some(orm) = project.as_ref().and_then(|p| p.orm()) {
         session.facts.push(fact("project", orm.name().to_string()));
     }
-    // The schema: as given, else migen.toml's, else the one detection found if migen reads it.
+    // The schema: as given, else migen.toml's, else the one detection found (the same choice
+    // every command makes).
     let mut request = request.clone();
-    if request.to.is_none() && config.source.is_none() {
-        // The main source, else a schema migen reads beside models it does not.
-        match project.as_ref().and_then(|p| p.any_readable_source()) {
-            Some(path) => request.to = Some(path.display().to_string()),
-            None => {
-                let found = project
-                    .as_ref()
-                    .and_then(|p| p.orm())
-                    .map(|orm| {
-                        format!(
-                            "This looks like a {} project, whose models migen does not read yet.\n",
-                            orm.name()
-                        )
-                    })
-                    .unwrap_or_default();
-                session.problem = Some(format!(
-                    "Nothing to do here yet: no schema was found or given.\n{found}Start with `migen tui --to db/schema.sql` (compared with its last commit), or write\na migen.toml with [schema] source = \"db/schema.sql\" (see the README)."
-                ));
-                return session;
-            }
+    match pipeline::schema_choice(request.to.as_deref(), config) {
+        Ok(SchemaChoice::One { to, .. }) => request.to = Some(to),
+        Ok(SchemaChoice::Several(candidates)) => {
+            session.problem = Some(pipeline::several_text(&candidates));
+            return session;
+        }
+        Ok(SchemaChoice::Nothing(why)) => {
+            session.problem = Some(format!(
+                "Nothing to do here yet: {why}.\nStart with `migen tui --to db/schema.sql` (compared with its last commit), or run\n`migen init` to write a migen.toml to edit (see the README)."
+            ));
+            return session;
+        }
+        Err(error) => {
+            session.problem = Some(format!("The schema could not be found:\n{error}"));
+            return session;
         }
     }
     let loaded = match pipeline::load(&request, config.clone()) {
@@ -86,12 +83,9 @@ pub fn session(
             return session;
         }
     };
-    let to = request
-        .to
-        .clone()
-        .or(config.source.clone())
-        .unwrap_or_default();
-    session.facts.push(fact("schema", to));
+    session
+        .facts
+        .push(fact("schema", request.to.clone().unwrap_or_default()));
     session.facts.push(fact(
         "compared with",
         pipeline::spec_label(&loaded.from_spec),
@@ -113,7 +107,10 @@ pub fn session(
             None => server.version.label(),
         },
     ));
-    let folder = detected_folder.filter(|folder| folder.dir == dir);
+    let folder = project
+        .as_ref()
+        .and_then(|p| p.folder_of(target.name()).cloned())
+        .filter(|folder| folder.dir == dir);
     session.facts.push(fact(
         "migrations",
         match folder {
@@ -135,6 +132,7 @@ pub fn session(
     session.inputs = Some(Inputs {
         server_url: loaded.scratch_server(&request),
         loaded,
+        project,
         server,
         options,
         config_path: PathBuf::from(pipeline::CONFIG_FILE_NAME),

@@ -77,6 +77,7 @@ fn session_for(before: &str, after: &str, answers: &[&str]) -> Session {
         },
         server_url: None,
         config_path: PathBuf::from("migen.toml"),
+        project: None,
     });
     session.answers = RenameAnswers::parse(
         &answers.iter().map(|a| a.to_string()).collect::<Vec<_>>(),

@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod generate;
+pub mod init;
 pub mod lint;
 pub mod plan;
 pub mod rules;
@@ -20,8 +21,10 @@ use crate::pipeline::{
 
 /// Load a pair under migen.toml, reporting the readers' notes on stderr.
 pub(super) fn load(pair: &PairArgs, server: Option<&str>) -> Result<(Request, Loaded)> {
-    let request = pair.request(server);
-    let loaded = pipeline::load(&request, pipeline::settings()?)?;
+    let mut request = pair.request(server);
+    let config = pipeline::settings()?;
+    pick_schema(&mut request, &config)?;
+    let loaded = pipeline::load(&request, config)?;
     for note in &loaded.notes {
         eprintln!("note: {note}");
     }
@@ -37,6 +40,45 @@ pub(super) fn server_facts(loaded: &Loaded, request: &Request, tell: bool) -> Re
     Ok(server)
 }
 
+/// Whether questions can be asked: stdin and stderr (where the prompts go) are a terminal.
+pub(super) fn can_ask() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// An answer that could not be had: cancelled by the user (a question left open, exit 3), or
+/// the terminal failed.
+pub(super) fn prompt_error(what: &str, error: inquire::InquireError) -> Error {
+    match error {
+        inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted => {
+            Error::Question(format!("no answer to {what}"))
+        }
+        other => Error::Terminal(format!("{what}: {other}")),
+    }
+}
+
+/// When detection finds several schemas and nothing names one, ask which on a terminal (the
+/// answer becomes the request's `--to`); without one, loading stops and names them (exit 3).
+pub(super) fn pick_schema(request: &mut Request, config: &pipeline::Config) -> Result<()> {
+    if !can_ask() {
+        return Ok(());
+    }
+    if let pipeline::SchemaChoice::Several(candidates) =
+        pipeline::schema_choice(request.to.as_deref(), config)?
+    {
+        let labels: Vec<String> = candidates.iter().map(pipeline::candidate_label).collect();
+        let chosen = inquire::Select::new(
+            "Several schemas found here. Which one to read?",
+            labels.clone(),
+        )
+        .with_help_message("pin the answer with `migen init` or [schema] source in migen.toml")
+        .prompt()
+        .map_err(|e| prompt_error("which schema to read", e))?;
+        let at = labels.iter().position(|l| *l == chosen).unwrap_or(0);
+        request.to = Some(candidates[at].path.display().to_string());
+    }
+    Ok(())
+}
+
 /// Plan, asking rename questions on a terminal; without one, unanswered questions stop the run.
 pub(super) fn plan_with_answers(
     loaded: &Loaded,
@@ -48,7 +90,7 @@ pub(super) fn plan_with_answers(
         if plan.questions.is_empty() {
             return Ok(plan);
         }
-        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        if !can_ask() {
             return Err(Error::Question(pipeline::question_text(&plan.questions)));
         }
         for question in &plan.questions {
@@ -56,7 +98,7 @@ pub(super) fn plan_with_answers(
                 .with_default(true)
                 .with_help_message("yes: rename (keeps the data); no: drop and add")
                 .prompt()
-                .map_err(|e| Error::Usage(format!("no answer to a rename question: {e}")))?;
+                .map_err(|e| prompt_error("a rename question", e))?;
             // A declined rename is not asked again; an accepted one may raise new questions.
             pipeline::answer(answers, question, yes);
         }
@@ -111,4 +153,29 @@ pub(super) fn use_color() -> bool {
 pub(super) fn print(text: &str) {
     use std::io::Write;
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cancelled_question_stays_open_and_a_broken_terminal_is_its_own_exit_code() {
+        let cancelled = prompt_error(
+            "a rename question",
+            inquire::InquireError::OperationCanceled,
+        );
+        assert_eq!(cancelled.exit_code(), 3, "{cancelled}");
+        let broken = prompt_error(
+            "which schema to read",
+            inquire::InquireError::IO(std::io::Error::other("the tty went away")),
+        );
+        assert_eq!(broken.exit_code(), 6, "{broken}");
+        assert!(
+            broken
+                .to_string()
+                .starts_with("terminal: which schema to read"),
+            "{broken}"
+        );
+    }
 }

@@ -24,7 +24,16 @@ pub fn run(args: &TuiArgs) -> Result<i32> {
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         theme = theme.without_color();
     }
-    let session = session(args, &config, pipeline::now_seconds()?);
+    // Several schemas found: asked here, before the wizard takes the terminal.
+    let mut request = args.pair.request(args.db.as_deref());
+    super::pick_schema(&mut request, &config)?;
+    let session = crate::tui::start::session(
+        &request,
+        &args.output.request(&args.shape),
+        args.shape.options(None, &config),
+        &config,
+        pipeline::now_seconds()?,
+    );
     crate::tui::run(crate::tui::app::App::new(session, theme))?;
     Ok(0)
 }

@@ -14,6 +14,10 @@ impl SchemaReader for Database {
         "database"
     }
 
+    fn forms(&self) -> &'static str {
+        "a database URL (postgres://, postgresql://, mysql://, mariadb://, sqlite://FILE), read through its catalog"
+    }
+
     fn claims(&self, spec: &SourceSpec) -> bool {
         matches!(spec, SourceSpec::Database(_))
     }

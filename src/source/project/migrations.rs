@@ -76,8 +76,9 @@ impl MigrationTool {
         )
     }
 
-    /// The tool that usually keeps an ORM's migrations, to pick the folder that goes with it.
-    fn of_orm(orm: Orm) -> Option<MigrationTool> {
+    /// The tool that usually keeps an ORM's migrations, to pick the folder that goes with it
+    /// (and the target a project of that ORM writes for when it has no migrations yet).
+    pub fn of_orm(orm: Orm) -> Option<MigrationTool> {
         match orm {
             Orm::Prisma => Some(MigrationTool::Prisma),
             Orm::Django => Some(MigrationTool::Django),

@@ -87,6 +87,59 @@ impl Project {
     pub fn main_migrations(&self) -> Option<&MigrationFolder> {
         self.migrations.first()
     }
+
+    /// Every schema here that migen reads, as a path to read, the main one first: one per ORM
+    /// (its files stand for one project, as `readable_source` says), and each SQL file on its
+    /// own (each is a whole schema). More than one means the user has to say which.
+    pub fn candidates(&self) -> Vec<Candidate> {
+        let mut found: Vec<Candidate> = Vec::new();
+        for source in &self.schema_sources {
+            let Some(reader) = crate::source::reader::reader_detected_as(source.orm.name()) else {
+                continue;
+            };
+            let path = if source.orm == Orm::Sql {
+                source.path.clone()
+            } else if found.iter().any(|c| c.orm == source.orm) {
+                continue;
+            } else {
+                let same_kind: Vec<&Path> = self
+                    .schema_sources
+                    .iter()
+                    .filter(|s| s.orm == source.orm)
+                    .map(|s| s.path.as_path())
+                    .collect();
+                reader.source_path(&self.root, &same_kind)
+            };
+            if !found.iter().any(|c| c.path == path) {
+                found.push(Candidate {
+                    orm: source.orm,
+                    path,
+                });
+            }
+        }
+        found
+    }
+
+    /// The migration tool this project writes for: that of its main migrations folder, else
+    /// the tool that usually keeps its main ORM's migrations (plain SQL has none of its own).
+    pub fn default_tool(&self) -> Option<MigrationTool> {
+        self.main_migrations()
+            .map(|f| f.tool)
+            .or_else(|| self.orm().and_then(MigrationTool::of_orm))
+    }
+
+    /// The first folder detection found holding `tool`'s migrations.
+    pub fn folder_of(&self, tool: &str) -> Option<&MigrationFolder> {
+        self.migrations.iter().find(|f| f.tool.name() == tool)
+    }
+}
+
+/// A schema detection found, as `--to` would name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub orm: Orm,
+    /// Relative to the project root.
+    pub path: PathBuf,
 }
 
 /// Detect the project rooted at `root`. Fails only on a `migen.toml` that cannot be read.

@@ -16,6 +16,10 @@ impl SchemaReader for Sql {
         "sql"
     }
 
+    fn forms(&self) -> &'static str {
+        "a .sql file, or a folder of .sql files read in name order as one schema"
+    }
+
     fn claims(&self, spec: &SourceSpec) -> bool {
         local_path(spec).is_some()
     }

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::{Effect, Screen, Transition, paragraph};
-use crate::pipeline::{self, Strategy, Target};
+use crate::pipeline::{Strategy, Target};
 use crate::tui::keys::{Action, KeyHint};
 use crate::tui::session::{Choices, Files, Session};
 use crate::tui::theme::Theme;
@@ -147,13 +147,11 @@ impl Screen for Options {
             || choices.files != session.choices.files;
         self.draft = Some(choices.clone());
         if changed {
-            if choices.target != session.choices.target
-                && let Some(inputs) = &session.inputs
-            {
-                // The folder follows the target: migen.toml's when it is that target's.
+            if choices.target != session.choices.target {
+                // The folder follows the target: migen.toml's when it is that target's, else
+                // where that tool's migrations were found, else its usual place.
                 let mut moved = choices.clone();
-                moved.dir = pipeline::configured_dir(&inputs.loaded.config, moved.target)
-                    .unwrap_or_else(|| moved.target.default_dir().into());
+                moved.dir = session.folder_for(moved.target);
                 self.draft = Some(moved.clone());
                 return Transition::Run(Effect::Choose(moved));
             }

@@ -18,6 +18,10 @@ impl SchemaReader for Django {
         "django"
     }
 
+    fn forms(&self) -> &'static str {
+        "a Django project folder (with manage.py) or an app's models.py, read statically"
+    }
+
     fn claims(&self, spec: &SourceSpec) -> bool {
         local_path(spec).is_some_and(super::is_django_path)
     }

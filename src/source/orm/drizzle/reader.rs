@@ -18,6 +18,10 @@ impl SchemaReader for Drizzle {
         "drizzle"
     }
 
+    fn forms(&self) -> &'static str {
+        "a drizzle project folder (drizzle.config.*), its config, or its schema files"
+    }
+
     fn claims(&self, spec: &SourceSpec) -> bool {
         local_path(spec).is_some_and(super::is_drizzle_path)
     }

@@ -26,6 +26,10 @@ impl SchemaReader for Knex {
         "knex"
     }
 
+    fn forms(&self) -> &'static str {
+        "a Knex migrations folder, or the folder holding a knexfile: the project's own Knex applies the migrations to a scratch database"
+    }
+
     fn claims(&self, spec: &SourceSpec) -> bool {
         folder_of(spec).is_some()
     }

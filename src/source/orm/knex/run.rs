@@ -145,14 +145,15 @@ fn is_typescript(name: &str) -> bool {
 pub fn apply(folder: &Path, dialect: Dialect) -> Result<Applied> {
     let shown = folder.display().to_string();
     let context = context(folder)?;
+    // Packages the project has not installed are missing tools (exit 5), not bad input.
     let node_modules = context.node_modules.clone().ok_or_else(|| {
-        Error::Usage(format!(
+        Error::Tool(format!(
             "{shown}: Knex migrations run with the project's own Knex, and no node_modules/knex was found beside the folder, its knexfile or the current directory (or above them): run `npm install knex` in the project"
         ))
     })?;
     let (client, package) = client_for(context.knexfile.as_ref(), dialect, &node_modules);
     if !node_modules.join(package).join("package.json").is_file() {
-        return Err(Error::Usage(format!(
+        return Err(Error::Tool(format!(
             "{shown}: Knex's `{client}` client for {dialect} needs the `{package}` package, which {} does not have: run `npm install {package}` in the project",
             node_modules.display()
         )));
@@ -171,7 +172,7 @@ pub fn apply(folder: &Path, dialect: Dialect) -> Result<Applied> {
     let ts_node = if names.iter().any(|n| is_typescript(n)) {
         let path = node_modules.join("ts-node");
         if !path.join("package.json").is_file() {
-            return Err(Error::Usage(format!(
+            return Err(Error::Tool(format!(
                 "{shown}: TypeScript migrations need the `ts-node` package to load, which {} does not have: run `npm install ts-node typescript` in the project",
                 node_modules.display()
             )));
@@ -272,9 +273,12 @@ fn run_driver(input: &Value, out: &Path, workdir: &Path, shown: &str) -> Result<
         .current_dir(workdir)
         .output()
         .map_err(|e| {
-            Error::Usage(format!(
-                "{shown}: cannot run {node} to apply the Knex migrations: {e}"
-            ))
+            Error::tool(
+                &node,
+                &format!("{shown}: applying the Knex migrations"),
+                "Node.js (Debian: apt-get install nodejs), or name it with MIGEN_NODE",
+                &e,
+            )
         })?;
     let text = std::fs::read_to_string(out).map_err(|_| {
         Error::Usage(format!(

@@ -16,6 +16,10 @@ impl SchemaReader for Prisma {
         "prisma"
     }
 
+    fn forms(&self) -> &'static str {
+        "a schema.prisma file, or a folder of .prisma files (the dialect from its datasource)"
+    }
+
     fn claims(&self, spec: &SourceSpec) -> bool {
         local_path(spec).is_some_and(|path| prisma_paths(path).is_some_and(|p| !p.is_empty()))
     }

@@ -21,7 +21,7 @@ pub fn load_exact(path: &Path, dialect: Dialect) -> Result<Schema> {
         .map(|c| c.root.clone())
         .unwrap_or_else(|| path.to_path_buf());
     let modules = node_modules(&root).ok_or_else(|| {
-        Error::Usage(format!(
+        Error::Tool(format!(
             "{}: --exact runs the project's Sequelize, but no node_modules with sequelize is found at or above it or on NODE_PATH (run npm install)",
             root.display()
         ))
@@ -53,7 +53,14 @@ pub fn load_exact(path: &Path, dialect: Dialect) -> Result<Schema> {
         .env("TS_NODE_TRANSPILE_ONLY", "true")
         .current_dir(&root)
         .output()
-        .map_err(|e| Error::Usage(format!("--exact runs node, which cannot start: {e}")))?;
+        .map_err(|e| {
+            Error::tool(
+                "node",
+                "--exact (running the project's own Sequelize)",
+                "Node.js (Debian: apt-get install nodejs)",
+                &e,
+            )
+        })?;
     if !output.status.success() {
         return Err(Error::Usage(format!(
             "{}: the project's Sequelize could not build the schema:\n{}",

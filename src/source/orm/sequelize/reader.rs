@@ -16,6 +16,10 @@ impl SchemaReader for Sequelize {
         "sequelize"
     }
 
+    fn forms(&self) -> &'static str {
+        "a Sequelize project folder (.sequelizerc or models/), a folder of model files, or one model file"
+    }
+
     fn claims(&self, spec: &SourceSpec) -> bool {
         local_path(spec).is_some_and(super::is_sequelize_path)
     }

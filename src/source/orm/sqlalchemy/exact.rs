@@ -27,7 +27,14 @@ pub fn exact_ddl(path: &Path, dialect: Dialect) -> Result<String> {
         .arg(path)
         .arg(dialect_url(dialect))
         .output()
-        .map_err(|e| Error::Usage(format!("cannot run {python}: {e}")))?;
+        .map_err(|e| {
+            Error::tool(
+                &python,
+                "--exact (importing the project's SQLAlchemy models)",
+                "Python 3 with the project's packages (Debian: apt-get install python3), or name it with MIGEN_PYTHON",
+                &e,
+            )
+        })?;
     if !output.status.success() {
         return Err(Error::Usage(format!(
             "{python} could not import the SQLAlchemy models at {}:\n{}",

@@ -19,6 +19,10 @@ impl SchemaReader for SqlAlchemy {
         "sqlalchemy"
     }
 
+    fn forms(&self) -> &'static str {
+        "a .py file or folder of SQLAlchemy models (--exact runs the project's Python)"
+    }
+
     fn claims(&self, spec: &SourceSpec) -> bool {
         local_path(spec).is_some_and(super::is_models_path)
     }

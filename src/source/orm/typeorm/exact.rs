@@ -20,7 +20,7 @@ pub fn load_exact(path: &Path, dialect: Dialect) -> Result<Schema> {
     let mut sources = Sources::new();
     let data_source = super::find_data_source(&mut sources, &root)?;
     let modules = node_modules(&root).ok_or_else(|| {
-        Error::Usage(format!(
+        Error::Tool(format!(
             "{}: --exact runs the project's TypeORM, but no node_modules with typeorm is found at or above it (run npm install)",
             root.display()
         ))
@@ -68,7 +68,14 @@ pub fn load_exact(path: &Path, dialect: Dialect) -> Result<Schema> {
         .env("TS_NODE_TRANSPILE_ONLY", "true")
         .current_dir(&root)
         .output()
-        .map_err(|e| Error::Usage(format!("--exact runs node, which cannot start: {e}")))?;
+        .map_err(|e| {
+            Error::tool(
+                "node",
+                "--exact (running the project's own TypeORM)",
+                "Node.js (Debian: apt-get install nodejs)",
+                &e,
+            )
+        })?;
     if !output.status.success() {
         return Err(Error::Usage(format!(
             "{}: the project's TypeORM could not build the schema:\n{}",

@@ -16,6 +16,10 @@ impl SchemaReader for Typeorm {
         "typeorm"
     }
 
+    fn forms(&self) -> &'static str {
+        "a TypeORM project folder, a folder of entities, an *.entity.ts file or the DataSource file"
+    }
+
     fn claims(&self, spec: &SourceSpec) -> bool {
         local_path(spec).is_some_and(super::is_typeorm_path)
     }
