@@ -606,9 +606,17 @@ fn the_target_refuses_what_it_cannot_snapshot() {
     for (from, to, says) in [
         ("before.sql", "after.sql", "needs a drizzle schema"),
         ("empty", "view.ts", "view.ts:3:18: "),
-        ("empty", "identity.ts", "identity.ts:3:60: migen keeps an identity's startWith"),
+        (
+            "empty",
+            "identity.ts",
+            "identity.ts:3:60: migen keeps an identity's startWith",
+        ),
         ("empty", "with.ts", "with.ts:3:"),
-        ("empty", "enum.ts", "enum.ts:3:33: drizzle-kit cannot migrate a MySQL enum value with a comma"),
+        (
+            "empty",
+            "enum.ts",
+            "enum.ts:3:33: drizzle-kit cannot migrate a MySQL enum value with a comma",
+        ),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_migen"))
             .args([

@@ -526,7 +526,9 @@ impl Reader<'_> {
                         let size = size.num().filter(|n| *n >= 0.0).ok_or_else(|| {
                             self.error(size.pos, ".array() takes a size as a number literal")
                         })?;
-                        column.array_suffix.push_str(&format!("[{}]", js_number(size)));
+                        column
+                            .array_suffix
+                            .push_str(&format!("[{}]", js_number(size)));
                     }
                 }
             }
@@ -561,9 +563,7 @@ impl Reader<'_> {
                 });
                 column.not_null = true;
                 column.identity_options = Some(match args.first() {
-                    Some(config) => {
-                        self.identity_options(module, config, &column.sql_type, pos)?
-                    }
+                    Some(config) => self.identity_options(module, config, &column.sql_type, pos)?,
                     None => self.sequence_options(module, None, &column.sql_type, pos)?,
                 });
             }

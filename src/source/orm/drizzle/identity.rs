@@ -46,10 +46,7 @@ impl SequenceOptions {
     /// nothing.
     fn only_start_and_increment(&self, sql_type: &str) -> bool {
         let defaults = Self::defaults(sql_type, &self.increment, None, None, None);
-        self.min == defaults.min
-            && self.max == defaults.max
-            && self.cache == "1"
-            && !self.cycle
+        self.min == defaults.min && self.max == defaults.max && self.cache == "1" && !self.cycle
     }
 
     fn defaults(
@@ -151,7 +148,10 @@ impl Reader<'_> {
         }
         if let Some(cycle) = config.as_ref().and_then(|c| c.get("cycle")) {
             options.cycle = self.value(module, cycle).boolean().ok_or_else(|| {
-                self.error(cycle.pos, "`cycle` must be true or false to be read statically")
+                self.error(
+                    cycle.pos,
+                    "`cycle` must be true or false to be read statically",
+                )
             })?;
         }
         options.name = config

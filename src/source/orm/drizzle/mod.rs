@@ -816,7 +816,12 @@ impl Reader<'_> {
 
 /// drizzle-kit's name for an unnamed foreign key: drizzle-orm's, of the columns' names as
 /// written, with each then replaced by its cased name.
-fn foreign_key_name(table: &Table, columns: &[String], target: &Table, ref_columns: &[String]) -> String {
+fn foreign_key_name(
+    table: &Table,
+    columns: &[String],
+    target: &Table,
+    ref_columns: &[String],
+) -> String {
     let written = tables::given_names(table, columns);
     let written_to = tables::given_names(target, ref_columns);
     let name = format!(

@@ -120,10 +120,7 @@ fn pg_snapshot(model: &Model) -> DrizzleState {
     let mut tables = Map::new();
     for table in &model.tables {
         let schema = table.schema.as_deref().unwrap_or("public");
-        tables.insert(
-            format!("{schema}.{}", table.name),
-            pg_table(table),
-        );
+        tables.insert(format!("{schema}.{}", table.name), pg_table(table));
     }
     let mut enums = Map::new();
     for e in model.enums.iter().filter(|e| e.exported) {
@@ -184,8 +181,8 @@ fn pg_table(table: &Table) -> Value {
         let mut entry = Map::new();
         entry.insert("name".into(), json!(column.name));
         // Array sizes as written: drizzle-kit keeps them, PostgreSQL does not.
-        let base_type = &column.sql_type[..column.sql_type.len()
-            - column.array_suffix.matches(']').count() * 2];
+        let base_type = &column.sql_type
+            [..column.sql_type.len() - column.array_suffix.matches(']').count() * 2];
         entry.insert(
             "type".into(),
             json!(format!("{base_type}{}", column.array_suffix)),

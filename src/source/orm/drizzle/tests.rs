@@ -184,7 +184,9 @@ export const a = pgTable("a", { id: integer().generatedAlwaysAsIdentity({ startW
 "#,
     );
     assert!(
-        text.contains("\"id\" integer NOT NULL GENERATED ALWAYS AS IDENTITY (START WITH 100 INCREMENT BY 5)"),
+        text.contains(
+            "\"id\" integer NOT NULL GENERATED ALWAYS AS IDENTITY (START WITH 100 INCREMENT BY 5)"
+        ),
         "{text}"
     );
     assert!(
@@ -198,10 +200,15 @@ export const a = pgTable("a", { id: integer().generatedAlwaysAsIdentity({ startW
     ] {
         let message = error(
             Dialect::Postgres,
-            &format!("import {{ pgTable, integer }} from \"drizzle-orm/pg-core\";\nexport const a = pgTable(\"a\", {{ id: integer().generatedAlwaysAsIdentity({options}) }});\n"),
+            &format!(
+                "import {{ pgTable, integer }} from \"drizzle-orm/pg-core\";\nexport const a = pgTable(\"a\", {{ id: integer().generatedAlwaysAsIdentity({options}) }});\n"
+            ),
         );
         assert!(message.starts_with(at), "{message}");
-        assert!(message.contains("startWith and increment only"), "{message}");
+        assert!(
+            message.contains("startWith and increment only"),
+            "{message}"
+        );
     }
 }
 
@@ -236,5 +243,8 @@ export const devices = table("devices", { id: integer().primaryKey(), mac: mac("
         "import { pgTable, customType } from \"drizzle-orm/pg-core\";\nconst money = customType<{ data: number; config: { p: number } }>({ dataType(c) { return `numeric(${c.p}, 2)`; } });\nexport const a = pgTable(\"a\", { amount: money(\"amount\", { p: 12 }) });\n",
     );
     assert!(custom.starts_with("schema.ts:2:"), "{custom}");
-    assert!(custom.contains("dataType() must return a string literal"), "{custom}");
+    assert!(
+        custom.contains("dataType() must return a string literal"),
+        "{custom}"
+    );
 }
