@@ -569,10 +569,11 @@ fn differ(path: &str, ours: &Value, theirs: &Value, out: &mut Vec<String>) {
 }
 
 /// A `--to` that is not a drizzle schema, or a drizzle schema with what the snapshot writer
-/// does not cover (a view) or migen's model cannot hold (identity options besides the start
-/// and increment, index storage parameters, a MySQL enum value drizzle-kit would cut at its
-/// comma), stops with exit code 2, the schema's position, and writes nothing: a snapshot that
-/// is not what drizzle-kit would write would make its next `generate` repeat the change.
+/// does not cover (a role) or migen cannot read (a view made by the query builder, identity
+/// options besides the start and increment, index storage parameters, a MySQL enum value
+/// drizzle-kit would cut at its comma), stops with exit code 2, the schema's position, and
+/// writes nothing: a snapshot that is not what drizzle-kit would write would make its next
+/// `generate` repeat the change.
 #[test]
 fn the_target_refuses_what_it_cannot_snapshot() {
     let dir = tempfile::tempdir().unwrap();
@@ -586,6 +587,10 @@ fn the_target_refuses_what_it_cannot_snapshot() {
         (
             "view.ts",
             "import { pgTable, pgView, integer } from 'drizzle-orm/pg-core';\nexport const a = pgTable('a', { id: integer('id').primaryKey() });\nexport const v = pgView('v').as((qb) => qb.select().from(a));\n",
+        ),
+        (
+            "role.ts",
+            "import { pgTable, pgRole, integer } from 'drizzle-orm/pg-core';\nexport const a = pgTable('a', { id: integer('id').primaryKey() });\nexport const admin = pgRole('admin');\n",
         ),
         (
             "identity.ts",
@@ -605,7 +610,16 @@ fn the_target_refuses_what_it_cannot_snapshot() {
     }
     for (from, to, says) in [
         ("before.sql", "after.sql", "needs a drizzle schema"),
-        ("empty", "view.ts", "view.ts:3:18: "),
+        (
+            "empty",
+            "view.ts",
+            "view.ts:3:33: a view built with drizzle's query builder",
+        ),
+        (
+            "empty",
+            "role.ts",
+            "role.ts:3:22: the drizzle target's snapshot writer does not cover `pgRole`",
+        ),
         (
             "empty",
             "identity.ts",

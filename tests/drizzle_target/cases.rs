@@ -16,7 +16,7 @@ pub struct Pair {
 pub fn header(dialect: Dialect) -> &'static str {
     match dialect {
         Dialect::Postgres => {
-            "import { pgTable, pgTableCreator, pgSchema, pgEnum, pgSequence, customType, serial, integer, smallint, bigint, varchar, text, boolean, timestamp, numeric, jsonb, uuid, index, uniqueIndex, unique, check, primaryKey, foreignKey } from \"drizzle-orm/pg-core\";\nimport { sql } from \"drizzle-orm\";\n\n"
+            "import { pgTable, pgTableCreator, pgSchema, pgEnum, pgSequence, pgView, pgMaterializedView, customType, serial, integer, smallint, bigint, varchar, text, boolean, timestamp, numeric, jsonb, uuid, index, uniqueIndex, unique, check, primaryKey, foreignKey } from \"drizzle-orm/pg-core\";\nimport { sql } from \"drizzle-orm\";\n\n"
         }
         Dialect::Mysql => {
             "import { mysqlTable, mysqlSchema, mysqlEnum, int, bigint, varchar, text, boolean, timestamp, decimal, index, uniqueIndex, unique, check, primaryKey, foreignKey } from \"drizzle-orm/mysql-core\";\nimport { sql } from \"drizzle-orm\";\n\n"
@@ -201,6 +201,15 @@ export const p24 = p24Table("devices", { id: integer("id").primaryKey(), label: 
 const p24Mac = customType<{ data: string }>({ dataType() { return "macaddr"; } });
 export const p24 = p24Table("devices", { id: integer("id").primaryKey(), label: varchar("label", { length: 40 }), mac: p24Mac("mac") }, (t) => [index("p24_label_pattern_idx").on(t.label.op("varchar_pattern_ops"))]);"#,
         seed: "INSERT INTO p24_app_devices (id, label) VALUES (1, 'router');",
+    },
+    Pair {
+        name: "views",
+        before: r#"export const p25 = pgTable("p25_tasks", { id: integer("id").primaryKey(), title: text("title").notNull(), done: boolean("done").notNull().default(false) });
+export const p25Old = pgView("p25_old", { id: integer("id") }).as(sql`select id from p25_tasks`);"#,
+        after: r#"export const p25 = pgTable("p25_tasks", { id: integer("id").primaryKey(), title: text("title").notNull(), done: boolean("done").notNull().default(false) });
+export const p25Open = pgView("p25_open", { id: integer("id"), title: text("title") }).as(sql`select id, title from p25_tasks where not done`);
+export const p25Counts = pgMaterializedView("p25_counts", { done: boolean("done"), total: integer("total") }).as(sql`select done, count(*)::integer as total from p25_tasks group by done`);"#,
+        seed: "INSERT INTO p25_tasks (id, title, done) VALUES (1, 'a', false), (2, 'b', true);",
     },
 ];
 

@@ -33,6 +33,12 @@ pub(super) fn render(model: &Model, sources: &Sources) -> GeneratedDdl {
                     .iter()
                     .filter_map(|s| s.schema.as_ref().map(|schema| (schema, s.pos))),
             )
+            .chain(
+                model
+                    .views
+                    .iter()
+                    .filter_map(|v| v.schema.as_ref().map(|schema| (schema, v.pos))),
+            )
             .collect();
         schemas.sort_by(|a, b| a.0.cmp(b.0));
         schemas.dedup_by(|a, b| a.0 == b.0);
@@ -129,6 +135,22 @@ pub(super) fn render(model: &Model, sources: &Sources) -> GeneratedDdl {
                 index.pos,
             );
         }
+    }
+    // drizzle-kit wraps the query in parentheses; written bare, it reads as the database keeps it.
+    for view in &model.views {
+        ddl.push_line(
+            format!(
+                "CREATE {}VIEW {} AS {};",
+                if view.materialized {
+                    "MATERIALIZED "
+                } else {
+                    ""
+                },
+                qualified(&view.schema, &view.name),
+                view.definition.trim().trim_end_matches(';')
+            ),
+            view.pos,
+        );
     }
     ddl
 }

@@ -17,6 +17,7 @@ pub(crate) mod reader;
 pub mod snapshot;
 mod sql;
 mod tables;
+mod views;
 
 use std::path::{Path, PathBuf};
 
@@ -298,6 +299,8 @@ pub struct Model {
     pub notes: Vec<String>,
     /// PostgreSQL sequences (`pgSequence`).
     pub sequences: Vec<identity::Sequence>,
+    /// PostgreSQL views with their query in SQL (`pgView`, `pgMaterializedView`).
+    pub views: Vec<views::View>,
 }
 
 #[derive(Debug, Clone)]
@@ -474,6 +477,7 @@ pub fn model_of(sources: &Sources, settings: &Settings, modules: &[usize]) -> Re
     let mut unread: Vec<(String, Origin)> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     let mut sequences: Vec<identity::Sequence> = Vec::new();
+    let mut views: Vec<views::View> = Vec::new();
     let mut core_seen: Option<(Core, Origin)> = None;
     for (module, variable, node) in &exported {
         let probe = Reader {
@@ -503,6 +507,9 @@ pub fn model_of(sources: &Sources, settings: &Settings, modules: &[usize]) -> Re
                 Entity::Unread(what) => unread.push((what, node.pos)),
                 Entity::Sequence(schema, args) => {
                     sequences.push(probe.sequence(*module, schema, &args, node.pos)?);
+                }
+                Entity::View(schema, materialized) => {
+                    views.push(probe.view(*module, schema, materialized, node)?);
                 }
             }
             continue;
@@ -597,6 +604,7 @@ pub fn model_of(sources: &Sources, settings: &Settings, modules: &[usize]) -> Re
         unread,
         notes,
         sequences,
+        views,
     })
 }
 
@@ -608,6 +616,9 @@ enum Entity {
     Unread(String),
     /// `pgSequence(name, options)` or `schema.sequence(...)`: the schema and the arguments.
     Sequence(Option<String>, Vec<Node>),
+    /// `pgView(...)` or `pgMaterializedView(...)` (`schema.view(...)`): the schema and whether
+    /// it is materialized.
+    View(Option<String>, bool),
 }
 
 impl Reader<'_> {
@@ -631,8 +642,11 @@ impl Reader<'_> {
                     Some(Entity::Unread(format!("a table with {}", methods.join(""))))
                 }
                 "pgSequence" => Some(Entity::Sequence(None, args.to_vec())),
-                "pgView" | "pgMaterializedView" | "pgRole" | "pgPolicy" | "mysqlView"
-                | "sqliteView" => Some(Entity::Unread(format!("`{builder}`"))),
+                "pgView" => Some(Entity::View(None, false)),
+                "pgMaterializedView" => Some(Entity::View(None, true)),
+                "pgRole" | "pgPolicy" | "mysqlView" | "sqliteView" => {
+                    Some(Entity::Unread(format!("`{builder}`")))
+                }
                 _ => None,
             };
         }
@@ -647,12 +661,15 @@ impl Reader<'_> {
         let schema_builder = self.builder(m, &name)?;
         let is_schema = matches!(schema_builder.as_str(), "pgSchema" | "mysqlSchema");
         match member {
-            "sequence" if schema_builder == "pgSchema" => {
+            "sequence" | "view" | "materializedView" if schema_builder == "pgSchema" => {
                 let schema = schema_args
                     .first()
                     .and_then(|a| self.value(m, a).str().map(str::to_string))
                     .filter(|s| s != "public");
-                Some(Entity::Sequence(schema, args.to_vec()))
+                Some(match member {
+                    "sequence" => Entity::Sequence(schema, args.to_vec()),
+                    _ => Entity::View(schema, member == "materializedView"),
+                })
             }
             "view" | "materializedView" | "sequence" if is_schema => {
                 Some(Entity::Unread(format!("`{object}.{member}`")))

@@ -163,7 +163,31 @@ fn pg_snapshot(model: &Model) -> DrizzleState {
         })
         .collect();
     snapshot.insert("sequences".into(), Value::Object(sequences));
-    for empty in ["roles", "policies", "views"] {
+    let views: Map<String, Value> = model
+        .views
+        .iter()
+        .map(|view| {
+            let schema = view.schema.as_deref().unwrap_or("public");
+            let columns: Map<String, Value> = view
+                .columns
+                .iter()
+                .map(|c| (c.name.clone(), pg_column(&view.name, schema, c)))
+                .collect();
+            (
+                format!("{schema}.{}", view.name),
+                json!({
+                    "columns": columns,
+                    "definition": view.definition,
+                    "name": view.name,
+                    "schema": schema,
+                    "isExisting": false,
+                    "materialized": view.materialized,
+                }),
+            )
+        })
+        .collect();
+    snapshot.insert("views".into(), Value::Object(views));
+    for empty in ["roles", "policies"] {
         snapshot.insert(empty.into(), json!({}));
     }
     snapshot.insert("_meta".into(), empty_meta());
@@ -178,50 +202,7 @@ fn pg_table(table: &Table) -> Value {
     let mut columns = Map::new();
     let mut uniques = Map::new();
     for column in &table.columns {
-        let mut entry = Map::new();
-        entry.insert("name".into(), json!(column.name));
-        // Array sizes as written: drizzle-kit keeps them, PostgreSQL does not.
-        let base_type = &column.sql_type
-            [..column.sql_type.len() - column.array_suffix.matches(']').count() * 2];
-        entry.insert(
-            "type".into(),
-            json!(format!("{base_type}{}", column.array_suffix)),
-        );
-        if column.is_enum {
-            entry.insert(
-                "typeSchema".into(),
-                json!(column.enum_schema.as_deref().unwrap_or("public")),
-            );
-        }
-        entry.insert("primaryKey".into(), json!(column.primary));
-        entry.insert("notNull".into(), json!(column.not_null));
-        if let Some(default) = &column.snapshot_default {
-            entry.insert("default".into(), default.clone());
-        }
-        if let Some(generated) = &column.generated {
-            entry.insert(
-                "generated".into(),
-                json!({ "as": generated.snapshot_sql, "type": "stored" }),
-            );
-        }
-        if let (Some(identity), Some(options)) = (column.identity, &column.identity_options) {
-            entry.insert(
-                "identity".into(),
-                json!({
-                    "type": if identity == "ALWAYS" { "always" } else { "byDefault" },
-                    "name": options.name.clone()
-                        .unwrap_or_else(|| format!("{}_{}_seq", table.name, column.name)),
-                    "schema": schema,
-                    "increment": options.increment,
-                    "startWith": options.start,
-                    "minValue": options.min,
-                    "maxValue": options.max,
-                    "cache": options.cache,
-                    "cycle": options.cycle,
-                }),
-            );
-        }
-        columns.insert(column.name.clone(), Value::Object(entry));
+        columns.insert(column.name.clone(), pg_column(&table.name, schema, column));
         if let Some(name) = column_unique_name(table, column) {
             let nulls_not_distinct = column.unique.as_ref().is_some_and(|(_, n)| *n);
             uniques.insert(
@@ -303,6 +284,54 @@ fn pg_table(table: &Table) -> Value {
         "checkConstraints": checks(table),
         "isRLSEnabled": false,
     })
+}
+
+/// A PostgreSQL column as drizzle-kit's snapshot holds it, of a table or view in `schema`.
+fn pg_column(table: &str, schema: &str, column: &super::Column) -> Value {
+    let mut entry = Map::new();
+    entry.insert("name".into(), json!(column.name));
+    // Array sizes as written: drizzle-kit keeps them, PostgreSQL does not.
+    let base_type =
+        &column.sql_type[..column.sql_type.len() - column.array_suffix.matches(']').count() * 2];
+    entry.insert(
+        "type".into(),
+        json!(format!("{base_type}{}", column.array_suffix)),
+    );
+    if column.is_enum {
+        entry.insert(
+            "typeSchema".into(),
+            json!(column.enum_schema.as_deref().unwrap_or("public")),
+        );
+    }
+    entry.insert("primaryKey".into(), json!(column.primary));
+    entry.insert("notNull".into(), json!(column.not_null));
+    if let Some(default) = &column.snapshot_default {
+        entry.insert("default".into(), default.clone());
+    }
+    if let Some(generated) = &column.generated {
+        entry.insert(
+            "generated".into(),
+            json!({ "as": generated.snapshot_sql, "type": "stored" }),
+        );
+    }
+    if let (Some(identity), Some(options)) = (column.identity, &column.identity_options) {
+        entry.insert(
+            "identity".into(),
+            json!({
+                "type": if identity == "ALWAYS" { "always" } else { "byDefault" },
+                "name": options.name.clone()
+                    .unwrap_or_else(|| format!("{table}_{}_seq", column.name)),
+                "schema": schema,
+                "increment": options.increment,
+                "startWith": options.start,
+                "minValue": options.min,
+                "maxValue": options.max,
+                "cache": options.cache,
+                "cycle": options.cycle,
+            }),
+        );
+    }
+    Value::Object(entry)
 }
 
 fn mysql_snapshot(model: &Model) -> DrizzleState {

@@ -296,7 +296,7 @@ impl Reader<'_> {
     }
 
     /// The columns of a columns object, spreads inlined.
-    fn columns(
+    pub(super) fn columns(
         &self,
         module: usize,
         node: &Node,

@@ -248,3 +248,30 @@ export const devices = table("devices", { id: integer().primaryKey(), mac: mac("
         "{custom}"
     );
 }
+
+#[test]
+fn views_with_their_query_in_sql_are_read() {
+    let text = ddl(
+        Dialect::Postgres,
+        r#"import { pgTable, pgView, pgMaterializedView, integer, text } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+export const tasks = pgTable("tasks", { id: integer().primaryKey(), title: text() });
+export const open = pgView("open", { id: integer() }).as(sql`select id from tasks`);
+export const titles = pgMaterializedView("titles", { title: text() }).as(sql`select title from tasks`);
+"#,
+    );
+    assert!(
+        text.contains("CREATE VIEW \"open\" AS select id from tasks;"),
+        "{text}"
+    );
+    assert!(
+        text.contains("CREATE MATERIALIZED VIEW \"titles\" AS select title from tasks;"),
+        "{text}"
+    );
+    let built = error(
+        Dialect::Postgres,
+        "import { pgTable, pgView, integer } from \"drizzle-orm/pg-core\";\nexport const a = pgTable(\"a\", { id: integer() });\nexport const v = pgView(\"v\").as((qb) => qb.select().from(a));\n",
+    );
+    assert!(built.starts_with("schema.ts:3:33: "), "{built}");
+    assert!(built.contains("query builder"), "{built}");
+}
