@@ -22,7 +22,7 @@ pub fn header(dialect: Dialect) -> &'static str {
             "import { mysqlTable, mysqlSchema, mysqlEnum, int, bigint, varchar, text, boolean, timestamp, decimal, index, uniqueIndex, unique, check, primaryKey, foreignKey } from \"drizzle-orm/mysql-core\";\nimport { sql } from \"drizzle-orm\";\n\n"
         }
         Dialect::Sqlite => {
-            "import { sqliteTable, integer, text, real, index, uniqueIndex, unique, check, primaryKey, foreignKey } from \"drizzle-orm/sqlite-core\";\nimport { sql } from \"drizzle-orm\";\n\n"
+            "import { sqliteTable, sqliteView, integer, text, real, index, uniqueIndex, unique, check, primaryKey, foreignKey } from \"drizzle-orm/sqlite-core\";\nimport { sql } from \"drizzle-orm\";\n\n"
         }
     }
 }
@@ -299,6 +299,14 @@ export const s12b = sqliteTable("s12_boxes", { id: integer("id").primaryKey(), w
         before: r#"export const s13 = sqliteTable("s13_posts", { id: integer("id").primaryKey(), slug: text("slug").notNull(), gone: integer("gone") });"#,
         after: r#"export const s13 = sqliteTable("s13_posts", { id: integer("id").primaryKey(), slug: text("slug").notNull(), gone: integer("gone") }, (t) => [index("s13_live_idx").on(t.slug).where(sql`${t.gone} IS NULL`), uniqueIndex("s13_lower_slug_idx").on(sql`lower(${t.slug})`)]);"#,
         seed: "INSERT INTO s13_posts (id, slug, gone) VALUES (1, 'A', NULL), (2, 'b', 1);",
+    },
+    Pair {
+        name: "views",
+        before: r#"export const s14 = sqliteTable("s14_tasks", { id: integer("id").primaryKey(), title: text("title").notNull(), done: integer("done").notNull().default(0) });
+export const s14Old = sqliteView("s14_old", { id: integer("id") }).as(sql`select id from s14_tasks`);"#,
+        after: r#"export const s14 = sqliteTable("s14_tasks", { id: integer("id").primaryKey(), title: text("title").notNull(), done: integer("done").notNull().default(0) });
+export const s14Open = sqliteView("s14_open", { id: integer("id"), title: text("title") }).as(sql`select id, title from s14_tasks where done = 0`);"#,
+        seed: "INSERT INTO s14_tasks (id, title, done) VALUES (1, 'a', 0), (2, 'b', 1);",
     },
 ];
 

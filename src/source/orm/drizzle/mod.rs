@@ -299,7 +299,7 @@ pub struct Model {
     pub notes: Vec<String>,
     /// PostgreSQL sequences (`pgSequence`).
     pub sequences: Vec<identity::Sequence>,
-    /// PostgreSQL views with their query in SQL (`pgView`, `pgMaterializedView`).
+    /// Views with their query in SQL (`pgView`, `pgMaterializedView`, `sqliteView`).
     pub views: Vec<views::View>,
 }
 
@@ -508,8 +508,13 @@ pub fn model_of(sources: &Sources, settings: &Settings, modules: &[usize]) -> Re
                 Entity::Sequence(schema, args) => {
                     sequences.push(probe.sequence(*module, schema, &args, node.pos)?);
                 }
-                Entity::View(schema, materialized) => {
-                    views.push(probe.view(*module, schema, materialized, node)?);
+                Entity::View(core, schema, materialized) => {
+                    let reader = Reader {
+                        sources,
+                        settings,
+                        core,
+                    };
+                    views.push(reader.view(*module, schema, materialized, node)?);
                 }
             }
             continue;
@@ -616,9 +621,9 @@ enum Entity {
     Unread(String),
     /// `pgSequence(name, options)` or `schema.sequence(...)`: the schema and the arguments.
     Sequence(Option<String>, Vec<Node>),
-    /// `pgView(...)` or `pgMaterializedView(...)` (`schema.view(...)`): the schema and whether
-    /// it is materialized.
-    View(Option<String>, bool),
+    /// `pgView(...)`, `pgMaterializedView(...)` (`schema.view(...)`) or `sqliteView(...)`: its
+    /// core, schema and whether it is materialized.
+    View(Core, Option<String>, bool),
 }
 
 impl Reader<'_> {
@@ -642,11 +647,10 @@ impl Reader<'_> {
                     Some(Entity::Unread(format!("a table with {}", methods.join(""))))
                 }
                 "pgSequence" => Some(Entity::Sequence(None, args.to_vec())),
-                "pgView" => Some(Entity::View(None, false)),
-                "pgMaterializedView" => Some(Entity::View(None, true)),
-                "pgRole" | "pgPolicy" | "mysqlView" | "sqliteView" => {
-                    Some(Entity::Unread(format!("`{builder}`")))
-                }
+                "pgView" => Some(Entity::View(Core::Pg, None, false)),
+                "pgMaterializedView" => Some(Entity::View(Core::Pg, None, true)),
+                "sqliteView" => Some(Entity::View(Core::Sqlite, None, false)),
+                "pgRole" | "pgPolicy" | "mysqlView" => Some(Entity::Unread(format!("`{builder}`"))),
                 _ => None,
             };
         }
@@ -668,7 +672,7 @@ impl Reader<'_> {
                     .filter(|s| s != "public");
                 Some(match member {
                     "sequence" => Entity::Sequence(schema, args.to_vec()),
-                    _ => Entity::View(schema, member == "materializedView"),
+                    _ => Entity::View(Core::Pg, schema, member == "materializedView"),
                 })
             }
             "view" | "materializedView" | "sequence" if is_schema => {

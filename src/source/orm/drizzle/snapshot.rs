@@ -454,7 +454,27 @@ fn sqlite_snapshot(model: &Model) -> DrizzleState {
     snapshot.insert("version".into(), json!("6"));
     snapshot.insert("dialect".into(), json!("sqlite"));
     snapshot.insert("tables".into(), Value::Object(tables));
-    snapshot.insert("views".into(), json!({}));
+    let views: Map<String, Value> = model
+        .views
+        .iter()
+        .map(|view| {
+            let columns: Map<String, Value> = view
+                .columns
+                .iter()
+                .map(|c| (c.name.clone(), sqlite_column(c, false)))
+                .collect();
+            (
+                view.name.clone(),
+                json!({
+                    "columns": columns,
+                    "name": view.name,
+                    "isExisting": false,
+                    "definition": view.definition,
+                }),
+            )
+        })
+        .collect();
+    snapshot.insert("views".into(), Value::Object(views));
     snapshot.insert("enums".into(), json!({}));
     snapshot.insert("_meta".into(), empty_meta());
     snapshot.insert("internal".into(), json!({ "indexes": expression_indexes }));
@@ -473,29 +493,10 @@ fn sqlite_table(table: &Table, expression_indexes: &mut Map<String, Value>) -> V
         other => (None, other.as_ref()),
     };
     for column in &table.columns {
-        let mut entry = Map::new();
-        entry.insert("name".into(), json!(column.name));
-        entry.insert("type".into(), json!(column.sql_type));
-        entry.insert(
-            "primaryKey".into(),
-            json!(column.primary || single == Some(&column.name)),
+        columns.insert(
+            column.name.clone(),
+            sqlite_column(column, single == Some(&column.name)),
         );
-        entry.insert("notNull".into(), json!(column.not_null || column.primary));
-        entry.insert("autoincrement".into(), json!(column.autoincrement));
-        if let Some(generated) = &column.generated {
-            // SQLite's expression unqualified and in parentheses.
-            entry.insert(
-                "generated".into(),
-                json!({
-                    "as": format!("({})", generated.sql),
-                    "type": if generated.stored { "stored" } else { "virtual" },
-                }),
-            );
-        }
-        if let Some(default) = &column.snapshot_default {
-            entry.insert("default".into(), default.clone());
-        }
-        columns.insert(column.name.clone(), Value::Object(entry));
         // SQLite keeps a column's `.unique()` as a unique index.
         if let Some(name) = column_unique_name(table, column) {
             indexes.insert(
@@ -535,6 +536,31 @@ fn sqlite_table(table: &Table, expression_indexes: &mut Map<String, Value>) -> V
         "uniqueConstraints": {},
         "checkConstraints": checks(table),
     })
+}
+
+/// A SQLite column as drizzle-kit's snapshot holds it, of a table or view; `keyed` when the
+/// table's one-column primaryKey() names it.
+fn sqlite_column(column: &super::Column, keyed: bool) -> Value {
+    let mut entry = Map::new();
+    entry.insert("name".into(), json!(column.name));
+    entry.insert("type".into(), json!(column.sql_type));
+    entry.insert("primaryKey".into(), json!(column.primary || keyed));
+    entry.insert("notNull".into(), json!(column.not_null || column.primary));
+    entry.insert("autoincrement".into(), json!(column.autoincrement));
+    if let Some(generated) = &column.generated {
+        // SQLite's expression unqualified and in parentheses.
+        entry.insert(
+            "generated".into(),
+            json!({
+                "as": format!("({})", generated.sql),
+                "type": if generated.stored { "stored" } else { "virtual" },
+            }),
+        );
+    }
+    if let Some(default) = &column.snapshot_default {
+        entry.insert("default".into(), default.clone());
+    }
+    Value::Object(entry)
 }
 
 /// MySQL's and SQLite's index parts: column names, and expressions as their SQL, which

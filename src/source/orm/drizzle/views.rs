@@ -1,6 +1,6 @@
-//! PostgreSQL views as drizzle declares them with their columns and their query in SQL:
-//! `pgView("name", { ...columns }).as(sql`select ...`)` and `pgMaterializedView(...)`, also on a
-//! `pgSchema`. A view built with drizzle's query builder (`.as((qb) => ...)`) runs code to make
+//! Views as drizzle declares them with their columns and their query in SQL:
+//! `pgView("name", { ...columns }).as(sql`select ...`)`, `pgMaterializedView(...)`, also on a
+//! `pgSchema`, and `sqliteView(...)`. A view built with drizzle's query builder (`.as((qb) => ...)`) runs code to make
 //! its SQL, and the options drizzle-kit keeps apart (`.with()`, `.existing()`, a materialized
 //! view's `.using()`, `.tablespace()`, `.withNoData()`) have no place in migen's model: both are
 //! refused where written.
