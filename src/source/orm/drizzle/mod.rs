@@ -291,9 +291,8 @@ pub struct Model {
     pub enums: Vec<PgEnum>,
     /// The exported `pgSchema("x")` names, which drizzle-kit's snapshot lists.
     pub schemas: Vec<String>,
-    /// Exported drizzle entities migen does not read (views, roles, policies, a
-    /// table with row-level security): what each is and where. drizzle-kit's snapshot would
-    /// hold them.
+    /// Exported drizzle entities migen does not read (roles, policies, MySQL views, a table with
+    /// row-level security): what each is and where. drizzle-kit's snapshot would hold them.
     pub unread: Vec<(String, Origin)>,
     /// What the reader left out as drizzle-kit does, located.
     pub notes: Vec<String>,
@@ -632,6 +631,13 @@ impl Reader<'_> {
     fn unread_entity(&self, module: usize, node: &Node) -> Option<Entity> {
         let chain = columns::chain(node);
         let (callee, args) = chain.base.call()?;
+        // `appTable("t", {...}).enableRLS()` of a pgTableCreator, like pgTable's below.
+        if !chain.methods.is_empty()
+            && self.builder(module, &callee).is_none()
+            && self.table_call(module, chain.base).is_some()
+        {
+            return Some(Entity::Unread("a table with methods chained on it".into()));
+        }
         if let Some(builder) = self.builder(module, &callee) {
             return match builder.as_str() {
                 "pgSchema" | "mysqlSchema" => args

@@ -275,3 +275,21 @@ export const titles = pgMaterializedView("titles", { title: text() }).as(sql`sel
     assert!(built.starts_with("schema.ts:3:33: "), "{built}");
     assert!(built.contains("query builder"), "{built}");
 }
+
+#[test]
+fn a_created_table_with_row_level_security_is_not_passed_over() {
+    let settings = Settings {
+        dialect: Dialect::Postgres,
+        casing: Casing::Preserve,
+    };
+    let mut sources = Sources::new();
+    let module = sources
+        .add(
+            Path::new("schema.ts"),
+            "import { pgTable, pgTableCreator, integer } from \"drizzle-orm/pg-core\";\nconst table = pgTableCreator((name) => `app_${name}`);\nexport const a = pgTable(\"a\", { id: integer() });\nexport const b = table(\"b\", { id: integer() }).enableRLS();\n",
+        )
+        .unwrap();
+    let model = model_of(&sources, &settings, &[module]).unwrap();
+    assert_eq!(model.unread.len(), 1, "{:?}", model.unread);
+    assert_eq!(model.unread[0].1.line, 4);
+}
