@@ -545,6 +545,8 @@ fn migen_snapshots_equal_drizzle_kits_on_the_reader_corpus() {
 const CASED: &str = r#"import { pgTable, integer, text, unique, primaryKey, foreignKey, index } from "drizzle-orm/pg-core";
 export const userGroups = pgTable("user_groups", { groupId: integer().notNull(), userId: integer().notNull(), firstName: text(), lastName: text().unique() }, (t) => [primaryKey({ columns: [t.groupId, t.userId] }), unique().on(t.firstName, t.lastName), index().on(t.lastName, t.firstName)]);
 export const refs = pgTable("refs", { id: integer().primaryKey(), groupId: integer(), userId: integer() }, (t) => [foreignKey({ columns: [t.groupId, t.userId], foreignColumns: [userGroups.groupId, userGroups.userId] })]);
+export const tagLinks = pgTable("tagId_links", { tagId: integer().notNull(), userId: integer().notNull() }, (t) => [primaryKey({ columns: [t.tagId, t.userId] })]);
+export const tagRefs = pgTable("userId_refs", { id: integer().primaryKey(), tagId: integer(), userId: integer() }, (t) => [foreignKey({ columns: [t.tagId, t.userId], foreignColumns: [tagLinks.tagId, tagLinks.userId] })]);
 "#;
 
 /// Where two JSON values differ, by path.
@@ -567,9 +569,11 @@ fn differ(path: &str, ours: &Value, theirs: &Value, out: &mut Vec<String>) {
 }
 
 /// A `--to` that is not a drizzle schema, or a drizzle schema with what the snapshot writer
-/// does not cover (a PostgreSQL sequence, identity options, a MySQL index method), stops with
-/// exit code 2, the schema's position, and writes nothing: a snapshot that is not what
-/// drizzle-kit would write would make its next `generate` repeat the change.
+/// does not cover (a role) or migen cannot read (a view made by the query builder, identity
+/// options besides the start and increment, index storage parameters, a MySQL enum value
+/// drizzle-kit would cut at its comma), stops with exit code 2, the schema's position, and
+/// writes nothing: a snapshot that is not what drizzle-kit would write would make its next
+/// `generate` repeat the change.
 #[test]
 fn the_target_refuses_what_it_cannot_snapshot() {
     let dir = tempfile::tempdir().unwrap();
@@ -581,20 +585,24 @@ fn the_target_refuses_what_it_cannot_snapshot() {
             "CREATE TABLE a (id integer PRIMARY KEY, b text);\n",
         ),
         (
-            "sequence.ts",
-            "import { pgTable, pgSequence, integer } from 'drizzle-orm/pg-core';\nexport const a = pgTable('a', { id: integer('id').primaryKey() });\nexport const counter = pgSequence('counter', { startWith: 10 });\n",
+            "view.ts",
+            "import { pgTable, pgView, integer } from 'drizzle-orm/pg-core';\nexport const a = pgTable('a', { id: integer('id').primaryKey() });\nexport const v = pgView('v').as((qb) => qb.select().from(a));\n",
+        ),
+        (
+            "role.ts",
+            "import { pgTable, pgRole, integer } from 'drizzle-orm/pg-core';\nexport const a = pgTable('a', { id: integer('id').primaryKey() });\nexport const admin = pgRole('admin');\n",
         ),
         (
             "identity.ts",
-            "import { pgTable, integer } from 'drizzle-orm/pg-core';\nexport const a = pgTable('a', {\n  id: integer('id').primaryKey().generatedAlwaysAsIdentity({ startWith: 5 }),\n});\n",
+            "import { pgTable, integer } from 'drizzle-orm/pg-core';\nexport const a = pgTable('a', {\n  id: integer('id').primaryKey().generatedAlwaysAsIdentity({ startWith: 5, cache: 20 }),\n});\n",
         ),
         (
-            "sized.ts",
-            "import { pgTable, integer } from 'drizzle-orm/pg-core';\nexport const a = pgTable('a', {\n  grid: integer('grid').array(3),\n});\n",
+            "with.ts",
+            "import { pgTable, integer, index } from 'drizzle-orm/pg-core';\nexport const a = pgTable('a', { id: integer('id').primaryKey() }, (t) => [\n  index('a_idx').on(t.id).with({ fillfactor: 70 }),\n]);\n",
         ),
         (
-            "method.ts",
-            "import { mysqlTable, int, index } from 'drizzle-orm/mysql-core';\nexport const a = mysqlTable('a', { id: int('id').primaryKey() }, (t) => [\n  index('a_idx').on(t.id).using('btree'),\n]);\n",
+            "enum.ts",
+            "import { mysqlTable, mysqlEnum, int } from 'drizzle-orm/mysql-core';\nexport const a = mysqlTable('a', { id: int('id').primaryKey(),\n  size: mysqlEnum('size', ['s', 'm,l']),\n});\n",
         ),
     ];
     for (name, text) in files {
@@ -602,10 +610,27 @@ fn the_target_refuses_what_it_cannot_snapshot() {
     }
     for (from, to, says) in [
         ("before.sql", "after.sql", "needs a drizzle schema"),
-        ("empty", "sequence.ts", "sequence.ts:3:24: "),
-        ("empty", "identity.ts", "identity.ts:3:"),
-        ("empty", "sized.ts", "sized.ts:3:"),
-        ("empty", "method.ts", "method.ts:3:3: "),
+        (
+            "empty",
+            "view.ts",
+            "view.ts:3:33: a view built with drizzle's query builder",
+        ),
+        (
+            "empty",
+            "role.ts",
+            "role.ts:3:22: the drizzle target's snapshot writer does not cover `pgRole`",
+        ),
+        (
+            "empty",
+            "identity.ts",
+            "identity.ts:3:60: migen keeps an identity's startWith",
+        ),
+        ("empty", "with.ts", "with.ts:3:"),
+        (
+            "empty",
+            "enum.ts",
+            "enum.ts:3:33: drizzle-kit cannot migrate a MySQL enum value with a comma",
+        ),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_migen"))
             .args([

@@ -16,13 +16,13 @@ pub struct Pair {
 pub fn header(dialect: Dialect) -> &'static str {
     match dialect {
         Dialect::Postgres => {
-            "import { pgTable, pgSchema, pgEnum, serial, integer, bigint, varchar, text, boolean, timestamp, numeric, jsonb, uuid, index, uniqueIndex, unique, check, primaryKey, foreignKey } from \"drizzle-orm/pg-core\";\nimport { sql } from \"drizzle-orm\";\n\n"
+            "import { pgTable, pgTableCreator, pgSchema, pgEnum, pgSequence, pgView, pgMaterializedView, customType, serial, integer, smallint, bigint, varchar, text, boolean, timestamp, numeric, jsonb, uuid, index, uniqueIndex, unique, check, primaryKey, foreignKey } from \"drizzle-orm/pg-core\";\nimport { sql } from \"drizzle-orm\";\n\n"
         }
         Dialect::Mysql => {
-            "import { mysqlTable, mysqlEnum, int, bigint, varchar, text, boolean, timestamp, decimal, index, uniqueIndex, unique, check, primaryKey, foreignKey } from \"drizzle-orm/mysql-core\";\nimport { sql } from \"drizzle-orm\";\n\n"
+            "import { mysqlTable, mysqlSchema, mysqlEnum, int, bigint, varchar, text, boolean, timestamp, decimal, index, uniqueIndex, unique, check, primaryKey, foreignKey } from \"drizzle-orm/mysql-core\";\nimport { sql } from \"drizzle-orm\";\n\n"
         }
         Dialect::Sqlite => {
-            "import { sqliteTable, integer, text, real, index, uniqueIndex, unique, check, primaryKey, foreignKey } from \"drizzle-orm/sqlite-core\";\nimport { sql } from \"drizzle-orm\";\n\n"
+            "import { sqliteTable, sqliteView, integer, text, real, index, uniqueIndex, unique, check, primaryKey, foreignKey } from \"drizzle-orm/sqlite-core\";\nimport { sql } from \"drizzle-orm\";\n\n"
         }
     }
 }
@@ -170,6 +170,47 @@ export const p18new = pgTable("p18_new", { id: serial("id").primaryKey(), label:
         after: r#"export const p20 = pgTable("p20_slots", { id: serial("id").primaryKey(), room: integer("room"), gone: boolean("gone") }, (t) => [index("p20_live_idx").on(t.room.desc().nullsFirst()).where(sql`${t.gone} IS NOT TRUE`), index("p20_expr_idx").on(sql`(${t.room} + 1)`)]);"#,
         seed: "INSERT INTO p20_slots (id, room, gone) VALUES (1, 4, false);",
     },
+    Pair {
+        name: "generated_columns",
+        before: r#"export const p21 = pgTable("p21_people", { id: serial("id").primaryKey(), first: text("first").notNull(), last: text("last").notNull() });"#,
+        after: r#"export const p21 = pgTable("p21_people", { id: serial("id").primaryKey(), first: text("first").notNull(), last: text("last").notNull(), full: text("full").generatedAlwaysAs(sql`first || ' ' || last`) });
+export const p21b = pgTable("p21_boxes", { id: serial("id").primaryKey(), w: integer("w").notNull(), h: integer("h").notNull(), area: integer("area").generatedAlwaysAs((): any => sql`${p21b.w} * ${p21b.h}`) });"#,
+        seed: "INSERT INTO p21_people (id, first, last) VALUES (1, 'Ada', 'Lovelace');",
+    },
+    Pair {
+        name: "identity_options_and_array_sizes",
+        before: r#"export const p22 = pgTable("p22_tickets", { id: integer("id").primaryKey().generatedAlwaysAsIdentity({ startWith: 1000, increment: 5 }), label: text("label") });"#,
+        after: r#"export const p22 = pgTable("p22_tickets", { id: integer("id").primaryKey().generatedAlwaysAsIdentity({ startWith: 1000, increment: 5 }), label: text("label"), grid: integer("grid").array(3), board: text("board").array().array(2) });
+export const p22c = pgTable("p22_countdowns", { id: smallint("id").primaryKey().generatedByDefaultAsIdentity({ increment: -1 }), big: bigint("big", { mode: "number" }).generatedByDefaultAsIdentity({ startWith: 7 }) });"#,
+        seed: "INSERT INTO p22_tickets (label) VALUES ('first');",
+    },
+    Pair {
+        name: "sequences",
+        before: r#"export const p23 = pgTable("p23_jobs", { id: serial("id").primaryKey() });
+export const p23Old = pgSequence("p23_old");"#,
+        after: r#"export const p23 = pgTable("p23_jobs", { id: serial("id").primaryKey() });
+export const p23Counter = pgSequence("p23_counter", { startWith: 10, increment: 2, cache: 5 });
+export const p23Down = pgSequence("p23_down", { increment: -3, cycle: true });"#,
+        seed: "INSERT INTO p23_jobs (id) VALUES (1);",
+    },
+    Pair {
+        name: "table_creator_custom_type_opclass",
+        before: r#"const p24Table = pgTableCreator((name) => `p24_app_${name}`);
+export const p24 = p24Table("devices", { id: integer("id").primaryKey(), label: varchar("label", { length: 40 }) });"#,
+        after: r#"const p24Table = pgTableCreator((name) => `p24_app_${name}`);
+const p24Mac = customType<{ data: string }>({ dataType() { return "macaddr"; } });
+export const p24 = p24Table("devices", { id: integer("id").primaryKey(), label: varchar("label", { length: 40 }), mac: p24Mac("mac") }, (t) => [index("p24_label_pattern_idx").on(t.label.op("varchar_pattern_ops"))]);"#,
+        seed: "INSERT INTO p24_app_devices (id, label) VALUES (1, 'router');",
+    },
+    Pair {
+        name: "views",
+        before: r#"export const p25 = pgTable("p25_tasks", { id: integer("id").primaryKey(), title: text("title").notNull(), done: boolean("done").notNull().default(false) });
+export const p25Old = pgView("p25_old", { id: integer("id") }).as(sql`select id from p25_tasks`);"#,
+        after: r#"export const p25 = pgTable("p25_tasks", { id: integer("id").primaryKey(), title: text("title").notNull(), done: boolean("done").notNull().default(false) });
+export const p25Open = pgView("p25_open", { id: integer("id"), title: text("title") }).as(sql`select id, title from p25_tasks where not done`);
+export const p25Counts = pgMaterializedView("p25_counts", { done: boolean("done"), total: integer("total") }).as(sql`select done, count(*)::integer as total from p25_tasks group by done`);"#,
+        seed: "INSERT INTO p25_tasks (id, title, done) VALUES (1, 'a', false), (2, 'b', true);",
+    },
 ];
 
 const SQLITE: &[Pair] = &[
@@ -246,6 +287,27 @@ export const s11b = sqliteTable("s11_books", { id: integer("id").primaryKey(), a
 export const s11b = sqliteTable("s11_books", { id: integer("id").primaryKey(), authorId: integer("author_id").references(() => s11a.id, { onDelete: "cascade" }) });"#,
         seed: "INSERT INTO s11_authors (id, name) VALUES (1, 'Ada'); INSERT INTO s11_books (id, author_id) VALUES (1, 1), (2, 1);",
     },
+    Pair {
+        name: "generated_columns",
+        before: r#"export const s12 = sqliteTable("s12_people", { id: integer("id").primaryKey(), first: text("first").notNull(), last: text("last").notNull() });"#,
+        after: r#"export const s12 = sqliteTable("s12_people", { id: integer("id").primaryKey(), first: text("first").notNull(), last: text("last").notNull(), full: text("full").generatedAlwaysAs(sql`first || ' ' || last`) });
+export const s12b = sqliteTable("s12_boxes", { id: integer("id").primaryKey(), w: integer("w").notNull(), h: integer("h").notNull(), area: integer("area").generatedAlwaysAs((): any => sql`${s12b.w} * ${s12b.h}`, { mode: "stored" }) });"#,
+        seed: "INSERT INTO s12_people (id, first, last) VALUES (1, 'Ada', 'Lovelace');",
+    },
+    Pair {
+        name: "partial_and_expression_indexes",
+        before: r#"export const s13 = sqliteTable("s13_posts", { id: integer("id").primaryKey(), slug: text("slug").notNull(), gone: integer("gone") });"#,
+        after: r#"export const s13 = sqliteTable("s13_posts", { id: integer("id").primaryKey(), slug: text("slug").notNull(), gone: integer("gone") }, (t) => [index("s13_live_idx").on(t.slug).where(sql`${t.gone} IS NULL`), uniqueIndex("s13_lower_slug_idx").on(sql`lower(${t.slug})`)]);"#,
+        seed: "INSERT INTO s13_posts (id, slug, gone) VALUES (1, 'A', NULL), (2, 'b', 1);",
+    },
+    Pair {
+        name: "views",
+        before: r#"export const s14 = sqliteTable("s14_tasks", { id: integer("id").primaryKey(), title: text("title").notNull(), done: integer("done").notNull().default(0) });
+export const s14Old = sqliteView("s14_old", { id: integer("id") }).as(sql`select id from s14_tasks`);"#,
+        after: r#"export const s14 = sqliteTable("s14_tasks", { id: integer("id").primaryKey(), title: text("title").notNull(), done: integer("done").notNull().default(0) });
+export const s14Open = sqliteView("s14_open", { id: integer("id"), title: text("title") }).as(sql`select id, title from s14_tasks where done = 0`);"#,
+        seed: "INSERT INTO s14_tasks (id, title, done) VALUES (1, 'a', 0), (2, 'b', 1);",
+    },
 ];
 
 const MYSQL: &[Pair] = &[
@@ -319,5 +381,20 @@ export const m11keep = mysqlTable("m11_keep", { id: int("id").autoincrement().pr
         after: r#"export const m11keep = mysqlTable("m11_keep", { id: int("id").autoincrement().primaryKey(), label: varchar("label", { length: 20 }) });
 export const m11new = mysqlTable("m11_new", { id: int("id").autoincrement().primaryKey(), label: varchar("label", { length: 30 }).notNull().unique(), keepId: int("keep_id").references(() => m11keep.id, { onDelete: "set null" }) });"#,
         seed: "INSERT INTO m11_old (id) VALUES (1); INSERT INTO m11_keep (id, label) VALUES (1, 'k');",
+    },
+    Pair {
+        name: "generated_columns",
+        before: r#"export const m12 = mysqlTable("m12_people", { id: int("id").autoincrement().primaryKey(), first: varchar("first", { length: 40 }).notNull(), last: varchar("last", { length: 40 }).notNull() });"#,
+        after: r#"export const m12 = mysqlTable("m12_people", { id: int("id").autoincrement().primaryKey(), first: varchar("first", { length: 40 }).notNull(), last: varchar("last", { length: 40 }).notNull(), full: varchar("full", { length: 81 }).generatedAlwaysAs(sql`concat(first, ' ', last)`, { mode: "virtual" }) });
+export const m12b = mysqlTable("m12_boxes", { id: int("id").autoincrement().primaryKey(), w: int("w").notNull(), h: int("h").notNull(), area: int("area").generatedAlwaysAs((): any => sql`${m12b.w} * ${m12b.h}`, { mode: "stored" }) });"#,
+        seed: "INSERT INTO m12_people (id, first, last) VALUES (1, 'Ada', 'Lovelace');",
+    },
+    Pair {
+        name: "index_methods_and_schema_tables",
+        before: r#"export const m13 = mysqlTable("m13_tags", { id: int("id").autoincrement().primaryKey(), name: varchar("name", { length: 40 }).notNull(), rank: int("rank") });"#,
+        after: r#"export const m13 = mysqlTable("m13_tags", { id: int("id").autoincrement().primaryKey(), name: varchar("name", { length: 40 }).notNull(), rank: int("rank") }, (t) => [index("m13_name_idx").on(t.name).using("btree"), uniqueIndex("m13_name_rank_idx").on(t.name, t.rank).using("hash")]);
+export const m13Other = mysqlSchema("m13_other");
+export const m13Elsewhere = m13Other.table("m13_elsewhere", { id: int("id").primaryKey() });"#,
+        seed: "INSERT INTO m13_tags (id, name, rank) VALUES (1, 'a', 1), (2, 'b', 2);",
     },
 ];

@@ -2,6 +2,7 @@
 //! into what drizzle-kit makes of it — the SQL type `getSQLType()` gives, nullability, the
 //! database default as drizzle-kit's serializer writes it, keys, references and generation.
 
+use super::identity::SequenceOptions;
 use super::sql::{Scope, literal};
 use super::{Core, Reader};
 use crate::error::Result;
@@ -46,10 +47,12 @@ pub struct Column {
     pub generated: Option<Generated>,
     /// PostgreSQL identity: `ALWAYS` or `BY DEFAULT`.
     pub identity: Option<&'static str>,
-    /// Where sequence options are given to the identity (`generatedAlwaysAsIdentity({ ... })`).
-    pub identity_options: Option<Origin>,
-    /// Where an array is given a size (`.array(3)`), which drizzle-kit's snapshot keeps.
-    pub sized_array: Option<Origin>,
+    /// The identity's sequence options as drizzle-kit fills them in (all defaults when none
+    /// are given).
+    pub identity_options: Option<SequenceOptions>,
+    /// The `.array()` suffixes as drizzle-kit's snapshot writes the type (`[]`, `[3]` for
+    /// `.array(3)`); `sql_type` has `[]` for each, as PostgreSQL keeps no size.
+    pub array_suffix: String,
     pub pos: Origin,
 }
 
@@ -247,6 +250,16 @@ impl Reader<'_> {
                         ..self.blank(key, args.name, chain.base.pos)
                     }
                 }
+                // A `customType({ dataType() { return "citext"; } })` builder.
+                Some((m, value)) if self.custom_type(m, &value).is_some() => {
+                    let sql_type = self.custom_type(m, &value).unwrap_or(Ok(String::new()))?;
+                    let args = args(base_args);
+                    Column {
+                        builder: callee_path.clone(),
+                        sql_type,
+                        ..self.blank(key, args.name, chain.base.pos)
+                    }
+                }
                 // A helper function returning a column (`idColumn()`).
                 Some((m, value)) if matches!(value.value, Value::Arrow(..)) => {
                     let returned = self.apply(&value, base_args);
@@ -277,6 +290,34 @@ impl Reader<'_> {
         Ok(column)
     }
 
+    /// For a `customType(...)` value: the SQL type its `dataType()` returns, when that is a
+    /// string; `None` when the value is not a customType.
+    fn custom_type(&self, module: usize, value: &Node) -> Option<Result<String>> {
+        let (callee, args) = value.call()?;
+        if self.builder(module, &callee).as_deref() != Some("customType") {
+            return None;
+        }
+        let config = args.first().map(|a| self.value(module, a));
+        let Some(data_type) = config.as_ref().and_then(|c| c.get("dataType")) else {
+            return Some(Err(self.error(value.pos, "customType() needs a dataType()")));
+        };
+        let returned = match &data_type.value {
+            Value::Arrow(_, body) => Some(self.value(module, body)),
+            _ => None,
+        };
+        Some(
+            returned
+                .and_then(|r| r.str().map(str::to_string))
+                .ok_or_else(|| {
+                    self.error(
+                        data_type.pos,
+                        "a customType's dataType() must return a string literal to be read \
+                         statically",
+                    )
+                }),
+        )
+    }
+
     fn blank(&self, key: &str, name: Option<&str>, pos: Origin) -> Column {
         Column {
             key: key.to_string(),
@@ -297,7 +338,7 @@ impl Reader<'_> {
             generated: None,
             identity: None,
             identity_options: None,
-            sized_array: None,
+            array_suffix: String::new(),
             pos,
         }
     }
@@ -369,8 +410,17 @@ impl Reader<'_> {
                 let values = a
                     .values
                     .ok_or_else(|| self.error(pos, "mysqlEnum needs its values"))?;
-                let values = self.strings(module, values)?;
-                let listed: Vec<String> = values.iter().map(|v| literal(v)).collect();
+                let texts = self.strings(module, values)?;
+                // drizzle-kit reads the enum's values back out of its type text, cutting at
+                // the commas: `'ab,cd'` comes out as `'a','d'`.
+                if let Some((node, _)) = values.iter().zip(&texts).find(|(_, v)| v.contains(',')) {
+                    return Err(self.error(
+                        node.pos,
+                        "drizzle-kit cannot migrate a MySQL enum value with a comma in it (it \
+                         cuts 'ab,cd' into 'a','d'); choose values without commas",
+                    ));
+                }
+                let listed: Vec<String> = texts.iter().map(|v| literal(v)).collect();
                 format!("enum({})", listed.join(","))
             }
             (Core::Sqlite, "int") => "integer".to_string(),
@@ -470,8 +520,16 @@ impl Reader<'_> {
             }
             "array" => {
                 column.sql_type.push_str("[]");
-                if !args.is_empty() {
-                    column.sized_array = Some(pos);
+                match arg(0) {
+                    None => column.array_suffix.push_str("[]"),
+                    Some(size) => {
+                        let size = size.num().filter(|n| *n >= 0.0).ok_or_else(|| {
+                            self.error(size.pos, ".array() takes a size as a number literal")
+                        })?;
+                        column
+                            .array_suffix
+                            .push_str(&format!("[{}]", js_number(size)));
+                    }
                 }
             }
             "generatedAlwaysAs" => {
@@ -498,15 +556,16 @@ impl Reader<'_> {
                     snapshot_sql: String::new(),
                 });
             }
-            "generatedAlwaysAsIdentity" => {
-                column.identity = Some("ALWAYS");
+            "generatedAlwaysAsIdentity" | "generatedByDefaultAsIdentity" => {
+                column.identity = Some(match method {
+                    "generatedAlwaysAsIdentity" => "ALWAYS",
+                    _ => "BY DEFAULT",
+                });
                 column.not_null = true;
-                column.identity_options = (!args.is_empty()).then_some(pos);
-            }
-            "generatedByDefaultAsIdentity" => {
-                column.identity = Some("BY DEFAULT");
-                column.not_null = true;
-                column.identity_options = (!args.is_empty()).then_some(pos);
+                column.identity_options = Some(match args.first() {
+                    Some(config) => self.identity_options(module, config, &column.sql_type, pos)?,
+                    None => self.sequence_options(module, None, &column.sql_type, pos)?,
+                });
             }
             other => {
                 return Err(self.error(

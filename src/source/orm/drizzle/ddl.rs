@@ -27,6 +27,18 @@ pub(super) fn render(model: &Model, sources: &Sources) -> GeneratedDdl {
                     .iter()
                     .filter_map(|t| t.schema.as_ref().map(|s| (s, t.pos))),
             )
+            .chain(
+                model
+                    .sequences
+                    .iter()
+                    .filter_map(|s| s.schema.as_ref().map(|schema| (schema, s.pos))),
+            )
+            .chain(
+                model
+                    .views
+                    .iter()
+                    .filter_map(|v| v.schema.as_ref().map(|schema| (schema, v.pos))),
+            )
             .collect();
         schemas.sort_by(|a, b| a.0.cmp(b.0));
         schemas.dedup_by(|a, b| a.0 == b.0);
@@ -44,6 +56,22 @@ pub(super) fn render(model: &Model, sources: &Sources) -> GeneratedDdl {
                 e.pos,
             );
         }
+    }
+    for sequence in &model.sequences {
+        let o = &sequence.options;
+        ddl.push_line(
+            format!(
+                "CREATE SEQUENCE {} INCREMENT BY {} MINVALUE {} MAXVALUE {} START WITH {} CACHE {}{};",
+                qualified(&sequence.schema, &sequence.name),
+                o.increment,
+                o.min,
+                o.max,
+                o.start,
+                o.cache,
+                if o.cycle { " CYCLE" } else { "" }
+            ),
+            sequence.pos,
+        );
     }
     for table in &model.tables {
         create_table(core, table, &mut ddl);
@@ -107,6 +135,22 @@ pub(super) fn render(model: &Model, sources: &Sources) -> GeneratedDdl {
                 index.pos,
             );
         }
+    }
+    // drizzle-kit wraps the query in parentheses; written bare, it reads as the database keeps it.
+    for view in &model.views {
+        ddl.push_line(
+            format!(
+                "CREATE {}VIEW {} AS {};",
+                if view.materialized {
+                    "MATERIALIZED "
+                } else {
+                    ""
+                },
+                qualified(&view.schema, &view.name),
+                view.definition.trim().trim_end_matches(';')
+            ),
+            view.pos,
+        );
     }
     ddl
 }
@@ -268,6 +312,13 @@ fn column_sql(core: Core, column: &Column, single_primary: bool) -> String {
     }
     if let Some(identity) = column.identity {
         text.push_str(&format!(" GENERATED {identity} AS IDENTITY"));
+        // The only options migen's model keeps (the reader refuses the others).
+        if let Some(options) = &column.identity_options {
+            text.push_str(&format!(
+                " (START WITH {} INCREMENT BY {})",
+                options.start, options.increment
+            ));
+        }
     }
     text
 }

@@ -12,10 +12,12 @@
 mod columns;
 mod config;
 mod ddl;
+mod identity;
 pub(crate) mod reader;
 pub mod snapshot;
 mod sql;
 mod tables;
+mod views;
 
 use std::path::{Path, PathBuf};
 
@@ -124,6 +126,17 @@ fn words(key: &str) -> Vec<String> {
         out.push(chars[start..i].iter().collect::<String>().to_lowercase());
     }
     out
+}
+
+/// drizzle-kit's name for a key drizzle-orm named after columns written one way and cased
+/// another: in `name`, the first occurrence of each written name replaced by its cased one, in
+/// order (as its serializers do, which is why a table named after a column gets its own name
+/// cased too: `tagId_links` + `tagId` makes `tag_id_links_tagId_pk`).
+pub(super) fn cased_name(mut name: String, written: &[String], cased: &[String]) -> String {
+    for (from, to) in written.iter().zip(cased) {
+        name = name.replacen(from.as_str(), to, 1);
+    }
+    name
 }
 
 /// The name the columns callback's parameter is read as: drizzle's column builders (no source
@@ -278,10 +291,15 @@ pub struct Model {
     pub enums: Vec<PgEnum>,
     /// The exported `pgSchema("x")` names, which drizzle-kit's snapshot lists.
     pub schemas: Vec<String>,
-    /// Exported drizzle entities migen does not read (views, sequences, roles, policies, a
-    /// table with row-level security): what each is and where. drizzle-kit's snapshot would
-    /// hold them.
+    /// Exported drizzle entities migen does not read (roles, policies, MySQL views, a table with
+    /// row-level security): what each is and where. drizzle-kit's snapshot would hold them.
     pub unread: Vec<(String, Origin)>,
+    /// What the reader left out as drizzle-kit does, located.
+    pub notes: Vec<String>,
+    /// PostgreSQL sequences (`pgSequence`).
+    pub sequences: Vec<identity::Sequence>,
+    /// Views with their query in SQL (`pgView`, `pgMaterializedView`, `sqliteView`).
+    pub views: Vec<views::View>,
 }
 
 #[derive(Debug, Clone)]
@@ -441,6 +459,7 @@ pub fn load(path: &Path, dialect: Dialect) -> Result<(Schema, Vec<String>)> {
         ));
     }
     let model = model_of(&sources, &settings, &modules)?;
+    notes.extend(model.notes.iter().cloned());
     let schema = ddl::render(&model, &sources).parse(dialect, "drizzle-kit", &sources.names[0])?;
     Ok((schema, notes))
 }
@@ -455,6 +474,9 @@ pub fn model_of(sources: &Sources, settings: &Settings, modules: &[usize]) -> Re
     let mut enums: Vec<PgEnum> = Vec::new();
     let mut schemas: Vec<String> = Vec::new();
     let mut unread: Vec<(String, Origin)> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    let mut sequences: Vec<identity::Sequence> = Vec::new();
+    let mut views: Vec<views::View> = Vec::new();
     let mut core_seen: Option<(Core, Origin)> = None;
     for (module, variable, node) in &exported {
         let probe = Reader {
@@ -482,12 +504,33 @@ pub fn model_of(sources: &Sources, settings: &Settings, modules: &[usize]) -> Re
                     }
                 }
                 Entity::Unread(what) => unread.push((what, node.pos)),
+                Entity::Sequence(schema, args) => {
+                    sequences.push(probe.sequence(*module, schema, &args, node.pos)?);
+                }
+                Entity::View(core, schema, materialized) => {
+                    let reader = Reader {
+                        sources,
+                        settings,
+                        core,
+                    };
+                    views.push(reader.view(*module, schema, materialized, node)?);
+                }
             }
             continue;
         }
-        let Some((core, schema, args)) = probe.table_call(*module, node) else {
+        let Some(call) = probe.table_call(*module, node) else {
             continue;
         };
+        let core = call.core;
+        if core == Core::Mysql && call.schema.is_some() {
+            let pos = node.pos;
+            notes.push(format!(
+                "{}:{}:{}: drizzle-kit leaves the tables of a mysqlSchema out of its migrations \
+                 and snapshots; so does migen",
+                sources.names[pos.file], pos.line, pos.column
+            ));
+            continue;
+        }
         if tables
             .iter()
             .any(|t| t.module == *module && t.pos == node.pos)
@@ -512,7 +555,7 @@ pub fn model_of(sources: &Sources, settings: &Settings, modules: &[usize]) -> Re
             settings,
             core,
         };
-        tables.push(reader.table(*module, variable, node, schema, args)?);
+        tables.push(reader.table(*module, variable, node, call)?);
     }
     let Some((core, pos)) = core_seen else {
         return Err(Error::Usage(format!(
@@ -563,6 +606,9 @@ pub fn model_of(sources: &Sources, settings: &Settings, modules: &[usize]) -> Re
         enums,
         schemas,
         unread,
+        notes,
+        sequences,
+        views,
     })
 }
 
@@ -572,6 +618,11 @@ enum Entity {
     Schema(String),
     /// Something drizzle-kit snapshots and migen does not read, described.
     Unread(String),
+    /// `pgSequence(name, options)` or `schema.sequence(...)`: the schema and the arguments.
+    Sequence(Option<String>, Vec<Node>),
+    /// `pgView(...)`, `pgMaterializedView(...)` (`schema.view(...)`) or `sqliteView(...)`: its
+    /// core, schema and whether it is materialized.
+    View(Core, Option<String>, bool),
 }
 
 impl Reader<'_> {
@@ -580,6 +631,13 @@ impl Reader<'_> {
     fn unread_entity(&self, module: usize, node: &Node) -> Option<Entity> {
         let chain = columns::chain(node);
         let (callee, args) = chain.base.call()?;
+        // `appTable("t", {...}).enableRLS()` of a pgTableCreator, like pgTable's below.
+        if !chain.methods.is_empty()
+            && self.builder(module, &callee).is_none()
+            && self.table_call(module, chain.base).is_some()
+        {
+            return Some(Entity::Unread("a table with methods chained on it".into()));
+        }
         if let Some(builder) = self.builder(module, &callee) {
             return match builder.as_str() {
                 "pgSchema" | "mysqlSchema" => args
@@ -594,8 +652,11 @@ impl Reader<'_> {
                         .collect();
                     Some(Entity::Unread(format!("a table with {}", methods.join(""))))
                 }
-                "pgView" | "pgMaterializedView" | "pgSequence" | "pgRole" | "pgPolicy"
-                | "mysqlView" | "sqliteView" => Some(Entity::Unread(format!("`{builder}`"))),
+                "pgSequence" => Some(Entity::Sequence(None, args.to_vec())),
+                "pgView" => Some(Entity::View(Core::Pg, None, false)),
+                "pgMaterializedView" => Some(Entity::View(Core::Pg, None, true)),
+                "sqliteView" => Some(Entity::View(Core::Sqlite, None, false)),
+                "pgRole" | "pgPolicy" | "mysqlView" => Some(Entity::Unread(format!("`{builder}`"))),
                 _ => None,
             };
         }
@@ -606,10 +667,20 @@ impl Reader<'_> {
         }
         // `billing.view(...)`, `billing.sequence(...)` on a pgSchema constant.
         let (m, value) = self.constant(module, object)?;
-        let (name, _) = value.call()?;
+        let (name, schema_args) = value.call()?;
         let schema_builder = self.builder(m, &name)?;
         let is_schema = matches!(schema_builder.as_str(), "pgSchema" | "mysqlSchema");
         match member {
+            "sequence" | "view" | "materializedView" if schema_builder == "pgSchema" => {
+                let schema = schema_args
+                    .first()
+                    .and_then(|a| self.value(m, a).str().map(str::to_string))
+                    .filter(|s| s != "public");
+                Some(match member {
+                    "sequence" => Entity::Sequence(schema, args.to_vec()),
+                    _ => Entity::View(Core::Pg, schema, member == "materializedView"),
+                })
+            }
             "view" | "materializedView" | "sequence" if is_schema => {
                 Some(Entity::Unread(format!("`{object}.{member}`")))
             }
@@ -673,16 +744,23 @@ impl Reader<'_> {
                 };
                 let (target, target_column) =
                     self.target(tables, reference.module, &reference.target)?;
+                let columns = vec![column.name.clone()];
+                let ref_columns = vec![target_column];
                 resolved.push((
                     index,
                     tables::ForeignKey {
-                        name: None,
-                        columns: vec![column.name.clone()],
+                        name: Some(foreign_key_name(
+                            table,
+                            &columns,
+                            &tables[target],
+                            &ref_columns,
+                        )),
+                        columns,
                         module: reference.module,
                         targets: Vec::new(),
                         ref_table: tables[target].name.clone(),
                         ref_schema: tables[target].schema.clone(),
-                        ref_columns: vec![target_column],
+                        ref_columns,
                         on_delete: reference.on_delete.clone(),
                         on_update: reference.on_update.clone(),
                         pos: reference.pos,
@@ -699,9 +777,13 @@ impl Reader<'_> {
                 }
                 let target = target_table
                     .ok_or_else(|| self.error(fk.pos, "foreignKey() names no foreign columns"))?;
+                let name = fk.name.clone().unwrap_or_else(|| {
+                    foreign_key_name(table, &fk.columns, &tables[target], &columns)
+                });
                 resolved.push((
                     index,
                     tables::ForeignKey {
+                        name: Some(name),
                         ref_table: tables[target].name.clone(),
                         ref_schema: tables[target].schema.clone(),
                         ref_columns: columns,
@@ -714,18 +796,8 @@ impl Reader<'_> {
         for table in tables.iter_mut() {
             table.foreign_keys.clear();
         }
-        for (index, mut fk) in resolved {
-            let table = &mut tables[index];
-            if fk.name.is_none() {
-                fk.name = Some(format!(
-                    "{}_{}_{}_{}_fk",
-                    table.name,
-                    fk.columns.join("_"),
-                    fk.ref_table,
-                    fk.ref_columns.join("_")
-                ));
-            }
-            table.foreign_keys.push(fk);
+        for (index, fk) in resolved {
+            tables[index].foreign_keys.push(fk);
         }
         Ok(())
     }
@@ -767,6 +839,27 @@ impl Reader<'_> {
             })?;
         Ok((index, column.name.clone()))
     }
+}
+
+/// drizzle-kit's name for an unnamed foreign key: drizzle-orm's, of the columns' names as
+/// written, with each then replaced by its cased name.
+fn foreign_key_name(
+    table: &Table,
+    columns: &[String],
+    target: &Table,
+    ref_columns: &[String],
+) -> String {
+    let written = tables::given_names(table, columns);
+    let written_to = tables::given_names(target, ref_columns);
+    let name = format!(
+        "{}_{}_{}_{}_fk",
+        table.name,
+        written.join("_"),
+        target.name,
+        written_to.join("_")
+    );
+    let name = cased_name(name, &written, columns);
+    cased_name(name, &written_to, ref_columns)
 }
 
 /// The model and the DDL drizzle-kit would write for schema files given as (name, text): for

@@ -1,8 +1,8 @@
 //! The after-schema as drizzle-kit 0.31 writes it into `meta/NNNN_snapshot.json` (its
 //! `pgSerializer`, `mysqlSerializer` and `sqliteSerializer`: PostgreSQL's version 7, MySQL's
 //! 5, SQLite's 6), so that `drizzle-kit generate` after a migen migration finds nothing left to
-//! do. What the writer does not cover yet (views, sequences, roles, policies, row-level
-//! security, identity options, MySQL index methods and tables in a `mysqlSchema`) is refused at its place in the schema rather than guessed.
+//! do. What the writer does not cover yet (views, roles, policies, row-level security) is
+//! refused at its place in the schema rather than guessed.
 
 use std::path::Path;
 
@@ -53,9 +53,9 @@ pub(super) fn snapshot_of(model: &Model, sources: &Sources) -> Result<DrizzleSta
         return Err(refuse(sources, *pos, what));
     }
     match model.core {
-        Core::Pg => pg_snapshot(model, sources),
-        Core::Mysql => mysql_snapshot(model, sources),
-        Core::Sqlite => sqlite_snapshot(model),
+        Core::Pg => Ok(pg_snapshot(model)),
+        Core::Mysql => Ok(mysql_snapshot(model)),
+        Core::Sqlite => Ok(sqlite_snapshot(model)),
     }
 }
 
@@ -116,14 +116,11 @@ fn checks(table: &Table) -> Map<String, Value> {
         .collect()
 }
 
-fn pg_snapshot(model: &Model, sources: &Sources) -> Result<DrizzleState> {
+fn pg_snapshot(model: &Model) -> DrizzleState {
     let mut tables = Map::new();
     for table in &model.tables {
         let schema = table.schema.as_deref().unwrap_or("public");
-        tables.insert(
-            format!("{schema}.{}", table.name),
-            pg_table(table, sources)?,
-        );
+        tables.insert(format!("{schema}.{}", table.name), pg_table(table));
     }
     let mut enums = Map::new();
     for e in model.enums.iter().filter(|e| e.exported) {
@@ -144,73 +141,68 @@ fn pg_snapshot(model: &Model, sources: &Sources) -> Result<DrizzleState> {
     snapshot.insert("tables".into(), Value::Object(tables));
     snapshot.insert("enums".into(), Value::Object(enums));
     snapshot.insert("schemas".into(), Value::Object(schemas));
-    for empty in ["sequences", "roles", "policies", "views"] {
+    let sequences: Map<String, Value> = model
+        .sequences
+        .iter()
+        .map(|sequence| {
+            let schema = sequence.schema.as_deref().unwrap_or("public");
+            let o = &sequence.options;
+            (
+                format!("{schema}.{}", sequence.name),
+                json!({
+                    "name": sequence.name,
+                    "schema": schema,
+                    "increment": o.increment,
+                    "startWith": o.start,
+                    "minValue": o.min,
+                    "maxValue": o.max,
+                    "cache": o.cache,
+                    "cycle": o.cycle,
+                }),
+            )
+        })
+        .collect();
+    snapshot.insert("sequences".into(), Value::Object(sequences));
+    let views: Map<String, Value> = model
+        .views
+        .iter()
+        .map(|view| {
+            let schema = view.schema.as_deref().unwrap_or("public");
+            let columns: Map<String, Value> = view
+                .columns
+                .iter()
+                .map(|c| (c.name.clone(), pg_column(&view.name, schema, c)))
+                .collect();
+            (
+                format!("{schema}.{}", view.name),
+                json!({
+                    "columns": columns,
+                    "definition": view.definition,
+                    "name": view.name,
+                    "schema": schema,
+                    "isExisting": false,
+                    "materialized": view.materialized,
+                }),
+            )
+        })
+        .collect();
+    snapshot.insert("views".into(), Value::Object(views));
+    for empty in ["roles", "policies"] {
         snapshot.insert(empty.into(), json!({}));
     }
     snapshot.insert("_meta".into(), empty_meta());
-    Ok(DrizzleState {
+    DrizzleState {
         dialect: "postgresql",
         snapshot,
-    })
-}
-
-/// drizzle-kit's identity range for a column type (`maxRangeForIdentityBasedOn`).
-fn identity_max(sql_type: &str) -> &'static str {
-    match sql_type {
-        "integer" => "2147483647",
-        "bigint" => "9223372036854775807",
-        _ => "32767",
     }
 }
 
-fn pg_table(table: &Table, sources: &Sources) -> Result<Value> {
+fn pg_table(table: &Table) -> Value {
     let schema = table.schema.as_deref().unwrap_or("public");
     let mut columns = Map::new();
     let mut uniques = Map::new();
     for column in &table.columns {
-        if let Some(pos) = column.sized_array {
-            return Err(refuse(sources, pos, "arrays with a size"));
-        }
-        let mut entry = Map::new();
-        entry.insert("name".into(), json!(column.name));
-        entry.insert("type".into(), json!(column.sql_type));
-        if column.is_enum {
-            entry.insert(
-                "typeSchema".into(),
-                json!(column.enum_schema.as_deref().unwrap_or("public")),
-            );
-        }
-        entry.insert("primaryKey".into(), json!(column.primary));
-        entry.insert("notNull".into(), json!(column.not_null));
-        if let Some(default) = &column.snapshot_default {
-            entry.insert("default".into(), default.clone());
-        }
-        if let Some(generated) = &column.generated {
-            entry.insert(
-                "generated".into(),
-                json!({ "as": generated.snapshot_sql, "type": "stored" }),
-            );
-        }
-        if let Some(identity) = column.identity {
-            if let Some(pos) = column.identity_options {
-                return Err(refuse(sources, pos, "identity sequence options"));
-            }
-            entry.insert(
-                "identity".into(),
-                json!({
-                    "type": if identity == "ALWAYS" { "always" } else { "byDefault" },
-                    "name": format!("{}_{}_seq", table.name, column.name),
-                    "schema": schema,
-                    "increment": "1",
-                    "startWith": "1",
-                    "minValue": "1",
-                    "maxValue": identity_max(&column.sql_type),
-                    "cache": "1",
-                    "cycle": false,
-                }),
-            );
-        }
-        columns.insert(column.name.clone(), Value::Object(entry));
+        columns.insert(column.name.clone(), pg_column(&table.name, schema, column));
         if let Some(name) = column_unique_name(table, column) {
             let nulls_not_distinct = column.unique.as_ref().is_some_and(|(_, n)| *n);
             uniques.insert(
@@ -239,12 +231,19 @@ fn pg_table(table: &Table, sources: &Sources) -> Result<Value> {
                     name,
                     descending,
                     nulls_first,
-                } => json!({
-                    "expression": name,
-                    "isExpression": false,
-                    "asc": !descending,
-                    "nulls": if *nulls_first { "first" } else { "last" },
-                }),
+                    opclass,
+                } => {
+                    let mut part = json!({
+                        "expression": name,
+                        "isExpression": false,
+                        "asc": !descending,
+                        "nulls": if *nulls_first { "first" } else { "last" },
+                    });
+                    if let Some(opclass) = opclass {
+                        part["opclass"] = json!(opclass);
+                    }
+                    part
+                }
                 IndexColumn::Expression(sql) => json!({
                     "expression": sql,
                     "asc": true,
@@ -273,7 +272,7 @@ fn pg_table(table: &Table, sources: &Sources) -> Result<Value> {
             json!({ "name": pk.name, "columns": pk.columns }),
         );
     }
-    Ok(json!({
+    json!({
         "name": table.name,
         "schema": table.schema.as_deref().unwrap_or(""),
         "columns": columns,
@@ -284,20 +283,64 @@ fn pg_table(table: &Table, sources: &Sources) -> Result<Value> {
         "policies": {},
         "checkConstraints": checks(table),
         "isRLSEnabled": false,
-    }))
+    })
 }
 
-fn mysql_snapshot(model: &Model, sources: &Sources) -> Result<DrizzleState> {
+/// A PostgreSQL column as drizzle-kit's snapshot holds it, of a table or view in `schema`.
+fn pg_column(table: &str, schema: &str, column: &super::Column) -> Value {
+    let mut entry = Map::new();
+    entry.insert("name".into(), json!(column.name));
+    // Array sizes as written: drizzle-kit keeps them, PostgreSQL does not.
+    let base_type =
+        &column.sql_type[..column.sql_type.len() - column.array_suffix.matches(']').count() * 2];
+    entry.insert(
+        "type".into(),
+        json!(format!("{base_type}{}", column.array_suffix)),
+    );
+    if column.is_enum {
+        entry.insert(
+            "typeSchema".into(),
+            json!(column.enum_schema.as_deref().unwrap_or("public")),
+        );
+    }
+    entry.insert("primaryKey".into(), json!(column.primary));
+    entry.insert("notNull".into(), json!(column.not_null));
+    if let Some(default) = &column.snapshot_default {
+        entry.insert("default".into(), default.clone());
+    }
+    if let Some(generated) = &column.generated {
+        entry.insert(
+            "generated".into(),
+            json!({ "as": generated.snapshot_sql, "type": "stored" }),
+        );
+    }
+    if let (Some(identity), Some(options)) = (column.identity, &column.identity_options) {
+        entry.insert(
+            "identity".into(),
+            json!({
+                "type": if identity == "ALWAYS" { "always" } else { "byDefault" },
+                "name": options.name.clone()
+                    .unwrap_or_else(|| format!("{table}_{}_seq", column.name)),
+                "schema": schema,
+                "increment": options.increment,
+                "startWith": options.start,
+                "minValue": options.min,
+                "maxValue": options.max,
+                "cache": options.cache,
+                "cycle": options.cycle,
+            }),
+        );
+    }
+    Value::Object(entry)
+}
+
+fn mysql_snapshot(model: &Model) -> DrizzleState {
     let mut tables = Map::new();
     let mut expression_indexes = Map::new();
     for table in &model.tables {
-        if table.schema.is_some() {
-            // drizzle-kit leaves tables of a mysqlSchema out of its snapshot.
-            return Err(refuse(sources, table.pos, "tables in a mysqlSchema"));
-        }
         tables.insert(
             table.name.clone(),
-            mysql_table(table, sources, &mut expression_indexes)?,
+            mysql_table(table, &mut expression_indexes),
         );
     }
     let mut snapshot = Map::new();
@@ -310,17 +353,13 @@ fn mysql_snapshot(model: &Model, sources: &Sources) -> Result<DrizzleState> {
         "internal".into(),
         json!({ "tables": {}, "indexes": expression_indexes }),
     );
-    Ok(DrizzleState {
+    DrizzleState {
         dialect: "mysql",
         snapshot,
-    })
+    }
 }
 
-fn mysql_table(
-    table: &Table,
-    sources: &Sources,
-    expression_indexes: &mut Map<String, Value>,
-) -> Result<Value> {
+fn mysql_table(table: &Table, expression_indexes: &mut Map<String, Value>) -> Value {
     let mut columns = Map::new();
     let mut uniques = Map::new();
     let mut primary_keys = Map::new();
@@ -383,20 +422,15 @@ fn mysql_table(
     }
     let mut indexes = Map::new();
     for index in &table.indexes {
-        if index.using.is_some() || index.predicate.is_some() {
-            return Err(refuse(
-                sources,
-                index.pos,
-                "MySQL index methods and partial indexes",
-            ));
-        }
         let parts = index_parts(index, expression_indexes);
-        indexes.insert(
-            index.name.clone(),
-            json!({ "name": index.name, "columns": parts, "isUnique": index.unique }),
-        );
+        let mut entry = json!({ "name": index.name, "columns": parts, "isUnique": index.unique });
+        // Kept in the snapshot only: drizzle-kit's MySQL statements leave the method out.
+        if let Some(using) = &index.using {
+            entry["using"] = json!(using);
+        }
+        indexes.insert(index.name.clone(), entry);
     }
-    Ok(json!({
+    json!({
         "name": table.name,
         "columns": columns,
         "indexes": indexes,
@@ -404,10 +438,10 @@ fn mysql_table(
         "compositePrimaryKeys": primary_keys,
         "uniqueConstraints": uniques,
         "checkConstraint": checks(table),
-    }))
+    })
 }
 
-fn sqlite_snapshot(model: &Model) -> Result<DrizzleState> {
+fn sqlite_snapshot(model: &Model) -> DrizzleState {
     let mut tables = Map::new();
     let mut expression_indexes = Map::new();
     for table in &model.tables {
@@ -420,14 +454,34 @@ fn sqlite_snapshot(model: &Model) -> Result<DrizzleState> {
     snapshot.insert("version".into(), json!("6"));
     snapshot.insert("dialect".into(), json!("sqlite"));
     snapshot.insert("tables".into(), Value::Object(tables));
-    snapshot.insert("views".into(), json!({}));
+    let views: Map<String, Value> = model
+        .views
+        .iter()
+        .map(|view| {
+            let columns: Map<String, Value> = view
+                .columns
+                .iter()
+                .map(|c| (c.name.clone(), sqlite_column(c, false)))
+                .collect();
+            (
+                view.name.clone(),
+                json!({
+                    "columns": columns,
+                    "name": view.name,
+                    "isExisting": false,
+                    "definition": view.definition,
+                }),
+            )
+        })
+        .collect();
+    snapshot.insert("views".into(), Value::Object(views));
     snapshot.insert("enums".into(), json!({}));
     snapshot.insert("_meta".into(), empty_meta());
     snapshot.insert("internal".into(), json!({ "indexes": expression_indexes }));
-    Ok(DrizzleState {
+    DrizzleState {
         dialect: "sqlite",
         snapshot,
-    })
+    }
 }
 
 fn sqlite_table(table: &Table, expression_indexes: &mut Map<String, Value>) -> Value {
@@ -439,29 +493,10 @@ fn sqlite_table(table: &Table, expression_indexes: &mut Map<String, Value>) -> V
         other => (None, other.as_ref()),
     };
     for column in &table.columns {
-        let mut entry = Map::new();
-        entry.insert("name".into(), json!(column.name));
-        entry.insert("type".into(), json!(column.sql_type));
-        entry.insert(
-            "primaryKey".into(),
-            json!(column.primary || single == Some(&column.name)),
+        columns.insert(
+            column.name.clone(),
+            sqlite_column(column, single == Some(&column.name)),
         );
-        entry.insert("notNull".into(), json!(column.not_null || column.primary));
-        entry.insert("autoincrement".into(), json!(column.autoincrement));
-        if let Some(generated) = &column.generated {
-            // SQLite's expression unqualified and in parentheses.
-            entry.insert(
-                "generated".into(),
-                json!({
-                    "as": format!("({})", generated.sql),
-                    "type": if generated.stored { "stored" } else { "virtual" },
-                }),
-            );
-        }
-        if let Some(default) = &column.snapshot_default {
-            entry.insert("default".into(), default.clone());
-        }
-        columns.insert(column.name.clone(), Value::Object(entry));
         // SQLite keeps a column's `.unique()` as a unique index.
         if let Some(name) = column_unique_name(table, column) {
             indexes.insert(
@@ -501,6 +536,31 @@ fn sqlite_table(table: &Table, expression_indexes: &mut Map<String, Value>) -> V
         "uniqueConstraints": {},
         "checkConstraints": checks(table),
     })
+}
+
+/// A SQLite column as drizzle-kit's snapshot holds it, of a table or view; `keyed` when the
+/// table's one-column primaryKey() names it.
+fn sqlite_column(column: &super::Column, keyed: bool) -> Value {
+    let mut entry = Map::new();
+    entry.insert("name".into(), json!(column.name));
+    entry.insert("type".into(), json!(column.sql_type));
+    entry.insert("primaryKey".into(), json!(column.primary || keyed));
+    entry.insert("notNull".into(), json!(column.not_null || column.primary));
+    entry.insert("autoincrement".into(), json!(column.autoincrement));
+    if let Some(generated) = &column.generated {
+        // SQLite's expression unqualified and in parentheses.
+        entry.insert(
+            "generated".into(),
+            json!({
+                "as": format!("({})", generated.sql),
+                "type": if generated.stored { "stored" } else { "virtual" },
+            }),
+        );
+    }
+    if let Some(default) = &column.snapshot_default {
+        entry.insert("default".into(), default.clone());
+    }
+    Value::Object(entry)
 }
 
 /// MySQL's and SQLite's index parts: column names, and expressions as their SQL, which

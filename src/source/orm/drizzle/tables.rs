@@ -68,6 +68,8 @@ pub enum IndexColumn {
         name: String,
         descending: bool,
         nulls_first: bool,
+        /// `.op("text_pattern_ops")`: PostgreSQL's operator class.
+        opclass: Option<String>,
     },
     /// A sql`...` part, its columns unqualified.
     Expression(String),
@@ -113,17 +115,28 @@ impl Table {
     }
 }
 
+/// A table call: its core, its `pgSchema`'s name, its arguments, and the function of the
+/// `pgTableCreator` (or mysql/sqlite one) that made its builder, in its module.
+pub(super) struct TableCall<'n> {
+    pub core: Core,
+    pub schema: Option<String>,
+    pub args: &'n [Node],
+    pub creator: Option<(usize, Node)>,
+}
+
 impl Reader<'_> {
-    /// Whether `node` (in `module`) is a table call; its core, schema and arguments.
-    pub(super) fn table_call<'n>(
-        &self,
-        module: usize,
-        node: &'n Node,
-    ) -> Option<(Core, Option<String>, &'n [Node])> {
+    /// Whether `node` (in `module`) is a table call.
+    pub(super) fn table_call<'n>(&self, module: usize, node: &'n Node) -> Option<TableCall<'n>> {
         let Value::Call { callee, args, .. } = &node.value else {
             return None;
         };
         let path = callee.path()?;
+        let call = |core, schema, creator| TableCall {
+            core,
+            schema,
+            args,
+            creator,
+        };
         if let Some(builder) = self.builder(module, &path) {
             let core = match builder.as_str() {
                 "pgTable" => Core::Pg,
@@ -131,7 +144,19 @@ impl Reader<'_> {
                 "sqliteTable" => Core::Sqlite,
                 _ => return None,
             };
-            return Some((core, None, args));
+            return Some(call(core, None, None));
+        }
+        // `table(...)` where `table = pgTableCreator((name) => ...)`.
+        if let Some((m, value)) = self.constant(module, &path)
+            && let Some((name, [function, ..])) = value.call()
+        {
+            let core = match self.builder(m, &name)?.as_str() {
+                "pgTableCreator" => Core::Pg,
+                "mysqlTableCreator" => Core::Mysql,
+                "sqliteTableCreator" => Core::Sqlite,
+                _ => return None,
+            };
+            return Some(call(core, None, Some((m, function.clone()))));
         }
         // `mySchema.table(...)` where `mySchema = pgSchema("x")`.
         let (object, "table") = path.rsplit_once('.')? else {
@@ -146,7 +171,32 @@ impl Reader<'_> {
             "mysqlSchema" => Core::Mysql,
             _ => return None,
         };
-        Some((core, schema.str().map(str::to_string), args))
+        Some(call(core, schema.str().map(str::to_string), None))
+    }
+
+    /// The text of a string built from literals: a string, a template of strings, `a + b`.
+    fn string_of(&self, module: usize, node: &Node) -> Option<String> {
+        match &self.value(module, node).value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Template {
+                tag: None,
+                quasis,
+                exprs,
+            } => {
+                let mut text = String::new();
+                for (index, part) in quasis.iter().enumerate() {
+                    text.push_str(part);
+                    if let Some(expr) = exprs.get(index) {
+                        text.push_str(&self.string_of(module, expr)?);
+                    }
+                }
+                Some(text)
+            }
+            Value::Binary(op, left, right) if op == "+" => {
+                Some(self.string_of(module, left)? + &self.string_of(module, right)?)
+            }
+            _ => None,
+        }
     }
 
     /// Read one table (`variable = <call>` in `module`).
@@ -155,17 +205,36 @@ impl Reader<'_> {
         module: usize,
         variable: &str,
         call: &Node,
-        schema: Option<String>,
-        args: &[Node],
+        table_call: TableCall,
     ) -> Result<Table> {
+        let TableCall {
+            schema,
+            args,
+            creator,
+            ..
+        } = table_call;
         let name_node = args
             .first()
             .ok_or_else(|| self.error(call.pos, "a table needs its name"))?;
-        let name = self
+        let mut name = self
             .value(module, name_node)
             .str()
             .map(str::to_string)
             .ok_or_else(|| self.error(name_node.pos, "the table name must be a string"))?;
+        if let Some((m, function)) = creator {
+            let literal = Node {
+                value: Value::Str(name),
+                pos: name_node.pos,
+            };
+            let made = self.apply(&function, &[literal]);
+            name = self.string_of(m, &made).ok_or_else(|| {
+                self.error(
+                    function.pos,
+                    "the table creator's function must build the name from strings to be read \
+                     statically (`(name) => `app_${name}``)",
+                )
+            })?;
+        }
         let columns_node = args
             .get(1)
             .ok_or_else(|| self.error(call.pos, format!("table `{name}` has no columns object")))?;
@@ -184,6 +253,23 @@ impl Reader<'_> {
             checks: Vec::new(),
             foreign_keys: Vec::new(),
         };
+        // PostgreSQL names an identity's sequence `<table>_<column>_seq`; migen's model keeps
+        // no other.
+        for column in &table.columns {
+            if let Some(options) = &column.identity_options
+                && let Some(sequence) = &options.name
+                && *sequence != format!("{}_{}_seq", table.name, column.name)
+            {
+                return Err(self.error(
+                    options.pos,
+                    format!(
+                        "migen keeps an identity's startWith and increment only; its sequence \
+                         must keep PostgreSQL's name `{}_{}_seq`",
+                        table.name, column.name
+                    ),
+                ));
+            }
+        }
         // Generated expressions name the table's own columns.
         for index in 0..table.columns.len() {
             if let Some(generated) = table.columns[index].generated.clone() {
@@ -210,7 +296,7 @@ impl Reader<'_> {
     }
 
     /// The columns of a columns object, spreads inlined.
-    fn columns(
+    pub(super) fn columns(
         &self,
         module: usize,
         node: &Node,
@@ -365,6 +451,19 @@ impl Reader<'_> {
                                 keys.extend(key);
                             }
                         }
+                        "where" if self.core == Core::Mysql => {
+                            return Err(self.error(
+                                *pos,
+                                "MySQL has no partial indexes (drizzle's mysql-core index has no `.where()`)",
+                            ));
+                        }
+                        "with" => {
+                            return Err(self.error(
+                                *pos,
+                                "migen's model keeps no index storage parameters, so `.with()` \
+                                 cannot be read; set them outside the schema",
+                            ));
+                        }
                         "where" => {
                             let scope = Scope {
                                 names: names.clone(),
@@ -417,11 +516,7 @@ impl Reader<'_> {
                 }
                 // drizzle-orm names an unnamed unique constraint after the columns' names as
                 // written, before `casing` applies (`users_firstName_unique`).
-                let written: Vec<&str> = columns
-                    .iter()
-                    .filter_map(|name| table.columns.iter().find(|c| &c.name == name))
-                    .map(|c| c.given_name.as_str())
-                    .collect();
+                let written = given_names(table, &columns);
                 let name = first_name
                     .unwrap_or_else(|| format!("{}_{}_unique", table.name, written.join("_")));
                 table.uniques.push(Unique {
@@ -469,8 +564,13 @@ impl Reader<'_> {
                 for node in &column_nodes {
                     columns.push(self.column_ref(module, node, &names, table)?);
                 }
-                let name =
-                    name.unwrap_or_else(|| format!("{}_{}_pk", table.name, columns.join("_")));
+                let name = name.unwrap_or_else(|| {
+                    // drizzle-orm's name is made of the columns' names as written; drizzle-kit
+                    // then replaces the first occurrence of each with its cased name.
+                    let written = given_names(table, &columns);
+                    let name = format!("{}_{}_pk", table.name, written.join("_"));
+                    super::cased_name(name, &written, &columns)
+                });
                 table.primary_key = Some(PrimaryKey {
                     name,
                     columns,
@@ -603,17 +703,26 @@ impl Reader<'_> {
         }
         let mut current = node;
         let mut methods = Vec::new();
-        while let Value::Call { callee, .. } = &current.value
+        while let Value::Call { callee, args, .. } = &current.value
             && let Value::Member(object, method) = &callee.value
         {
-            methods.push((method.as_str(), callee.pos));
+            methods.push((method.as_str(), args.as_slice(), callee.pos));
             current = object;
         }
         // drizzle-orm's index column config: ascending, nulls last unless told.
         let mut descending = false;
         let mut nulls_first = false;
-        for (method, pos) in methods.into_iter().rev() {
+        let mut opclass = None;
+        for (method, args, pos) in methods.into_iter().rev() {
             match method {
+                "op" if self.core == Core::Pg => {
+                    let name = args
+                        .first()
+                        .map(|a| self.value(module, a))
+                        .and_then(|a| a.str().map(str::to_string))
+                        .ok_or_else(|| self.error(pos, ".op() needs the operator class's name"))?;
+                    opclass = Some(name);
+                }
                 "asc" => descending = false,
                 "desc" => descending = true,
                 "nullsFirst" => nulls_first = true,
@@ -627,9 +736,14 @@ impl Reader<'_> {
         }
         let name = self.column_ref(module, current, names, table)?;
         let mut part = self.core.quote(&name);
+        if let Some(opclass) = &opclass {
+            part.push(' ');
+            part.push_str(opclass);
+        }
         // drizzle-kit keeps the order of index columns on PostgreSQL only, where it writes
-        // `DESC` and the nulls' place unless both are the default.
-        if self.core == Core::Pg && (descending || nulls_first) {
+        // `DESC` and the nulls' place unless both are the default, and neither after an
+        // operator class.
+        if self.core == Core::Pg && opclass.is_none() && (descending || nulls_first) {
             if descending {
                 part.push_str(" DESC");
             }
@@ -643,6 +757,7 @@ impl Reader<'_> {
             name: name.clone(),
             descending,
             nulls_first,
+            opclass,
         };
         Ok((part, Some(name), column))
     }
@@ -665,4 +780,19 @@ fn own_table(node: &Node, param: &str, variable: &str) -> Node {
         }
         _ => node.clone(),
     }
+}
+
+/// The names `columns` (database names of `table`'s columns) were written with, before
+/// `casing` applied.
+pub(super) fn given_names(table: &Table, columns: &[String]) -> Vec<String> {
+    columns
+        .iter()
+        .map(|name| {
+            table
+                .columns
+                .iter()
+                .find(|c| &c.name == name)
+                .map_or_else(|| name.clone(), |c| c.given_name.clone())
+        })
+        .collect()
 }
