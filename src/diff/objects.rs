@@ -118,9 +118,17 @@ pub(super) fn diff_sequences(from: &Schema, to: &Schema, out: &mut Vec<Change>) 
 pub fn view_mentions(view: &View, table: &QName) -> bool {
     let definition = view.definition.to_ascii_lowercase();
     let needle = table.name.to_ascii_lowercase();
+    // A name that is not one word (`"has space"`) only ever appears quoted. Finding a mention
+    // that is not one costs a view re-created for nothing; missing one breaks the plan.
+    let quoted = [
+        format!("\"{}\"", needle.replace('"', "\"\"")),
+        format!("`{}`", needle.replace('`', "``")),
+        format!("[{needle}]"),
+    ];
     definition
         .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
         .any(|token| token == needle)
+        || quoted.iter().any(|q| definition.contains(q.as_str()))
 }
 
 /// Views dropped, created, or re-created because a table under them changes shape.
