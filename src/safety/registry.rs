@@ -73,6 +73,7 @@ rule_ids! {
     DropSchema => "drop-schema",
     PreferBigintKey => "prefer-bigint-key",
     PreferTimestamptz => "prefer-timestamptz",
+    PreferTextField => "prefer-text-field",
     IdentifierTooLong => "identifier-too-long",
     MysqlTableCopy => "mysql-table-copy",
     MysqlTableRebuild => "mysql-table-rebuild",

@@ -50,6 +50,7 @@ pub fn render(plan: &Plan, target: Target, rendered: &Rendered, facts: &Facts) -
             own_transaction: false,
             phase: plan::Phase::Direct,
             note: None,
+            lint_ignores: Vec::new(),
             tag: None,
         })
         .collect();
