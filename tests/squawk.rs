@@ -153,6 +153,10 @@ fn recipe_explains(
         }
         return true;
     }
+    // The shadow column added beside the old one has the type the target declares.
+    if rule == "prefer-text-field" && step.summary.contains(" beside ") {
+        return true;
+    }
     // The shadow column's swap: dropping the old column is what the recipe is for.
     step.summary.starts_with("swap ") || step.summary.contains(" (now ")
 }
