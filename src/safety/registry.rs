@@ -74,6 +74,7 @@ rule_ids! {
     PreferBigintKey => "prefer-bigint-key",
     PreferTimestamptz => "prefer-timestamptz",
     PreferTextField => "prefer-text-field",
+    PreferTextOverChar => "prefer-text-over-char",
     IdentifierTooLong => "identifier-too-long",
     MysqlTableCopy => "mysql-table-copy",
     MysqlTableRebuild => "mysql-table-rebuild",

@@ -83,6 +83,7 @@ pub const SAME_RISK: &[(&str, &[RuleId])] = &[
     ("require-lock-timeout", &[RequireLockTimeout]),
     ("require-timeout-settings", &[RequireLockTimeout]),
     ("prefer-text-field", &[PreferTextField]),
+    ("ban-char-field", &[PreferTextOverChar]),
     ("prefer-timestamp-tz", &[PreferTimestamptz]),
     ("prefer-bigint-over-int", &[PreferBigintKey]),
     ("prefer-bigint-over-smallint", &[PreferBigintKey]),
