@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use sqlparser::tokenizer::{Token, Tokenizer};
+use sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
 
 use crate::dialect;
 use crate::diff::{self, Change, RenameAnswers};
@@ -25,6 +25,8 @@ pub struct SourceStatement {
     pub sql: String,
     pub line: u64,
     pub column: u64,
+    /// squawk rules a `-- squawk-ignore` comment silences for this statement (`*`: all).
+    pub ignores: Vec<String>,
 }
 
 /// A finding at a place in a file.
@@ -47,6 +49,67 @@ pub struct LintFinding {
     /// The statement copies or rewrites the table.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub rewrite: bool,
+}
+
+/// A finding `migen lint` leaves out because a `-- squawk-ignore` annotation on its statement
+/// names a squawk rule that reports the same risk.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedFinding {
+    pub file: String,
+    pub line: u64,
+    pub rule: RuleId,
+    /// The squawk rule the annotation names (`*` for a whole-file ignore of every rule).
+    pub squawk_rule: String,
+}
+
+/// What `migen lint` found, and what it left out for the files' own annotations.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LintReport {
+    pub findings: Vec<LintFinding>,
+    pub skipped: Vec<SkippedFinding>,
+}
+
+impl LintReport {
+    /// `3 findings skipped for squawk-ignore annotations: drop-column (ban-drop-column) ×2, …`;
+    /// `None` when none was.
+    pub fn skipped_summary(&self) -> Option<String> {
+        if self.skipped.is_empty() {
+            return None;
+        }
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for skipped in &self.skipped {
+            let label = format!("{} ({})", skipped.rule, skipped.squawk_rule);
+            match counts.iter_mut().find(|(l, _)| *l == label) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((label, 1)),
+            }
+        }
+        let parts: Vec<String> = counts
+            .into_iter()
+            .map(|(label, n)| {
+                if n == 1 {
+                    label
+                } else {
+                    format!("{label} ×{n}")
+                }
+            })
+            .collect();
+        let n = self.skipped.len();
+        Some(format!(
+            "{n} finding{} skipped for squawk-ignore annotations on their statements: {}",
+            if n == 1 { "" } else { "s" },
+            parts.join(", ")
+        ))
+    }
+}
+
+/// The squawk rule of `statement`'s annotations that silences migen's `rule`, if any.
+fn ignored_by(statement: &SourceStatement, rule: RuleId) -> Option<&str> {
+    statement
+        .ignores
+        .iter()
+        .find(|name| *name == "*" || safety::squawk::counterparts(name).contains(&rule))
+        .map(String::as_str)
 }
 
 /// Split a script into statements at top-level semicolons (quoted text, dollar-quoted bodies
@@ -89,8 +152,30 @@ pub fn split_statements(dialect: Dialect, text: &str, file: &str) -> Result<Vec<
     let mut statements = Vec::new();
     let mut first: Option<(u64, u64)> = None;
     let mut last_end = 0;
+    // squawk-ignore comments: (the line they apply to, 0 for the whole file, the rules).
+    let mut ignores: Vec<(u64, Vec<String>)> = Vec::new();
     for token in &tokens {
         match &token.token {
+            Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) => {
+                if let Some((whole_file, rules)) = safety::squawk::ignore_comment(comment) {
+                    let line = if whole_file {
+                        0
+                    } else {
+                        token.span.start.line + 1
+                    };
+                    ignores.push((line, rules));
+                }
+            }
+            Token::Whitespace(Whitespace::MultiLineComment(comment)) => {
+                if let Some((whole_file, rules)) = safety::squawk::ignore_comment(comment) {
+                    let line = if whole_file {
+                        0
+                    } else {
+                        token.span.end.line + 1
+                    };
+                    ignores.push((line, rules));
+                }
+            }
             Token::Whitespace(_) => {}
             Token::SemiColon => {
                 if let Some((line, column)) = first.take() {
@@ -100,6 +185,7 @@ pub fn split_statements(dialect: Dialect, text: &str, file: &str) -> Result<Vec<
                         sql: text[start..end].trim_end().to_string(),
                         line,
                         column,
+                        ignores: Vec::new(),
                     });
                 }
             }
@@ -118,7 +204,20 @@ pub fn split_statements(dialect: Dialect, text: &str, file: &str) -> Result<Vec<
             sql: text[start..last_end.max(start)].trim_end().to_string(),
             line,
             column,
+            ignores: Vec::new(),
         });
+    }
+    // As squawk reads them: a comment silences the line below it, here the statement that
+    // line belongs to; `squawk-ignore-file` every statement (all rules when it names none).
+    for statement in &mut statements {
+        let last = statement.line + statement.sql.matches('\n').count() as u64;
+        for (line, rules) in &ignores {
+            if *line == 0 && rules.is_empty() {
+                statement.ignores.push("*".to_string());
+            } else if *line == 0 || (statement.line..=last).contains(line) {
+                statement.ignores.extend(rules.iter().cloned());
+            }
+        }
     }
     Ok(statements)
 }
@@ -153,6 +252,7 @@ fn split_with_delimiters(text: &str) -> Vec<SourceStatement> {
                     sql: body.to_string(),
                     line: start.0,
                     column: start.1,
+                    ignores: Vec::new(),
                 });
             }
             buffer.clear();
@@ -163,6 +263,7 @@ fn split_with_delimiters(text: &str) -> Vec<SourceStatement> {
             sql: buffer.trim().to_string(),
             line: start.0,
             column: start.1,
+            ignores: Vec::new(),
         });
     }
     statements
@@ -325,6 +426,11 @@ fn statement_changes(
 /// by the SQL it ran when the project's own Knex applied its folder to a scratch database
 /// (see `knex_scripts`); SQL files by their text.
 pub fn lint(files: &[PathBuf], base: &Schema, version: &Version) -> Result<Vec<LintFinding>> {
+    lint_report(files, base, version).map(|report| report.findings)
+}
+
+/// Like `lint`, with the findings left out for the files' `-- squawk-ignore` annotations.
+pub fn lint_report(files: &[PathBuf], base: &Schema, version: &Version) -> Result<LintReport> {
     let mut scripts: Vec<Script> = Vec::new();
     let mut runs: Vec<(PathBuf, Vec<knex::MigrationSql>)> = Vec::new();
     for path in files {
@@ -399,6 +505,7 @@ fn knex_scripts(
                     sql: sql.clone(),
                     line,
                     column,
+                    ignores: Vec::new(),
                 }
             })
             .collect();
@@ -425,18 +532,15 @@ pub fn lint_scripts(
             judged: true,
         });
     }
-    lint_statements(&split, base, version)
+    lint_statements(&split, base, version).map(|report| report.findings)
 }
 
-fn lint_statements(
-    scripts: &[Script],
-    base: &Schema,
-    version: &Version,
-) -> Result<Vec<LintFinding>> {
+fn lint_statements(scripts: &[Script], base: &Schema, version: &Version) -> Result<LintReport> {
     let dialect = base.dialect;
     let mut state_text = schema_ddl(base);
     let mut state = base.clone();
     let mut out = Vec::new();
+    let mut skipped = Vec::new();
     for script in scripts {
         let file = script.file.clone();
         let statements = &script.statements;
@@ -495,6 +599,17 @@ fn lint_statements(
                 if answered(finding.rule, written, guarded) {
                     continue;
                 }
+                if let Some(squawk_rule) = ignored_by(statement, finding.rule) {
+                    if script.judged {
+                        skipped.push(SkippedFinding {
+                            file: file.clone(),
+                            line: statement.line,
+                            rule: finding.rule,
+                            squawk_rule: squawk_rule.to_string(),
+                        });
+                    }
+                    continue;
+                }
                 // Said once per file, at the first statement it is about.
                 if finding.rule == RuleId::RequireLockTimeout {
                     if warned_lock_timeout {
@@ -523,7 +638,10 @@ fn lint_statements(
             out.truncate(found_before);
         }
     }
-    Ok(out)
+    Ok(LintReport {
+        findings: out,
+        skipped,
+    })
 }
 
 /// Table rebuilds in a script, as (first, last) statement indexes: `CREATE TABLE new`, later
@@ -888,6 +1006,52 @@ PRAGMA foreign_keys = ON;
         assert_eq!(
             model_text("CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (lock_algorithm)"),
             "CREATE INDEX IF NOT EXISTS i ON t (lock_algorithm)"
+        );
+    }
+
+    /// A `-- squawk-ignore` right above a statement silences the migen rules that report the
+    /// same risk as the squawk rules it names, and only those; lint says what it left out.
+    #[test]
+    fn squawk_ignore_annotations_silence_the_same_risk() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = sql::parse(
+            Dialect::Postgres,
+            "CREATE TABLE users (id bigint PRIMARY KEY, email text, nick text, bio text);",
+            "schema.sql",
+        )
+        .unwrap();
+        let file = write(
+            dir.path(),
+            "001.sql",
+            "SET lock_timeout = '2s';
+-- squawk-ignore ban-drop-column -- the recipe's old column
+ALTER TABLE users DROP COLUMN email;
+-- squawk-ignore renaming-column -- names a rule about another risk
+ALTER TABLE users DROP COLUMN nick;
+-- squawk-ignore ban-drop-column
+-- a second comment line: the ignore no longer sits right above the statement
+ALTER TABLE users DROP COLUMN bio;
+",
+        );
+        let version = Version::parse("postgres:15").unwrap();
+        let report = lint_report(&[file], &base, &version).unwrap();
+        let dropped: Vec<u64> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == RuleId::DropColumn)
+            .map(|f| f.line)
+            .collect();
+        assert_eq!(dropped, [5, 8], "{report:#?}");
+        assert_eq!(report.skipped.len(), 1, "{report:#?}");
+        assert_eq!(
+            (report.skipped[0].line, report.skipped[0].rule),
+            (3, RuleId::DropColumn)
+        );
+        assert_eq!(
+            report.skipped_summary().as_deref(),
+            Some(
+                "1 finding skipped for squawk-ignore annotations on their statements: drop-column (ban-drop-column)"
+            )
         );
     }
 

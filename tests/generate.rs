@@ -103,6 +103,17 @@ fn generated_tests_pass(dialect: Dialect) {
             if !passed || !output.contains("ok: seeded rows after down") {
                 failures.push(format!("{target} {strategy}:\n{output}"));
             }
+            // Each step's wall time, as it ends and listed after the checks.
+            let timed = output.lines().filter(|l| l.starts_with("took ")).count();
+            let listed = output
+                .split("timings:\n")
+                .nth(1)
+                .map_or(0, |rest| rest.lines().filter(|l| l.contains("s  ")).count());
+            if timed == 0 || timed != listed {
+                failures.push(format!(
+                    "{target} {strategy}: {timed} steps timed, {listed} listed:\n{output}"
+                ));
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

@@ -31,9 +31,20 @@ pub struct Statement {
     /// What a reader of the migration should know about this statement.
     #[serde(skip)]
     pub note: Option<String>,
+    /// Linter rules the statement is known to trip although the recipe it belongs to makes it
+    /// safe, each with the reason (written as `-- squawk-ignore` comments).
+    #[serde(skip)]
+    pub lint_ignores: Vec<LintIgnore>,
     /// What the statement does, as structure (for targets with operations of their own).
     #[serde(skip)]
     pub tag: Option<Box<op::Tag>>,
+}
+
+/// A linter rule (squawk's name for it) that a statement trips on purpose, and why that is safe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LintIgnore {
+    pub rule: &'static str,
+    pub why: &'static str,
 }
 
 /// Statements are the same when they run the same SQL the same way; the tag only describes it.
@@ -43,6 +54,7 @@ impl PartialEq for Statement {
             && self.transactional == other.transactional
             && self.own_transaction == other.own_transaction
             && self.note == other.note
+            && self.lint_ignores == other.lint_ignores
     }
 }
 
@@ -55,6 +67,7 @@ impl Statement {
             transactional: true,
             own_transaction: false,
             note: None,
+            lint_ignores: Vec::new(),
             tag: None,
         }
     }
@@ -73,12 +86,21 @@ impl Statement {
             transactional: false,
             own_transaction: false,
             note: None,
+            lint_ignores: Vec::new(),
             tag: None,
         }
     }
 
     pub fn with_note(mut self, note: impl Into<String>) -> Statement {
         self.note = Some(note.into());
+        self
+    }
+
+    /// The statement marked as tripping the linter rule `rule` on purpose, for the reason `why`.
+    pub fn lint_ignore(mut self, rule: &'static str, why: &'static str) -> Statement {
+        if !self.lint_ignores.iter().any(|i| i.rule == rule) {
+            self.lint_ignores.push(LintIgnore { rule, why });
+        }
         self
     }
 

@@ -18,7 +18,7 @@ use std::path::Path;
 pub use crate::config::{Config, FILE_NAME as CONFIG_FILE_NAME, THEMES, save_rename};
 pub use crate::diff::{Change, RenameAnswers, RenameCandidate};
 pub use crate::interrupt::{Cleanup, exit, install as handle_interrupts, interrupted};
-pub use crate::lint::{LintFinding, github_annotations};
+pub use crate::lint::{LintFinding, LintReport, github_annotations};
 pub use crate::model::{TableStats, Version};
 pub use crate::plan::{Plan, PlanOptions, Strategy, migration_script};
 pub use crate::render::{Artifact, Choices, Files, Target, TargetParser, default_name};
@@ -487,6 +487,15 @@ pub fn lint(
     version: &Version,
 ) -> Result<Vec<LintFinding>> {
     crate::lint::lint(files, base, version)
+}
+
+/// Like `lint`, with the findings the files' `-- squawk-ignore` annotations leave out.
+pub fn lint_report(
+    files: &[std::path::PathBuf],
+    base: &Schema,
+    version: &Version,
+) -> Result<LintReport> {
+    crate::lint::lint_report(files, base, version)
 }
 
 /// The dialect the migration tool's own settings name for lint's paths, if any: the knexfile

@@ -25,7 +25,19 @@ pub(crate) struct Backfill<'a> {
 }
 
 impl Backfill<'_> {
+    /// The batched update, then an ANALYZE of the table (the values it wrote are new to the
+    /// query planner's statistics).
     pub fn statements(&self, dialect: Dialect, options: &PlanOptions) -> Vec<Statement> {
+        let mut statements = self.update(dialect, options);
+        statements.extend(super::statistics::analyze(
+            dialect,
+            &self.table.name,
+            &format!("on the values the backfill of {} wrote", self.label),
+        ));
+        statements
+    }
+
+    fn update(&self, dialect: Dialect, options: &PlanOptions) -> Vec<Statement> {
         let single_key = self
             .table
             .primary_key

@@ -10,6 +10,7 @@
 
 mod backfill;
 pub mod staged;
+mod statistics;
 mod zero_downtime;
 
 use serde::Serialize;
@@ -148,6 +149,9 @@ pub struct PlannedStatement {
     /// What a person should know about this statement (not part of the JSON contract).
     #[serde(skip)]
     pub note: Option<String>,
+    /// Linter rules the statement trips on purpose (see `dialect::LintIgnore`).
+    #[serde(skip)]
+    pub lint_ignores: Vec<dialect::LintIgnore>,
     /// What the statement does, as structure (see `dialect::op`).
     #[serde(skip)]
     pub tag: Option<Box<dialect::op::Tag>>,
@@ -161,6 +165,7 @@ impl PartialEq for PlannedStatement {
             && self.own_transaction == other.own_transaction
             && self.phase == other.phase
             && self.note == other.note
+            && self.lint_ignores == other.lint_ignores
     }
 }
 
@@ -242,7 +247,7 @@ pub fn plan_with(
     options: &PlanOptions,
 ) -> Plan {
     let forward = diff::diff(from, to, answers);
-    let (steps, notes) = match options.strategy {
+    let (mut steps, notes) = match options.strategy {
         Strategy::Direct => (
             direct_steps(from, to, answers, &forward.changes),
             Vec::new(),
@@ -251,6 +256,7 @@ pub fn plan_with(
             zero_downtime::steps(from, to, answers, &forward.changes, options)
         }
     };
+    statistics::after_expression_indexes(to.dialect, from, &mut steps);
     let migrations = migrations(to.dialect, &steps, options);
     let up = migrations.iter().flat_map(|m| m.up.clone()).collect();
     let down = migrations
@@ -404,6 +410,7 @@ fn migrations(dialect: Dialect, steps: &[Step], options: &PlanOptions) -> Vec<Mi
                         own_transaction: s.own_transaction,
                         phase,
                         note: s.note.clone(),
+                        lint_ignores: s.lint_ignores.clone(),
                         tag: s.tag.clone(),
                     })
                     .collect()
@@ -571,6 +578,22 @@ pub fn migration_script(dialect: Dialect, statements: &[PlannedStatement]) -> St
     text
 }
 
+/// `-- squawk-ignore rule-a, rule-b -- why; why`: the linter rules the statement trips on
+/// purpose and the reasons (squawk takes the rule names up to a second `--`).
+pub fn lint_ignore_comment(ignores: &[dialect::LintIgnore]) -> Option<String> {
+    if ignores.is_empty() {
+        return None;
+    }
+    let rules: Vec<&str> = ignores.iter().map(|i| i.rule).collect();
+    let mut whys: Vec<&str> = ignores.iter().map(|i| i.why).collect();
+    whys.dedup();
+    Some(format!(
+        "-- squawk-ignore {} -- {}",
+        rules.join(", "),
+        whys.join("; ")
+    ))
+}
+
 /// The statements as a script psql, mysql and sqlite3 accept as is.
 pub fn script(statements: &[PlannedStatement]) -> String {
     let mut text = String::new();
@@ -582,6 +605,11 @@ pub fn script(statements: &[PlannedStatement]) -> String {
             text.push_str("-- must run outside a transaction block\n");
         } else if statement.own_transaction {
             text.push_str("-- commits on its own\n");
+        }
+        // squawk reads an ignore on the line right above the statement (its flagged line).
+        if let Some(line) = lint_ignore_comment(&statement.lint_ignores) {
+            text.push_str(&line);
+            text.push('\n');
         }
         let sql = statement.sql.trim_end();
         // The mysql client splits at `;`: a procedure body goes between other delimiters.

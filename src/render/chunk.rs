@@ -158,6 +158,7 @@ mod tests {
             own_transaction: false,
             phase: Phase::PreDeploy,
             note: None,
+            lint_ignores: Vec::new(),
             tag: None,
         }
     }

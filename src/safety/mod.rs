@@ -28,6 +28,7 @@ mod mysql;
 mod registry;
 mod rules;
 mod sqlite;
+pub mod squawk;
 #[cfg(test)]
 pub(crate) mod test_support;
 mod types;
@@ -41,6 +42,7 @@ pub use finding::{Finding, Severity};
 pub(crate) use mysql::Algorithm as MysqlAlgorithm;
 pub use registry::{Gate, Lock, RuleId, RuleMeta, SafePattern, rules};
 pub(crate) use rules::change_column_type_rewrite::rewrites as postgres_type_change_rewrites;
+pub(crate) use rules::prefer_text_field::bounded_varchar_len;
 pub(crate) use types::narrows as narrows_type;
 
 use crate::diff::Change;

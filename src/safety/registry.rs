@@ -73,6 +73,8 @@ rule_ids! {
     DropSchema => "drop-schema",
     PreferBigintKey => "prefer-bigint-key",
     PreferTimestamptz => "prefer-timestamptz",
+    PreferTextField => "prefer-text-field",
+    PreferTextOverChar => "prefer-text-over-char",
     IdentifierTooLong => "identifier-too-long",
     MysqlTableCopy => "mysql-table-copy",
     MysqlTableRebuild => "mysql-table-rebuild",

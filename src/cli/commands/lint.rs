@@ -40,15 +40,17 @@ pub fn run(args: &LintArgs) -> Result<i32> {
         }
     };
     let files = pipeline::lint_paths(&args.files)?;
-    let findings = pipeline::lint(&files, &base, &version)?;
+    let report = pipeline::lint_report(&files, &base, &version)?;
+    let findings = &report.findings;
+    let skipped = report.skipped_summary();
     let text = match args.format {
         LintFormat::Json => {
-            serde_json::to_string_pretty(&findings).expect("findings serialise") + "\n"
+            serde_json::to_string_pretty(findings).expect("findings serialise") + "\n"
         }
-        LintFormat::Github => pipeline::github_annotations(&findings),
+        LintFormat::Github => pipeline::github_annotations(findings),
         LintFormat::Text => {
             let mut text = String::new();
-            for f in &findings {
+            for f in findings {
                 text.push_str(&format!(
                     "{}:{}:{}: {} {}: {}\n",
                     f.file, f.line, f.column, f.severity, f.rule, f.message
@@ -61,10 +63,16 @@ pub fn run(args: &LintArgs) -> Result<i32> {
                 plural(findings.len(), "finding"),
                 plural(files.len(), "file")
             ));
+            if let Some(skipped) = &skipped {
+                text.push_str(&format!("{skipped}\n"));
+            }
             text
         }
     };
     print(&text);
+    if let (Some(skipped), LintFormat::Json | LintFormat::Github) = (&skipped, args.format) {
+        eprintln!("note: {skipped}");
+    }
     Ok(if findings.iter().any(|f| f.severity >= args.fail_on) {
         1
     } else {

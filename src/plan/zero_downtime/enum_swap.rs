@@ -123,11 +123,18 @@ impl Planner<'_> {
         let old = quote_qname(d, &swap.from.name);
         let temp = quote_qname(d, &swap.temp.name);
         let mut up = vec![
-            Statement::new(format!("DROP TYPE {old}")),
+            Statement::new(format!("DROP TYPE {old}")).lint_ignore(
+                "ban-drop-type",
+                "every column moved to the new type through its shadow column: nothing uses the old one",
+            ),
             Statement::new(format!(
                 "ALTER TYPE {temp} RENAME TO {}",
                 quote_ident(d, &swap.to.name.name)
-            )),
+            ))
+            .lint_ignore(
+                "renaming-object",
+                "the new type takes the old one's name, which the columns already use",
+            ),
         ];
         if swap.to.comment.is_some() {
             up.extend(self.forward(&Change::AlterEnumComment {

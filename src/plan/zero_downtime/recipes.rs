@@ -120,7 +120,16 @@ impl Planner<'_> {
             unreachable!("rename_table is the treatment of a RenameTable")
         };
         let d = self.dialect;
-        let mut up = self.forward(change);
+        let mut up: Vec<Statement> = self
+            .forward(change)
+            .into_iter()
+            .map(|s| {
+                s.lint_ignore(
+                    "renaming-table",
+                    "a view under the old name keeps old code working until the contract phase",
+                )
+            })
+            .collect();
         let mut down = self.inverse_statements(change);
         let view = Statement::new(format!(
             "CREATE VIEW {} AS SELECT * FROM {}",
@@ -134,7 +143,11 @@ impl Planner<'_> {
         up.push(view.clone());
         down.insert(0, drop_view.clone());
         phases.push(self.step(Phase::PreDeploy, vec![i], up, down));
-        let mut step = self.step(Phase::PostDeploy, vec![i], vec![drop_view], vec![view]);
+        let contract = drop_view.lint_ignore(
+            "ban-drop-view",
+            "the compatibility view of the rename, dropped once no code uses the old name",
+        );
+        let mut step = self.step(Phase::PostDeploy, vec![i], vec![contract], vec![view]);
         step.summary = format!("drop the compatibility view {old}");
         phases.push(step);
     }

@@ -8,7 +8,7 @@ use crate::diff::Change;
 use crate::model::*;
 use crate::normalize::{quote_ident, type_sql};
 use crate::plan::backfill::Backfill;
-use crate::safety::MysqlAlgorithm;
+use crate::safety::{self, MysqlAlgorithm};
 
 use super::names::{not_null_check_name, shadow_name};
 use super::statements::{
@@ -147,7 +147,20 @@ impl Planner<'_> {
             column: recipe.bare.clone(),
         });
         match d {
-            Dialect::Postgres => up = add_column_if_missing(d, up),
+            Dialect::Postgres => {
+                up = add_column_if_missing(d, up);
+                if safety::bounded_varchar_len(&recipe.bare.ty).is_some() {
+                    up = up
+                        .into_iter()
+                        .map(|s| {
+                            s.lint_ignore(
+                                "prefer-text-field",
+                                "the shadow column copies the type the target schema declares for the column",
+                            )
+                        })
+                        .collect();
+                }
+            }
             Dialect::Mysql => pin_algorithm(
                 &mut up,
                 MysqlAlgorithm::Instant,

@@ -14,8 +14,8 @@ use crate::safety::{self, MysqlAlgorithm};
 use super::plain::using_index;
 use super::shadow::Recipe;
 use super::statements::{
-    add_not_null_check, drop_check_if_exists, drops_if_exists, not_null_through_check, not_valid,
-    pin_algorithm, set_nullable, validate,
+    PROVEN_NOT_NULL, add_not_null_check, drop_check_if_exists, drops_if_exists,
+    not_null_through_check, not_valid, pin_algorithm, set_nullable, validate,
 };
 use super::{Phase, Planner, Step};
 
@@ -90,11 +90,16 @@ impl Planner<'_> {
                 }
             }
         }
-        let mut drop_old = self.op(Op::DropColumn {
-            table: table.clone(),
-            column: shadow.old.clone(),
-            if_exists: drops_if_exists(d),
-        });
+        let mut drop_old = self
+            .op(Op::DropColumn {
+                table: table.clone(),
+                column: shadow.old.clone(),
+                if_exists: drops_if_exists(d),
+            })
+            .lint_ignore(
+                "ban-drop-column",
+                "the old column of the shadow recipe: its values live on in the column that takes its place",
+            );
         if d == Dialect::Mysql {
             // The same per-version classification the safety rules give a DROP COLUMN.
             let drop = Change::DropColumn {
@@ -212,15 +217,25 @@ impl Planner<'_> {
         // The shadow column as it stands, step by step.
         let mut current = recipe.bare.clone();
         if !shadow.rename {
-            out.push(self.op(Op::RenameColumn {
-                table: table.clone(),
-                column: current.clone(),
-                to: shadow.new.name.clone(),
-            }));
+            out.push(
+                self.op(Op::RenameColumn {
+                    table: table.clone(),
+                    column: current.clone(),
+                    to: shadow.new.name.clone(),
+                })
+                .lint_ignore(
+                    "renaming-column",
+                    "the shadow column takes the old column's name, so code keeps the name it uses",
+                ),
+            );
             current.name = shadow.new.name.clone();
         }
         if let Some(check_name) = &recipe.proven_check {
-            out.push(set_nullable(d, table, &current, false));
+            let mut set = set_nullable(d, table, &current, false);
+            if self.version.at_least(12, 0, 0) {
+                set = set.lint_ignore("adding-not-nullable-field", PROVEN_NOT_NULL);
+            }
+            out.push(set);
             current.nullable = false;
             out.push(drop_check_if_exists(d, table, check_name));
         }
@@ -435,5 +450,9 @@ impl Planner<'_> {
             from: from.to_string(),
             to: to.to_string(),
         })
+        .lint_ignore(
+            "renaming-object",
+            "an index built on the shadow column takes its final name; queries do not name indexes",
+        )
     }
 }

@@ -308,7 +308,9 @@ fn postgres_adds_a_volatile_default_bare_then_backfills_it() {
         ["ALTER TABLE t DROP COLUMN IF EXISTS seen"]
     );
     let backfill = up(&plan, Phase::Backfill);
-    assert_eq!(backfill.len(), 1);
+    // The batches, then fresh statistics for the values they wrote.
+    assert_eq!(backfill.len(), 2);
+    assert_eq!(backfill[1], "ANALYZE t");
     assert!(backfill[0].starts_with("DO $migen$"), "{}", backfill[0]);
     assert!(
         backfill[0].contains("UPDATE t SET seen = clock_timestamp()"),
@@ -491,6 +493,7 @@ fn postgres_retypes_a_column_through_a_shadow_column() {
     assert_eq!(
         backfill[1..],
         [
+            "ANALYZE t",
             "ALTER TABLE t DROP CONSTRAINT IF EXISTS t_qty__migen_new_not_null",
             "ALTER TABLE t ADD CONSTRAINT t_qty__migen_new_not_null CHECK (qty__migen_new IS NOT NULL) NOT VALID",
             "ALTER TABLE t VALIDATE CONSTRAINT t_qty__migen_new_not_null",
@@ -861,5 +864,47 @@ fn a_required_column_dropped_from_a_renamed_table_is_relaxed_first() {
             .iter()
             .any(|s| s.contains("ALTER COLUMN gone DROP NOT NULL")),
         "{expand:?}"
+    );
+}
+
+/// An index on an expression of a table that holds rows is followed by ANALYZE of the table
+/// (PostgreSQL gathers the expression's statistics only then); one on a column is not.
+#[test]
+fn postgres_analyzes_after_an_expression_index_only() {
+    let before = "CREATE TABLE t (id bigint PRIMARY KEY, email text);";
+    let plan = planned(
+        "postgres:15",
+        before,
+        "CREATE TABLE t (id bigint PRIMARY KEY, email text);\nCREATE INDEX t_lower_email ON t (lower(email));",
+    );
+    let expand = up(&plan, Phase::PreDeploy);
+    assert_eq!(expand.last(), Some(&"ANALYZE t"), "{expand:#?}");
+    let plain = planned(
+        "postgres:15",
+        before,
+        "CREATE TABLE t (id bigint PRIMARY KEY, email text);\nCREATE INDEX t_email ON t (email);",
+    );
+    assert!(!plain.up.iter().any(|s| s.sql.starts_with("ANALYZE")));
+}
+
+/// Every squawk ignore in a zero-downtime plan is written right above its statement, with the
+/// reason after the rule names.
+#[test]
+fn postgres_recipe_statements_carry_squawk_ignores() {
+    let plan = planned(
+        "postgres:15",
+        "CREATE TABLE t (id bigint PRIMARY KEY, qty integer NOT NULL);",
+        "CREATE TABLE t (id bigint PRIMARY KEY, qty bigint NOT NULL);",
+    );
+    let contract = crate::plan::script(&migration(&plan, Phase::PostDeploy).up);
+    assert!(
+        contract.contains("-- squawk-ignore ban-drop-function -- migen's own sync trigger and function, needed only while the shadow column is filled\nDROP FUNCTION IF EXISTS t__migen_sync_qty();\n"),
+        "{contract}"
+    );
+    assert!(
+        contract.contains("-- squawk-ignore ban-drop-column -- ")
+            && contract.contains("-- squawk-ignore renaming-column -- ")
+            && contract.contains("-- squawk-ignore adding-not-nullable-field -- "),
+        "{contract}"
     );
 }

@@ -168,6 +168,7 @@ fn a_sqlite_table_rebuild_stays_in_the_migration_transaction() {
         own_transaction: false,
         phase: Phase::PostDeploy,
         note: None,
+        lint_ignores: Vec::new(),
         tag: None,
     };
     let statements = vec![

@@ -71,6 +71,7 @@ fn statements_are_split_by_breakpoints_without_a_final_newline() {
         own_transaction: false,
         phase: crate::plan::Phase::Direct,
         note: None,
+        lint_ignores: Vec::new(),
         tag: None,
     };
     let text = breakpoints(&[

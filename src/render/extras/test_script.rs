@@ -53,6 +53,7 @@ pub fn render(plan: &Plan, target: Target, rendered: &Rendered, facts: &Facts) -
             own_transaction: false,
             phase: plan::Phase::Direct,
             note: None,
+            lint_ignores: Vec::new(),
             tag: None,
         })
         .collect();
@@ -88,7 +89,7 @@ pub fn render(plan: &Plan, target: Target, rendered: &Rendered, facts: &Facts) -
     }
     let _ = writeln!(s, "\n# up, in {target}'s order");
     match &runner {
-        Some(runner) => s.push_str(&runner.up),
+        Some(runner) => timed_block(&mut s, &format!("up ({target})"), &runner.up),
         None => {
             for apply in &rendered.up {
                 step(&mut s, apply, rendered);
@@ -105,7 +106,7 @@ pub fn render(plan: &Plan, target: Target, rendered: &Rendered, facts: &Facts) -
     );
     let _ = writeln!(s, "\n# down, newest version first");
     match &runner {
-        Some(runner) => s.push_str(&runner.down),
+        Some(runner) => timed_block(&mut s, &format!("down ({target})"), &runner.down),
         None => {
             for apply in &rendered.down {
                 step(&mut s, apply, rendered);
@@ -120,12 +121,23 @@ pub fn render(plan: &Plan, target: Target, rendered: &Rendered, facts: &Facts) -
         s,
         "sql < \"$work/count_before.sql\" > \"$work/rows_after_down\"\nsame_file \"seeded rows after down\" \"$work/rows\" \"$work/rows_after_down\""
     );
+    let _ = writeln!(s, "echo \"timings:\"; cat \"$timings\"");
     let _ = writeln!(
         s,
         "echo {}",
         shell_quote(&format!("passed: {}", rendered.versions.join(", ")))
     );
     s
+}
+
+/// A block of the tool's own commands, timed as one step (the tool runs its files itself).
+fn timed_block(s: &mut String, label: &str, block: &str) {
+    let _ = writeln!(s, "started=\"$(now)\"");
+    s.push_str(block);
+    if !block.ends_with('\n') {
+        s.push('\n');
+    }
+    let _ = writeln!(s, "record \"{label}\" \"$started\"");
 }
 
 fn step(s: &mut String, apply: &Apply, rendered: &Rendered) {
@@ -152,11 +164,7 @@ fn step(s: &mut String, apply: &Apply, rendered: &Rendered) {
             return;
         }
     };
-    let _ = writeln!(
-        s,
-        "echo {}; {run} {file}",
-        shell_quote(&format!("run {path}"))
-    );
+    let _ = writeln!(s, "timed {quoted} {run} {file}");
 }
 
 /// `path` as seen from `from` (both under the migrations folder, or `from` one level below).
@@ -259,6 +267,25 @@ fn count_query(dialect: Dialect, tables: &[(QName, QName)], after: bool) -> Stri
 const COMMON: &str = r#"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 fail() { echo "FAILED: $*" >&2; exit 1; }
+# Each step's wall time in seconds, printed as it ends and listed at the end (whole seconds
+# under a bash older than 5, which has no EPOCHREALTIME).
+timings="$work/timings"
+: > "$timings"
+now() { local t="${EPOCHREALTIME:-$(date +%s)}"; echo "${t/,/.}"; }
+record() {
+  local took
+  took="$(awk -v a="$2" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }')"
+  echo "took ${took}s: $1"
+  printf '%ss  %s\n' "$took" "$1" >> "$timings"
+}
+timed() {
+  local label="$1" started
+  shift
+  echo "run $label"
+  started="$(now)"
+  "$@"
+  record "$label" "$started"
+}
 # The columns the database has now, as `table.column` lines (names migen keeps for
 # --keep-dropped left out).
 columns() { sql < "$work/list_columns.sql" | grep -v '__migen_deprecated' | LC_ALL=C sort; }

@@ -34,6 +34,8 @@ mod mixed_expand_contract;
 mod mysql_table_copy;
 mod mysql_table_rebuild;
 mod prefer_bigint_key;
+pub(crate) mod prefer_text_field;
+mod prefer_text_over_char;
 mod prefer_timestamptz;
 mod rename_column_breaks_clients;
 mod rename_table_breaks_clients;
@@ -105,6 +107,8 @@ pub(super) static ALL: [RuleMeta; RuleId::ALL.len()] = [
     drop_schema::META,
     prefer_bigint_key::META,
     prefer_timestamptz::META,
+    prefer_text_field::META,
+    prefer_text_over_char::META,
     identifier_too_long::META,
     mysql_table_copy::META,
     mysql_table_rebuild::META,
@@ -148,6 +152,8 @@ pub(super) fn meta(rule: RuleId) -> &'static RuleMeta {
         RuleId::DropSchema => &drop_schema::META,
         RuleId::PreferBigintKey => &prefer_bigint_key::META,
         RuleId::PreferTimestamptz => &prefer_timestamptz::META,
+        RuleId::PreferTextField => &prefer_text_field::META,
+        RuleId::PreferTextOverChar => &prefer_text_over_char::META,
         RuleId::IdentifierTooLong => &identifier_too_long::META,
         RuleId::MysqlTableCopy => &mysql_table_copy::META,
         RuleId::MysqlTableRebuild => &mysql_table_rebuild::META,
@@ -192,6 +198,8 @@ pub(super) fn check(rule: RuleId, ctx: &mut Ctx) {
         RuleId::DropSchema => drop_schema::check(ctx),
         RuleId::PreferBigintKey => prefer_bigint_key::check(ctx),
         RuleId::PreferTimestamptz => prefer_timestamptz::check(ctx),
+        RuleId::PreferTextField => prefer_text_field::check(ctx),
+        RuleId::PreferTextOverChar => prefer_text_over_char::check(ctx),
         RuleId::IdentifierTooLong => identifier_too_long::check(ctx),
         RuleId::MysqlTableCopy => mysql_table_copy::check(ctx),
         RuleId::MysqlTableRebuild => mysql_table_rebuild::check(ctx),

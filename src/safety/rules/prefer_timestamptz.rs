@@ -18,7 +18,7 @@ pub(super) const META: RuleMeta = RuleMeta {
     dialects: POSTGRES,
     gates: &[],
     lock: &[],
-    references: &["squawk: prefer-timestamptz"],
+    references: &["squawk: prefer-timestamp-tz"],
     catalog: &["R42"],
     graded_by_size: false,
 };
