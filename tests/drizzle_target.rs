@@ -407,6 +407,7 @@ fn judge_in(
         up: Vec::new(),
         down: Vec::new(),
         questions: Vec::new(),
+        fill_questions: Vec::new(),
         notes: Vec::new(),
     });
     let expected = kept(&seeded, &before, &after, &renames, false, true);

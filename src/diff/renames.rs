@@ -62,6 +62,8 @@ pub struct RenameAnswers {
     pub assume_no: bool,
     /// Candidates answered "no" (their `--rename` text): dropped and added, not asked again.
     pub declined: Vec<String>,
+    /// Values for existing rows of columns made NOT NULL, and derived columns (see `fills`).
+    pub fills: super::FillAnswers,
 }
 
 impl RenameAnswers {
@@ -91,7 +93,7 @@ impl RenameAnswers {
         Ok(RenameAnswers {
             renames,
             assume_no,
-            declined: Vec::new(),
+            ..RenameAnswers::default()
         })
     }
 
@@ -132,10 +134,11 @@ impl RenameAnswers {
                 renames.push((format!("{target_table}.{new}"), column.to_string()));
             }
         }
+        // Fills are not inverted: the way back never needs a value for existing rows.
         RenameAnswers {
             renames,
             assume_no: self.assume_no,
-            declined: Vec::new(),
+            ..RenameAnswers::default()
         }
     }
 }

@@ -9,6 +9,7 @@
 //! busy_timeout) so a blocked statement fails fast instead of queueing every other query.
 
 mod backfill;
+mod fill;
 pub mod staged;
 mod zero_downtime;
 
@@ -16,7 +17,7 @@ use serde::Serialize;
 
 use crate::dialect::op::Op;
 use crate::dialect::{self, Statement};
-use crate::diff::{self, Change, RenameAnswers, RenameCandidate};
+use crate::diff::{self, Change, FillQuestion, RenameAnswers, RenameCandidate};
 use crate::model::{Dialect, Schema, Version};
 
 pub use crate::model::Strategy;
@@ -206,6 +207,9 @@ pub struct Plan {
     pub down: Vec<PlannedStatement>,
     /// Likely renames nobody answered; the plan must not be used until they are.
     pub questions: Vec<RenameCandidate>,
+    /// Columns whose existing rows need a value nobody gave; the plan must not be used until
+    /// they have one (asked like renames).
+    pub fill_questions: Vec<FillQuestion>,
     /// What the reader of the plan should know about it as a whole.
     pub notes: Vec<String>,
 }
@@ -267,6 +271,7 @@ pub fn plan_with(
         up,
         down,
         questions: forward.questions,
+        fill_questions: forward.fills,
         notes,
     }
 }
@@ -292,12 +297,21 @@ fn direct_steps(
             _ => None,
         })
         .collect();
-    let up = dialect::statements(changes, from, to);
-    let down = annotate_down(
+    let up = fill::direct_up(from, to, answers, changes)
+        .unwrap_or_else(|| dialect::statements(changes, from, to));
+    let mut down = annotate_down(
         dialect::statements_with(&backward.changes, to, from, &dropped_tables),
         changes,
     );
-    let (lossiness, loss) = Lossiness::of(changes.iter().filter_map(|c| loss(c, from)).collect());
+    let fills = fill::sites(changes, answers);
+    fill::annotate_down(&mut down, &fills);
+    let (lossiness, loss) = Lossiness::of(
+        changes
+            .iter()
+            .filter_map(|c| loss(c, from))
+            .chain(fills.iter().filter_map(|f| f.loss()))
+            .collect(),
+    );
     vec![Step {
         phase: Phase::Direct,
         changes: (0..changes.len()).collect(),

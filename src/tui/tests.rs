@@ -83,8 +83,72 @@ fn session_for(before: &str, after: &str, answers: &[&str]) -> Session {
         false,
     )
     .unwrap();
+    // orders.total becomes NOT NULL: these tests are about other things, so no fill is asked
+    // (`fill_session` asks it).
+    session.answers.fills.none_needed = true;
     session.replan();
     session
+}
+
+/// The example with its fill question open.
+fn fill_session() -> Session {
+    let mut session = session_for(BEFORE, AFTER, &["users.name=full_name"]);
+    session.answers.fills.none_needed = false;
+    session.replan();
+    session
+}
+
+fn type_text(app: &mut App, text: &str) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    for c in text.chars() {
+        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+}
+
+#[test]
+fn a_fill_question_is_answered_with_sql_typed_on_the_summary() {
+    let mut app = app("dark", fill_session());
+    assert_eq!(app.session.fill_questions().len(), 1);
+    app.dispatch(Action::Next);
+    let summary = draw(&mut app, 120, 40);
+    assert!(summary.contains("orders.total"), "{summary}");
+    assert!(summary.contains("--fill orders.total="), "{summary}");
+    // Options stay closed while the question is open.
+    app.dispatch(Action::Next);
+    assert_eq!(app.step, Step::Summary);
+    // A value that does not parse is refused, and the question stays.
+    app.dispatch(Action::Edit);
+    let typing = draw(&mut app, 120, 40);
+    assert!(
+        typing.contains("value: 0"),
+        "the default is offered: {typing}"
+    );
+    type_text(&mut app, " +");
+    assert!(app.session.error.is_some());
+    assert_eq!(app.session.fill_questions().len(), 1);
+    // The offered default erased, an expression over the row typed instead.
+    app.dispatch(Action::Edit);
+    app.handle_key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Backspace,
+        crossterm::event::KeyModifiers::NONE,
+    ));
+    type_text(&mut app, "user_id * 2");
+    assert!(
+        app.session.fill_questions().is_empty(),
+        "{:?}",
+        app.session.error
+    );
+    let plan = app.session.plan.as_ref().unwrap();
+    assert!(
+        plan.up.iter().any(|s| s
+            .sql
+            .contains("UPDATE orders SET total = user_id * 2 WHERE total IS NULL")),
+        "{:#?}",
+        plan.up
+    );
+    app.dispatch(Action::Next);
+    assert_eq!(app.step, Step::Options);
 }
 
 fn app(theme: &str, session: Session) -> App {
