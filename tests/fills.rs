@@ -368,7 +368,7 @@ fn run_scenario(
         && plan
             .steps
             .iter()
-            .filter_map(|s| s.loss.as_deref())
+            .filter_map(|s| s.down_loss.as_deref())
             .any(|l| l.contains("cannot be told apart"));
     if said_lossy != scenario.lossy {
         failures.push(format!(

@@ -44,9 +44,6 @@ pub struct FillQuestion {
     pub column: String,
     /// The column's type, as the question shows it.
     pub type_name: String,
-    /// A value to offer: the column's new default, when it has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub suggestion: Option<String>,
 }
 
 impl FillQuestion {
@@ -70,10 +67,9 @@ impl FillQuestion {
         }
     }
 
-    /// The flag that answers the question, with the suggestion or a placeholder.
+    /// The flag that answers the question, with a placeholder for the value.
     pub fn flag(&self) -> String {
-        let value = self.suggestion.as_deref().unwrap_or("<SQL>");
-        format!("--fill {}=\"{}\"", self.key(), value.replace('"', "\\\""))
+        format!("--fill {}=\"<SQL>\"", self.key())
     }
 }
 
@@ -92,6 +88,8 @@ pub struct Fill {
     /// Whether the expression reads other columns of the row (a derived column), rather than
     /// being a constant.
     pub derived: bool,
+    /// The row's columns the expression reads (as the table names them).
+    pub reads: Vec<String>,
 }
 
 impl Fill {
@@ -189,6 +187,7 @@ pub fn parse_fill(
     }
     let parsed = parse_expr(dialect, expr)?;
     let mut derived = false;
+    let mut reads: Vec<String> = Vec::new();
     let mut problem: Option<FillError> = None;
     let has_subquery = {
         let mut found = false;
@@ -206,8 +205,9 @@ pub fn parse_fill(
     let _ = visit_expressions(&parsed, |e: &Expr| {
         match e {
             Expr::Identifier(ident) => {
-                if row_column(table, ident).is_some() {
+                if let Some(column) = row_column(table, ident) {
                     derived = true;
+                    reads.push(column.name.clone());
                 } else if !has_subquery && !is_keyword_value(&ident.value) {
                     let at = ident.span.start;
                     problem = Some(FillError::at(
@@ -221,7 +221,12 @@ pub fn parse_fill(
                     return ControlFlow::Break(());
                 }
             }
-            Expr::CompoundIdentifier(parts) => derived = derived || parts.len() > 1,
+            Expr::CompoundIdentifier(parts) => {
+                derived = derived || parts.len() > 1;
+                if let Some(column) = parts.last().and_then(|last| row_column(table, last)) {
+                    reads.push(column.name.clone());
+                }
+            }
             Expr::BinaryOp {
                 op: BinaryOperator::StringConcat,
                 ..
@@ -248,6 +253,7 @@ pub fn parse_fill(
         new_row_expr: row_expr(parsed.clone(), table, "NEW"),
         old_row_expr: row_expr(parsed, table, "OLD"),
         derived,
+        reads,
     })
 }
 
@@ -369,8 +375,26 @@ fn question(dialect: Dialect, kind: FillKind, table: &QName, column: &Column) ->
         table: table.clone(),
         column: column.name.clone(),
         type_name: crate::normalize::type_sql(dialect, &column.ty),
-        suggestion: None,
     }
+}
+
+/// The fill of a column made NOT NULL with a default: the default, where the column is NULL.
+/// `None` for a default that is not a value for existing rows (a sequence or an identity).
+pub fn default_fill(dialect: Dialect, table: &QName, column: &Column) -> Option<Fill> {
+    let default = column.default.as_ref()?;
+    if matches!(default, crate::model::DefaultValue::Sequence(_)) || column.identity.is_some() {
+        return None;
+    }
+    let expr = crate::normalize::column_default_sql(dialect, &column.ty, default);
+    Some(Fill {
+        table: table.to_string(),
+        column: column.name.clone(),
+        new_row_expr: expr.clone(),
+        old_row_expr: expr.clone(),
+        expr,
+        derived: false,
+        reads: Vec::new(),
+    })
 }
 
 /// The fill questions nobody answered yet.
@@ -386,25 +410,19 @@ pub fn open_questions(
         .into_iter()
         .filter(|q| answers.get(&q.table, &q.column).is_none())
         .filter(|q| !answers.unneeded(&q.table, &q.column))
-        .map(|mut q| {
-            q.suggestion = suggestion(dialect, changes, &q);
-            q
-        })
+        .filter(|q| !filled_by_default(dialect, changes, q))
         .collect()
 }
 
-/// The column's new default, offered as the value for existing rows.
-fn suggestion(dialect: Dialect, changes: &[Change], question: &FillQuestion) -> Option<String> {
-    changes.iter().find_map(|c| match c {
-        Change::AlterColumn { table, to, .. }
-            if *table == question.table && to.name == question.column =>
-        {
-            to.default
-                .as_ref()
-                .map(|d| crate::normalize::column_default_sql(dialect, &to.ty, d))
-        }
-        _ => None,
-    })
+/// A column made NOT NULL together with a default: the default is the fill.
+fn filled_by_default(dialect: Dialect, changes: &[Change], question: &FillQuestion) -> bool {
+    question.kind == FillKind::SetNotNull
+        && changes.iter().any(|c| {
+            matches!(c, Change::AlterColumn { table, to, .. }
+                if *table == question.table
+                    && to.name == question.column
+                    && default_fill(dialect, table, to).is_some())
+        })
 }
 
 #[cfg(test)]

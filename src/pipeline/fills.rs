@@ -142,7 +142,6 @@ mod tests {
             table: QName::new("users"),
             column: "status".into(),
             type_name: "text".into(),
-            suggestion: None,
         };
         let text = fill_question_text(&[question]);
         assert!(text.contains("users.status"), "{text}");

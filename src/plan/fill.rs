@@ -22,7 +22,7 @@ pub(crate) struct FillSite<'a> {
     pub column: Column,
     /// True for an existing column made NOT NULL, false for an added column.
     pub existing: bool,
-    pub fill: &'a Fill,
+    pub fill: std::borrow::Cow<'a, Fill>,
 }
 
 impl FillSite<'_> {
@@ -35,6 +35,16 @@ impl FillSite<'_> {
             self.fill.expr
         ))
         .with_note(self.note())
+    }
+
+    /// Whether the fill can run on the source as it is: an existing column, under the same
+    /// name, filled from columns the source has.
+    fn fills_in(&self, from: &Schema) -> bool {
+        self.existing
+            && from.tables.get(&self.table).is_some_and(|t| {
+                t.column(&self.column.name).is_some_and(|c| c.nullable)
+                    && self.fill.reads.iter().all(|r| t.column(r).is_some())
+            })
     }
 
     pub fn assignment(&self, dialect: Dialect) -> String {
@@ -84,8 +94,14 @@ impl FillSite<'_> {
 }
 
 /// The columns `changes` fill with the answers given: columns made NOT NULL, and added
-/// columns with a fill (NOT NULL ones, or derived nullable ones).
-pub(crate) fn sites<'a>(changes: &[Change], answers: &'a RenameAnswers) -> Vec<FillSite<'a>> {
+/// columns with a fill (NOT NULL ones, or derived nullable ones). A column made NOT NULL
+/// together with a default gets that default where it is NULL, unless a fill says otherwise
+/// (as Django does for such a change).
+pub(crate) fn sites<'a>(
+    dialect: Dialect,
+    changes: &[Change],
+    answers: &'a RenameAnswers,
+) -> Vec<FillSite<'a>> {
     changes
         .iter()
         .enumerate()
@@ -103,7 +119,13 @@ pub(crate) fn sites<'a>(changes: &[Change], answers: &'a RenameAnswers) -> Vec<F
                 }
                 _ => return None,
             };
-            let fill = answers.fills.get(table, &column.name)?;
+            let fill = match answers.fills.get(table, &column.name) {
+                Some(given) => std::borrow::Cow::Borrowed(given),
+                None if existing && !answers.fills.none_needed => {
+                    std::borrow::Cow::Owned(diff::fills::default_fill(dialect, table, column)?)
+                }
+                None => return None,
+            };
             Some(FillSite {
                 change: i,
                 table: table.clone(),
@@ -141,14 +163,23 @@ pub(crate) fn direct_up(
     answers: &RenameAnswers,
     changes: &[Change],
 ) -> Option<Vec<Statement>> {
-    let sites = sites(changes, answers);
+    let sites = sites(to.dialect, changes, answers);
     if sites.is_empty() {
         return None;
     }
-    let mid = unfilled(to, &sites);
+    // A column the source has, filled from what the source has: filled first, and the change
+    // runs as planned (one SQLite rebuild, not two).
+    let (early, late): (Vec<FillSite>, Vec<FillSite>) =
+        sites.into_iter().partition(|s| s.fills_in(from));
+    let mut up: Vec<Statement> = early.iter().map(|s| s.update(to.dialect)).collect();
+    if late.is_empty() {
+        up.extend(dialect::statements(changes, from, to));
+        return Some(up);
+    }
+    let mid = unfilled(to, &late);
     let first = diff::diff(from, &mid, answers);
-    let mut up = dialect::statements(&first.changes, from, &mid);
-    up.extend(sites.iter().map(|s| s.update(to.dialect)));
+    up.extend(dialect::statements(&first.changes, from, &mid));
+    up.extend(late.iter().map(|s| s.update(to.dialect)));
     let last = diff::diff(&mid, to, &RenameAnswers::never());
     up.extend(dialect::statements(&last.changes, &mid, to));
     Some(up)

@@ -136,6 +136,10 @@ pub struct Step {
     /// What is lost, in words, when not lossless.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loss: Option<String>,
+    /// What only the way back cannot restore although the up keeps every value (rows filled
+    /// where they held NULL): lossy, but not data the migration destroys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub down_loss: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -303,15 +307,13 @@ fn direct_steps(
         dialect::statements_with(&backward.changes, to, from, &dropped_tables),
         changes,
     );
-    let fills = fill::sites(changes, answers);
+    let fills = fill::sites(to.dialect, changes, answers);
     fill::annotate_down(&mut down, &fills);
-    let (lossiness, loss) = Lossiness::of(
-        changes
-            .iter()
-            .filter_map(|c| loss(c, from))
-            .chain(fills.iter().filter_map(|f| f.loss()))
-            .collect(),
-    );
+    let (mut lossiness, loss) =
+        Lossiness::of(changes.iter().filter_map(|c| loss(c, from)).collect());
+    let (fill_lossiness, down_loss) =
+        Lossiness::of(fills.iter().filter_map(|f| f.loss()).collect());
+    lossiness = lossiness.max(fill_lossiness);
     vec![Step {
         phase: Phase::Direct,
         changes: (0..changes.len()).collect(),
@@ -320,6 +322,7 @@ fn direct_steps(
         down,
         lossiness,
         loss,
+        down_loss,
     }]
 }
 

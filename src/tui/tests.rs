@@ -90,20 +90,28 @@ fn session_for(before: &str, after: &str, answers: &[&str]) -> Session {
     session
 }
 
-/// The example with its fill question open.
+/// The example with orders.total made NOT NULL without a default: its fill question open.
 fn fill_session() -> Session {
-    let mut session = session_for(BEFORE, AFTER, &["users.name=full_name"]);
+    let after = AFTER.replace("total integer NOT NULL DEFAULT 0", "total integer NOT NULL");
+    let mut session = session_for(BEFORE, &after, &["users.name=full_name"]);
     session.answers.fills.none_needed = false;
     session.replan();
     session
 }
 
+fn key(app: &mut App, code: crossterm::event::KeyCode) {
+    app.handle_key(crossterm::event::KeyEvent::new(
+        code,
+        crossterm::event::KeyModifiers::NONE,
+    ));
+}
+
+/// Type `text` and press enter.
 fn type_text(app: &mut App, text: &str) {
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     for c in text.chars() {
-        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        key(app, crossterm::event::KeyCode::Char(c));
     }
-    app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    key(app, crossterm::event::KeyCode::Enter);
 }
 
 #[test]
@@ -120,20 +128,17 @@ fn a_fill_question_is_answered_with_sql_typed_on_the_summary() {
     // A value that does not parse is refused, and the question stays.
     app.dispatch(Action::Edit);
     let typing = draw(&mut app, 120, 40);
-    assert!(
-        typing.contains("value: 0"),
-        "the default is offered: {typing}"
-    );
-    type_text(&mut app, " +");
+    assert!(typing.contains("value: "), "{typing}");
+    type_text(&mut app, "0 +");
     assert!(app.session.error.is_some());
     assert_eq!(app.session.fill_questions().len(), 1);
-    // The offered default erased, an expression over the row typed instead.
+    // An expression over the row, a typo erased on the way.
     app.dispatch(Action::Edit);
-    app.handle_key(crossterm::event::KeyEvent::new(
-        crossterm::event::KeyCode::Backspace,
-        crossterm::event::KeyModifiers::NONE,
-    ));
-    type_text(&mut app, "user_id * 2");
+    for c in "user_id * 23".chars() {
+        key(&mut app, crossterm::event::KeyCode::Char(c));
+    }
+    key(&mut app, crossterm::event::KeyCode::Backspace);
+    key(&mut app, crossterm::event::KeyCode::Enter);
     assert!(
         app.session.fill_questions().is_empty(),
         "{:?}",

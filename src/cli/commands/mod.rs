@@ -93,13 +93,9 @@ fn ask_fill(loaded: &Loaded, question: &FillQuestion) -> Result<pipeline::Fill> 
         }
     };
     let asked = question.question();
-    let mut prompt = inquire::Text::new(&asked)
+    let text = inquire::Text::new(&asked)
         .with_help_message("SQL of the dialect: 'active', 0, false, or an expression over the row")
-        .with_validator(check);
-    if let Some(suggestion) = &question.suggestion {
-        prompt = prompt.with_default(suggestion);
-    }
-    let text = prompt
+        .with_validator(check)
         .prompt()
         .map_err(|e| Error::Usage(format!("no answer to a fill question: {e}")))?;
     pipeline::check_fill(loaded, question, &text)

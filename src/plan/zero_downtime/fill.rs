@@ -24,7 +24,11 @@ use super::{Lossiness, Phase, Phases, Planner};
 impl Planner<'_> {
     /// The fill the answers give for change `i`, if it is a change that fills.
     pub(super) fn fill_site(&self, i: usize) -> Option<FillSite<'_>> {
-        let mut found = sites(std::slice::from_ref(&self.changes[i]), self.answers);
+        let mut found = sites(
+            self.dialect,
+            std::slice::from_ref(&self.changes[i]),
+            self.answers,
+        );
         found.pop().map(|site| FillSite { change: i, ..site })
     }
 
@@ -114,7 +118,7 @@ impl Planner<'_> {
                 None => note,
             });
         }
-        let (lossiness, loss) = Lossiness::of(site.loss().into_iter().collect());
+        let (lossiness, down_loss) = Lossiness::of(site.loss().into_iter().collect());
         let mut step = self.lossless_step(
             Phase::Backfill,
             i,
@@ -123,7 +127,7 @@ impl Planner<'_> {
             Vec::new(),
         );
         step.lossiness = lossiness;
-        step.loss = loss;
+        step.down_loss = down_loss;
         phases.push(step);
 
         // contract: NOT NULL and the default, the trigger dropped

@@ -339,6 +339,7 @@ impl<'a> Planner<'a> {
             down,
             lossiness,
             loss,
+            down_loss: None,
         }
     }
 
@@ -355,6 +356,7 @@ impl<'a> Planner<'a> {
             summary,
             lossiness: Lossiness::Lossless,
             loss: None,
+            down_loss: None,
             ..self.step(phase, vec![i], up, down)
         }
     }

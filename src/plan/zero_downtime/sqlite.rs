@@ -21,7 +21,7 @@ pub(super) fn steps(
     let mut expanded = from.clone();
     let mut expand_steps = Vec::new();
     let mut taken = Vec::new();
-    let fills = crate::plan::fill::sites(changes, answers);
+    let fills = crate::plan::fill::sites(to.dialect, changes, answers);
     // A filled column is added nullable and bare; the contract's rebuild makes it as declared.
     let bare_fills: Vec<Change> = changes
         .iter()
@@ -120,6 +120,7 @@ pub(super) fn steps(
             down,
             lossiness: Lossiness::Lossless,
             loss: None,
+            down_loss: None,
         });
     }
     let ((mut triggers, mut filling), trigger_drops, trigger_creates) = fill_steps(to, &fills);
@@ -156,6 +157,7 @@ pub(super) fn steps(
             down,
             lossiness,
             loss,
+            down_loss: None,
         });
     }
     steps
@@ -184,8 +186,9 @@ fn fill_steps(
             down: trigger.drop(),
             lossiness: Lossiness::Lossless,
             loss: None,
+            down_loss: None,
         });
-        let (lossiness, loss) = Lossiness::of(site.loss().into_iter().collect());
+        let (lossiness, down_loss) = Lossiness::of(site.loss().into_iter().collect());
         backfill.push(Step {
             phase: Phase::Backfill,
             changes: vec![site.change],
@@ -193,7 +196,8 @@ fn fill_steps(
             up: vec![site.update(d)],
             down: Vec::new(),
             lossiness,
-            loss,
+            loss: None,
+            down_loss,
         });
         drops.extend(trigger.drop());
         creates.extend(trigger.create());

@@ -138,12 +138,7 @@ impl Screen for Summary {
                 self.selected = 0;
             }
             Action::Edit if self.selected >= renames && self.selected < questions => {
-                let question = self.selected - renames;
-                let start = session.fill_questions()[question]
-                    .suggestion
-                    .clone()
-                    .unwrap_or_default();
-                self.fill_draft = Some((question, start));
+                self.fill_draft = Some((self.selected - renames, String::new()));
             }
             Action::Yes | Action::No | Action::Save if self.selected < renames => {
                 let question = self.selected;
