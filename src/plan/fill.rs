@@ -197,7 +197,8 @@ pub(crate) fn annotate_down(down: &mut [Statement], sites: &[FillSite]) {
         let name = &site.column.name;
         let target = down
             .iter()
-            .position(|s| s.sql.contains(name.as_str()))
+            .position(|s| s.sql.contains(name.as_str()) && s.sql.contains("NULL"))
+            .or_else(|| down.iter().position(|s| s.sql.contains(name.as_str())))
             .or((!down.is_empty()).then_some(0));
         if let Some(at) = target {
             let statement = &mut down[at];
