@@ -249,7 +249,7 @@ fn refusal(dialect: Dialect, strategy: &str, pair: &Pair) -> Result<Option<Strin
     )
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_migen"))
-        .args(["generate", "--target", "drizzle"])
+        .args(["generate", "--target", "drizzle", "--no-fill"])
         .args([
             "--from",
             "before.ts",
@@ -336,7 +336,7 @@ fn judge_in(
 
     std::fs::copy(root.join("after.ts"), root.join("schema.ts")).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_migen"))
-        .args(["generate", "--target", "drizzle"])
+        .args(["generate", "--target", "drizzle", "--no-fill"])
         .args(["--from", "before.ts", "--to", "after.ts"])
         .args([
             "--dir",
@@ -647,7 +647,7 @@ fn generated_test_runs_drizzle_kit(dialect: Dialect, strategy: &str) {
     )
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_migen"))
-        .args(["generate", "--target", "drizzle"])
+        .args(["generate", "--target", "drizzle", "--no-fill"])
         .args([
             "--from",
             "before.ts",
