@@ -19,6 +19,10 @@
 //! "customers.name" = "full_name"
 //! "orders" = "purchases"
 //!
+//! [fill]                        # values for existing rows, as --fill gives them: SQL of
+//! "users.status" = "'active'"   # the dialect, a constant or an expression over the row
+//! "users.email_verified" = "email_confirmed_at IS NOT NULL"
+//!
 //! [tui]
 //! theme = "dark"                # a file in themes/ (dark, light, high-contrast)
 //! ```
@@ -56,7 +60,18 @@ pub struct Config {
     pub strategy: Option<crate::model::Strategy>,
     /// Rename answers in `--rename` form (`table.old=new`, `old=new`).
     pub renames: Vec<String>,
+    /// Fill answers from `[fill]`, checked against the schema when it is read.
+    pub fills: Vec<ConfigFill>,
     pub theme: Option<String>,
+}
+
+/// One `[fill]` entry: `"table.column" = "SQL"`, with where its value starts in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigFill {
+    pub key: String,
+    pub expr: String,
+    /// Line and column of the value's first character (inside the quotes).
+    pub at: (u64, u64),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -70,6 +85,8 @@ struct File {
     migrations: MigrationsSection,
     #[serde(default)]
     renames: BTreeMap<String, String>,
+    #[serde(default)]
+    fill: BTreeMap<String, String>,
     #[serde(default)]
     tui: TuiSection,
 }
@@ -202,6 +219,23 @@ impl Config {
             }
             renames.push(format!("{old}={new}"));
         }
+        let mut fills = Vec::new();
+        for (key, expr) in &file.fill {
+            let (line, column) = locate(key);
+            if !key.contains('.') {
+                return Err(Error::parse(
+                    &name,
+                    line,
+                    column,
+                    format!("fill `{key}`: name the column as \"table.column\" = \"SQL\""),
+                ));
+            }
+            fills.push(ConfigFill {
+                key: key.clone(),
+                expr: expr.clone(),
+                at: value_start(&text, key).unwrap_or((line, column)),
+            });
+        }
         Ok(Config {
             path: Some(path),
             dialect: dialect.or(version.map(|v| v.dialect)),
@@ -217,6 +251,7 @@ impl Config {
             migrations_dir: file.migrations.dir,
             strategy,
             renames,
+            fills,
             theme: file.tui.theme,
         })
     }
@@ -225,6 +260,19 @@ impl Config {
     pub fn current() -> Result<Config> {
         Config::load(Path::new("."))
     }
+}
+
+/// Where the quoted value of `key = "value"` starts (line, column), for errors inside it.
+fn value_start(text: &str, key: &str) -> Option<(u64, u64)> {
+    let key_at = text.find(key)?;
+    let after_key = &text[key_at + key.len()..];
+    let equals = after_key.find('=')?;
+    let quote = after_key[equals..].find(['"', '\''])?;
+    let offset = key_at + key.len() + equals + quote + 1;
+    let before = &text[..offset];
+    let line = before.matches('\n').count() as u64 + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() as u64 + 1;
+    Some((line, column))
 }
 
 /// Keep a rename answer in `[renames]` of the migen.toml at `path` (made when missing), so
@@ -313,6 +361,9 @@ strategy = "zero-downtime"
 "customers.name" = "full_name"
 orders = "purchases"
 
+[fill]
+"users.status" = "'active'"
+
 [tui]
 theme = "light"
 "#,
@@ -330,6 +381,10 @@ theme = "light"
             ["customers.name=full_name", "orders=purchases"]
         );
         assert_eq!(config.theme.as_deref(), Some("light"));
+        assert_eq!(config.fills.len(), 1);
+        assert_eq!(config.fills[0].key, "users.status");
+        assert_eq!(config.fills[0].expr, "'active'");
+        assert_eq!(config.fills[0].at, (19, 19));
     }
 
     #[test]

@@ -156,6 +156,10 @@ fn run(input: &VerifyInput, db: &mut dyn Database, result: &mut Verification) ->
         let questions: Vec<String> = plan.questions.iter().map(|q| q.question()).collect();
         return Err(Error::Question(questions.join("\n")));
     }
+    if !plan.fill_questions.is_empty() {
+        let questions: Vec<String> = plan.fill_questions.iter().map(|q| q.question()).collect();
+        return Err(Error::Question(questions.join("\n")));
+    }
     let label = |direction: &str, phase: plan::Phase| match plan.strategy {
         plan::Strategy::Direct => direction.to_string(),
         plan::Strategy::ZeroDowntime => format!("{direction} {}", phase.name()),

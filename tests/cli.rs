@@ -409,9 +409,16 @@ fn no_renames_plans_a_drop_and_an_add() {
     );
     assert!(!run.stdout.contains("rename"), "{}", run.show());
 
+    // users.full_name is added NOT NULL: without a fill that is a question (the table is
+    // planned as it stands here).
     let run = migen(
         dir.path(),
         &[&["plan", "--format", "json"][..], &args].concat(),
+    );
+    assert_eq!(run.code, 3, "{}", run.show());
+    let run = migen(
+        dir.path(),
+        &[&["plan", "--format", "json", "--no-fill"][..], &args].concat(),
     );
     assert_eq!(run.code, 0, "{}", run.show());
     let plan: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
@@ -898,18 +905,20 @@ fn verify_reports_a_failed_up_for_rows_a_new_not_null_refuses() {
         "seed.sql",
         "INSERT INTO notes (id, body) VALUES (1, 'kept'), (2, NULL);\n",
     );
-    let run = migen(
-        dir.path(),
-        &[
-            "verify",
-            "--from",
-            "before.sql",
-            "--to",
-            "after.sql",
-            "--seed",
-            "seed.sql",
-        ],
-    );
+    let args = [
+        "verify",
+        "--from",
+        "before.sql",
+        "--to",
+        "after.sql",
+        "--seed",
+        "seed.sql",
+    ];
+    // Without a terminal the fill question stops the run; --no-fill plans NOT NULL as it is.
+    let run = migen(dir.path(), &args);
+    assert_eq!(run.code, 3, "{}", run.show());
+    assert!(run.stderr.contains("--fill notes.body="), "{}", run.show());
+    let run = migen(dir.path(), &[&args[..], &["--no-fill"]].concat());
     assert_eq!(run.code, 1, "{}", run.show());
     let failed: Vec<&str> = run
         .stdout
@@ -931,17 +940,17 @@ fn verify_reports_a_failed_up_for_rows_a_new_not_null_refuses() {
         "seed.sql",
         "INSERT INTO notes (id, body) VALUES (1, 'kept');\n",
     );
+    let run = migen(dir.path(), &[&args[..], &["--no-fill"]].concat());
+    assert_eq!(run.code, 0, "{}", run.show());
+    // With a fill the row holding NULL gets a value, and the migration verifies.
+    write(
+        dir.path(),
+        "seed.sql",
+        "INSERT INTO notes (id, body) VALUES (1, 'kept'), (2, NULL);\n",
+    );
     let run = migen(
         dir.path(),
-        &[
-            "verify",
-            "--from",
-            "before.sql",
-            "--to",
-            "after.sql",
-            "--seed",
-            "seed.sql",
-        ],
+        &[&args[..], &["--fill", "notes.body=''"]].concat(),
     );
     assert_eq!(run.code, 0, "{}", run.show());
 }

@@ -249,7 +249,7 @@ fn refusal(dialect: Dialect, strategy: &str, pair: &Pair) -> Result<Option<Strin
     )
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_migen"))
-        .args(["generate", "--target", "drizzle"])
+        .args(["generate", "--target", "drizzle", "--no-fill"])
         .args([
             "--from",
             "before.ts",
@@ -336,7 +336,7 @@ fn judge_in(
 
     std::fs::copy(root.join("after.ts"), root.join("schema.ts")).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_migen"))
-        .args(["generate", "--target", "drizzle"])
+        .args(["generate", "--target", "drizzle", "--no-fill"])
         .args(["--from", "before.ts", "--to", "after.ts"])
         .args([
             "--dir",
@@ -407,6 +407,7 @@ fn judge_in(
         up: Vec::new(),
         down: Vec::new(),
         questions: Vec::new(),
+        fill_questions: Vec::new(),
         notes: Vec::new(),
     });
     let expected = kept(&seeded, &before, &after, &renames, false, true);
@@ -671,7 +672,7 @@ fn generated_test_runs_drizzle_kit(dialect: Dialect, strategy: &str) {
     )
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_migen"))
-        .args(["generate", "--target", "drizzle"])
+        .args(["generate", "--target", "drizzle", "--no-fill"])
         .args([
             "--from",
             "before.ts",

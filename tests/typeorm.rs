@@ -493,7 +493,7 @@ fn round_trip(oracle: &Path, server: &str, dialect: Dialect, strategy: &str, cas
     let mut migen = Command::new(env!("CARGO_BIN_EXE_migen"));
     migen
         .current_dir(project.path())
-        .args(["generate", "--target", "typeorm", "--from"])
+        .args(["generate", "--target", "typeorm", "--no-fill", "--from"])
         .arg(side(&project, dialect, "before"))
         .arg("--to")
         .arg(side(&project, dialect, "after"))

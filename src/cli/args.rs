@@ -31,6 +31,16 @@ pub struct PairArgs {
     /// Treat every likely rename that has no answer as a drop and an add.
     #[arg(long)]
     pub no_renames: bool,
+    /// The value existing rows get when a column becomes NOT NULL or is added NOT NULL without
+    /// a default, or how an added column is derived: `table.column=SQL`, SQL of the dialect (a
+    /// constant such as `'active'` or an expression over the row's columns, e.g.
+    /// `email_confirmed_at IS NOT NULL`). Repeatable.
+    #[arg(long = "fill", value_name = "TABLE.COLUMN=SQL")]
+    pub fills: Vec<String>,
+    /// Ask no fill question: a column made (or added) NOT NULL is planned without filling the
+    /// existing rows, which must then hold no NULL (the migration fails on one that does).
+    #[arg(long)]
+    pub no_fill: bool,
     /// Read SQLAlchemy models by running the project's own Python (`MIGEN_PYTHON`, else
     /// python3): it imports the metadata and compiles the CREATE statements for the dialect.
     /// For models the static reader cannot resolve; it runs the project's code.
@@ -305,6 +315,8 @@ impl PairArgs {
             db_version: self.db_version.clone(),
             renames: self.renames.clone(),
             no_renames: self.no_renames,
+            fills: self.fills.clone(),
+            no_fill: self.no_fill,
             exact: self.exact,
             server: server.map(str::to_string),
         }

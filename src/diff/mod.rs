@@ -2,6 +2,7 @@
 //! (referenced objects exist before references to them, references go before their targets).
 
 mod change;
+pub mod fills;
 mod objects;
 mod order;
 mod pairing;
@@ -12,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::*;
 pub use change::{Change, ConstraintKind, column_changes};
+pub use fills::{Fill, FillAnswers, FillError, FillKind, FillQuestion};
 pub use objects::{enum_columns, uses_enum, view_mentions};
 pub use renames::{RenameAnswers, RenameCandidate, RenameKind};
 pub use table::{columns_equal, table_after_renames};
@@ -26,6 +28,8 @@ pub struct Diff {
     pub changes: Vec<Change>,
     /// Likely renames without an answer; the caller must ask before using `changes`.
     pub questions: Vec<RenameCandidate>,
+    /// Columns whose existing rows need a value nobody gave yet; asked like renames.
+    pub fills: Vec<FillQuestion>,
 }
 
 /// Compare two schemas of the same dialect.
@@ -140,8 +144,10 @@ pub fn diff(from: &Schema, to: &Schema, answers: &RenameAnswers) -> Diff {
         rebuild_foreign_keys_over_retyped_columns(from, to, &mut raw, &renamed_from);
     }
 
+    let changes = order(raw, from, to);
     Diff {
-        changes: order(raw, from, to),
+        fills: fills::open_questions(dialect, &changes, &answers.fills),
+        changes,
         questions,
     }
 }

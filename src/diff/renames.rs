@@ -145,6 +145,8 @@ pub struct RenameAnswers {
     pub assume_no: bool,
     /// Candidates answered "no" (their `--rename` text): dropped and added, not asked again.
     pub declined: Vec<String>,
+    /// Values for existing rows of columns made NOT NULL, and derived columns (see `fills`).
+    pub fills: super::FillAnswers,
 }
 
 impl RenameAnswers {
@@ -166,7 +168,7 @@ impl RenameAnswers {
         Ok(RenameAnswers {
             renames,
             assume_no,
-            declined: Vec::new(),
+            ..RenameAnswers::default()
         })
     }
 
@@ -223,10 +225,11 @@ impl RenameAnswers {
                 });
             }
         }
+        // Fills are not inverted: the way back never needs a value for existing rows.
         RenameAnswers {
             renames,
             assume_no: self.assume_no,
-            declined: Vec::new(),
+            ..RenameAnswers::default()
         }
     }
 }

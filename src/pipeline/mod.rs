@@ -10,13 +10,14 @@
 //! `tests/architecture.rs`).
 
 mod detected;
+mod fills;
 mod output;
 mod status;
 
 use std::path::Path;
 
 pub use crate::config::{Config, FILE_NAME as CONFIG_FILE_NAME, THEMES, save_rename};
-pub use crate::diff::{Change, RenameAnswers, RenameCandidate};
+pub use crate::diff::{Change, Fill, FillQuestion, RenameAnswers, RenameCandidate};
 pub use crate::interrupt::{Cleanup, exit, install as handle_interrupts, interrupted};
 pub use crate::lint::{LintFinding, LintReport, github_annotations};
 pub use crate::model::{TableStats, Version};
@@ -31,6 +32,7 @@ pub use detected::{
     SchemaChoice, candidate_label, check_folder, folder_for, init, init_text, schema_choice,
     several_text,
 };
+pub use fills::{answer_fill, check_fill, fill_question_text};
 pub use output::{OutputRequest, Rendering, choices, configured_dir, render};
 pub use status::{Baseline, StatusCount, status_count};
 
@@ -52,6 +54,10 @@ pub struct Request {
     /// Rename answers in `--rename` form; they win over migen.toml's.
     pub renames: Vec<String>,
     pub no_renames: bool,
+    /// Fill answers in `--fill` form (`table.column=SQL`); they win over migen.toml's.
+    pub fills: Vec<String>,
+    /// No fill question: NOT NULL is planned as is (`--no-fill`).
+    pub no_fill: bool,
     /// Read models by running the project's own ORM where the static reader cannot be exact.
     pub exact: bool,
     /// A further database URL (verify's and the wizard's `--db`): it implies the dialect and
@@ -220,7 +226,12 @@ pub fn load(request: &Request, mut config: Config) -> Result<Loaded> {
         .chain(&config.renames)
         .cloned()
         .collect();
-    let answers = RenameAnswers::parse(&given, request.no_renames).map_err(Error::Usage)?;
+    let mut answers = RenameAnswers::parse(&given, request.no_renames).map_err(Error::Usage)?;
+    answers.fills = fills::answers(request, &config, &after)?;
+    answers.fills.none_needed = request.no_fill;
+    if let SourceSpec::Database(url) = &from_spec {
+        fills::unneeded_from_live(url, &before, &after, &mut answers)?;
+    }
     Ok(Loaded {
         config,
         from_spec,

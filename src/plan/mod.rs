@@ -9,6 +9,7 @@
 //! busy_timeout) so a blocked statement fails fast instead of queueing every other query.
 
 mod backfill;
+mod fill;
 pub mod staged;
 mod statistics;
 mod zero_downtime;
@@ -17,7 +18,7 @@ use serde::Serialize;
 
 use crate::dialect::op::Op;
 use crate::dialect::{self, Statement};
-use crate::diff::{self, Change, RenameAnswers, RenameCandidate};
+use crate::diff::{self, Change, FillQuestion, RenameAnswers, RenameCandidate};
 use crate::model::{Dialect, Schema, Version};
 
 pub use crate::model::Strategy;
@@ -136,6 +137,10 @@ pub struct Step {
     /// What is lost, in words, when not lossless.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loss: Option<String>,
+    /// What only the way back cannot restore although the up keeps every value (rows filled
+    /// where they held NULL): lossy, but not data the migration destroys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub down_loss: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -211,6 +216,9 @@ pub struct Plan {
     pub down: Vec<PlannedStatement>,
     /// Likely renames nobody answered; the plan must not be used until they are.
     pub questions: Vec<RenameCandidate>,
+    /// Columns whose existing rows need a value nobody gave; the plan must not be used until
+    /// they have one (asked like renames).
+    pub fill_questions: Vec<FillQuestion>,
     /// What the reader of the plan should know about it as a whole.
     pub notes: Vec<String>,
 }
@@ -273,6 +281,7 @@ pub fn plan_with(
         up,
         down,
         questions: forward.questions,
+        fill_questions: forward.fills,
         notes,
     }
 }
@@ -298,12 +307,19 @@ fn direct_steps(
             _ => None,
         })
         .collect();
-    let up = dialect::statements(changes, from, to);
-    let down = annotate_down(
+    let up = fill::direct_up(from, to, answers, changes)
+        .unwrap_or_else(|| dialect::statements(changes, from, to));
+    let mut down = annotate_down(
         dialect::statements_with(&backward.changes, to, from, &dropped_tables),
         changes,
     );
-    let (lossiness, loss) = Lossiness::of(changes.iter().filter_map(|c| loss(c, from)).collect());
+    let fills = fill::sites(to.dialect, changes, answers);
+    fill::annotate_down(&mut down, &fills);
+    let (mut lossiness, loss) =
+        Lossiness::of(changes.iter().filter_map(|c| loss(c, from)).collect());
+    let (fill_lossiness, down_loss) =
+        Lossiness::of(fills.iter().filter_map(|f| f.loss()).collect());
+    lossiness = lossiness.max(fill_lossiness);
     vec![Step {
         phase: Phase::Direct,
         changes: (0..changes.len()).collect(),
@@ -312,6 +328,7 @@ fn direct_steps(
         down,
         lossiness,
         loss,
+        down_loss,
     }]
 }
 

@@ -127,6 +127,9 @@ impl App {
                 KeyCode::Enter | KeyCode::Esc => screen.type_char('\n'),
                 _ => {}
             }
+            if let Some(effect) = screen.take_effect() {
+                self.run(effect);
+            }
             return;
         }
         if let Some(action) = keys::action_for(event, self.keys()) {
@@ -177,7 +180,10 @@ impl App {
 
     fn run(&mut self, effect: Effect) {
         let what = match effect {
-            Effect::Answer { .. } | Effect::SaveAnswer { .. } | Effect::Choose(_) => "planning",
+            Effect::Answer { .. }
+            | Effect::SaveAnswer { .. }
+            | Effect::Fill { .. }
+            | Effect::Choose(_) => "planning",
             Effect::Preview => "rendering the files",
             Effect::Write => "verifying on a scratch database and writing",
         };
@@ -340,6 +346,14 @@ fn perform(session: &mut Session, effect: Effect, step: Step) -> Option<Step> {
                     return None;
                 }
                 session.answer(&q, true);
+            }
+            None
+        }
+        Effect::Fill { question, value } => {
+            if let Some(q) = session.fill_questions().get(question).cloned()
+                && let Err(error) = session.fill(&q, &value)
+            {
+                session.error = Some(error.to_string());
             }
             None
         }

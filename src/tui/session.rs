@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use crate::error::{Error, Result};
 use crate::pipeline::{
-    self, Artifact, Finding, Loaded, Plan, PlanOptions, Project, RenameAnswers, RenameCandidate,
-    ServerFacts, Severity, Verification, VerifyRequest,
+    self, Artifact, FillQuestion, Finding, Loaded, Plan, PlanOptions, Project, RenameAnswers,
+    RenameCandidate, ServerFacts, Severity, Verification, VerifyRequest,
 };
 
 pub use crate::pipeline::{Choices, Files};
@@ -120,6 +120,27 @@ impl Session {
 
     pub fn questions(&self) -> &[RenameCandidate] {
         self.plan.as_ref().map_or(&[], |p| p.questions.as_slice())
+    }
+
+    /// Columns whose existing rows need a value (asked after the renames).
+    pub fn fill_questions(&self) -> &[FillQuestion] {
+        match &self.plan {
+            Some(plan) if plan.questions.is_empty() => plan.fill_questions.as_slice(),
+            _ => &[],
+        }
+    }
+
+    /// Answer a fill question with SQL typed in the wizard; a value that does not parse is an
+    /// error and the question stays open.
+    pub fn fill(&mut self, question: &FillQuestion, value: &str) -> Result<()> {
+        let inputs = self
+            .inputs
+            .as_ref()
+            .ok_or_else(|| Error::Usage("no project".into()))?;
+        let fill = pipeline::check_fill(&inputs.loaded, question, value)?;
+        pipeline::answer_fill(&mut self.answers, fill);
+        self.replan();
+        Ok(())
     }
 
     /// Plan again (after an answer or a changed strategy).

@@ -84,8 +84,77 @@ fn session_for(before: &str, after: &str, answers: &[&str]) -> Session {
         false,
     )
     .unwrap();
+    // orders.total becomes NOT NULL: these tests are about other things, so no fill is asked
+    // (`fill_session` asks it).
+    session.answers.fills.none_needed = true;
     session.replan();
     session
+}
+
+/// The example with orders.total made NOT NULL without a default: its fill question open.
+fn fill_session() -> Session {
+    let after = AFTER.replace("total integer NOT NULL DEFAULT 0", "total integer NOT NULL");
+    let mut session = session_for(BEFORE, &after, &["users.name=full_name"]);
+    session.answers.fills.none_needed = false;
+    session.replan();
+    session
+}
+
+fn key(app: &mut App, code: crossterm::event::KeyCode) {
+    app.handle_key(crossterm::event::KeyEvent::new(
+        code,
+        crossterm::event::KeyModifiers::NONE,
+    ));
+}
+
+/// Type `text` and press enter.
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, crossterm::event::KeyCode::Char(c));
+    }
+    key(app, crossterm::event::KeyCode::Enter);
+}
+
+#[test]
+fn a_fill_question_is_answered_with_sql_typed_on_the_summary() {
+    let mut app = app("dark", fill_session());
+    assert_eq!(app.session.fill_questions().len(), 1);
+    app.dispatch(Action::Next);
+    let summary = draw(&mut app, 120, 40);
+    assert!(summary.contains("orders.total"), "{summary}");
+    assert!(summary.contains("--fill orders.total="), "{summary}");
+    // Options stay closed while the question is open.
+    app.dispatch(Action::Next);
+    assert_eq!(app.step, Step::Summary);
+    // A value that does not parse is refused, and the question stays.
+    app.dispatch(Action::Edit);
+    let typing = draw(&mut app, 120, 40);
+    assert!(typing.contains("value: "), "{typing}");
+    type_text(&mut app, "0 +");
+    assert!(app.session.error.is_some());
+    assert_eq!(app.session.fill_questions().len(), 1);
+    // An expression over the row, a typo erased on the way.
+    app.dispatch(Action::Edit);
+    for c in "user_id * 23".chars() {
+        key(&mut app, crossterm::event::KeyCode::Char(c));
+    }
+    key(&mut app, crossterm::event::KeyCode::Backspace);
+    key(&mut app, crossterm::event::KeyCode::Enter);
+    assert!(
+        app.session.fill_questions().is_empty(),
+        "{:?}",
+        app.session.error
+    );
+    let plan = app.session.plan.as_ref().unwrap();
+    assert!(
+        plan.up.iter().any(|s| s
+            .sql
+            .contains("UPDATE orders SET total = user_id * 2 WHERE total IS NULL")),
+        "{:#?}",
+        plan.up
+    );
+    app.dispatch(Action::Next);
+    assert_eq!(app.step, Step::Options);
 }
 
 fn app(theme: &str, session: Session) -> App {

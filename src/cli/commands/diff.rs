@@ -9,7 +9,7 @@ pub fn run(args: &PairArgs) -> Result<i32> {
     let (request, loaded) = load(args, None)?;
     let server = server_facts(&loaded, &request, true)?;
     let mut answers = loaded.answers.clone();
-    let plan = plan_with_answers(&loaded, &mut answers, &PlanOptions::default())?;
+    let plan = plan_with_answers(&loaded, &mut answers, &PlanOptions::default(), false)?;
     let findings = pipeline::findings(&loaded.before, &plan, &server);
     let color = use_color();
     let paint = |code: &str, text: &str| {

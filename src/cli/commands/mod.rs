@@ -16,7 +16,7 @@ use std::io::IsTerminal;
 use super::args::{PairArgs, StrategyArgs};
 use crate::error::{Error, Result};
 use crate::pipeline::{
-    self, Finding, Loaded, Plan, PlanOptions, RenameAnswers, Request, ServerFacts,
+    self, FillQuestion, Finding, Loaded, Plan, PlanOptions, RenameAnswers, Request, ServerFacts,
 };
 
 /// Load a pair under migen.toml, reporting the readers' notes on stderr.
@@ -80,17 +80,34 @@ pub(super) fn pick_schema(request: &mut Request, config: &pipeline::Config) -> R
 }
 
 /// Plan, asking rename questions on a terminal; without one, unanswered questions stop the run.
+/// `fills`: whether fill questions must be answered too (not for `migen diff`, which only
+/// lists the changes).
 pub(super) fn plan_with_answers(
     loaded: &Loaded,
     answers: &mut RenameAnswers,
     options: &PlanOptions,
+    fills: bool,
 ) -> Result<Plan> {
     loop {
         let plan = pipeline::plan(loaded, answers, options);
-        if plan.questions.is_empty() {
+        if plan.questions.is_empty() && (plan.fill_questions.is_empty() || !fills) {
             return Ok(plan);
         }
-        if !can_ask() {
+        let terminal = can_ask();
+        if plan.questions.is_empty() {
+            // Renames first: a fill names the column as the renames leave it.
+            if !terminal {
+                return Err(Error::Question(pipeline::fill_question_text(
+                    &plan.fill_questions,
+                )));
+            }
+            for question in &plan.fill_questions {
+                let fill = ask_fill(loaded, question)?;
+                pipeline::answer_fill(answers, fill);
+            }
+            continue;
+        }
+        if !terminal {
             return Err(Error::Question(pipeline::question_text(&plan.questions)));
         }
         for question in &plan.questions {
@@ -103,6 +120,27 @@ pub(super) fn plan_with_answers(
             pipeline::answer(answers, question, yes);
         }
     }
+}
+
+/// Ask for the value of a fill on the terminal until one parses.
+fn ask_fill(loaded: &Loaded, question: &FillQuestion) -> Result<pipeline::Fill> {
+    let check = {
+        let loaded = loaded.clone();
+        let question = question.clone();
+        move |text: &str| match pipeline::check_fill(&loaded, &question, text) {
+            Ok(_) => Ok(inquire::validator::Validation::Valid),
+            Err(e) => Ok(inquire::validator::Validation::Invalid(
+                e.to_string().into(),
+            )),
+        }
+    };
+    let asked = question.question();
+    let text = inquire::Text::new(&asked)
+        .with_help_message("SQL of the dialect: 'active', 0, false, or an expression over the row")
+        .with_validator(check)
+        .prompt()
+        .map_err(|e| prompt_error("a fill question", e))?;
+    pipeline::check_fill(loaded, question, &text)
 }
 
 /// Everything `plan` and `generate` print from: the loaded pair, the server, the plan (its
@@ -121,7 +159,7 @@ pub(super) fn planned(pair: &PairArgs, shape: &StrategyArgs) -> Result<Planned> 
     let server = server_facts(&loaded, &request, true)?;
     let options = shape.options(Some(server.version), &loaded.config);
     let mut answers = loaded.answers.clone();
-    let plan = plan_with_answers(&loaded, &mut answers, &options)?;
+    let plan = plan_with_answers(&loaded, &mut answers, &options, true)?;
     let findings = pipeline::findings(&loaded.before, &plan, &server);
     for note in &plan.notes {
         eprintln!("note: {note}");

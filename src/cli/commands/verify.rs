@@ -11,7 +11,7 @@ pub fn run(args: &VerifyArgs) -> Result<i32> {
     let server = server_facts(&loaded, &request, args.pair.fail_on.is_some())?;
     let options = args.shape.options(server.known_version(), &loaded.config);
     let mut answers = loaded.answers.clone();
-    let plan = plan_with_answers(&loaded, &mut answers, &options)?;
+    let plan = plan_with_answers(&loaded, &mut answers, &options, true)?;
     let findings = pipeline::findings(&loaded.before, &plan, &server);
     let seed_sql = match &args.seed {
         Some(path) => Some(std::fs::read_to_string(path).map_err(|source| Error::Io {

@@ -24,6 +24,7 @@
 //! - `statements`, `names`: the online statement forms and the names the recipes give.
 
 mod enum_swap;
+mod fill;
 mod names;
 mod plain;
 mod recipes;
@@ -74,7 +75,7 @@ pub(super) fn steps(
     }
     let steps = match to.dialect {
         Dialect::Sqlite => sqlite::steps(from, to, answers, changes, &mut notes),
-        _ => Planner::new(from, to, changes, options, version).run(&mut notes),
+        _ => Planner::new(from, to, answers, changes, options, version).run(&mut notes),
     };
     if options.keep_dropped {
         let kept: Vec<String> = steps
@@ -117,6 +118,9 @@ enum Treatment {
     SetNotNull,
     /// ADD COLUMN with a volatile default: added bare, default set, backfilled in batches.
     VolatileAdd,
+    /// A column made NOT NULL, or added, with a fill: nullable with a fill trigger (expand),
+    /// filled in batches (backfill), NOT NULL and the trigger dropped (contract).
+    Fill,
     /// RENAME TABLE with a view under the old name until the contract phase.
     RenameTable,
     /// Enum values removed or reordered (PostgreSQL): a new type beside the old one, every
@@ -156,6 +160,7 @@ impl Phases {
 struct Planner<'a> {
     from: &'a Schema,
     to: &'a Schema,
+    answers: &'a RenameAnswers,
     changes: &'a [Change],
     options: &'a PlanOptions,
     version: Version,
@@ -168,6 +173,7 @@ impl<'a> Planner<'a> {
     fn new(
         from: &'a Schema,
         to: &'a Schema,
+        answers: &'a RenameAnswers,
         changes: &'a [Change],
         options: &'a PlanOptions,
         version: Version,
@@ -187,6 +193,7 @@ impl<'a> Planner<'a> {
         Planner {
             from,
             to,
+            answers,
             changes,
             options,
             version,
@@ -250,6 +257,7 @@ impl<'a> Planner<'a> {
                 Treatment::Shadow(shadow) => self.shadow(i, shadow.as_ref(), &mut phases),
                 Treatment::SetNotNull => self.set_not_null(i, &mut phases),
                 Treatment::VolatileAdd => self.volatile_add(i, &mut phases),
+                Treatment::Fill => self.fill(i, &mut phases),
                 Treatment::RenameTable => self.rename_table(i, &mut phases),
                 Treatment::Enum(swap) => self.enum_steps(i, swap.as_ref(), &mut phases),
             }
@@ -331,6 +339,7 @@ impl<'a> Planner<'a> {
             down,
             lossiness,
             loss,
+            down_loss: None,
         }
     }
 
@@ -347,6 +356,7 @@ impl<'a> Planner<'a> {
             summary,
             lossiness: Lossiness::Lossless,
             loss: None,
+            down_loss: None,
             ..self.step(phase, vec![i], up, down)
         }
     }

@@ -79,6 +79,11 @@ impl Planner<'_> {
                     Treatment::RenameTable
                 }
             }
+            Change::AddColumn { table, .. }
+                if self.live_table(table) && self.fill_site(self.index_of(change)).is_some() =>
+            {
+                Treatment::Fill
+            }
             Change::AddColumn { table, column } => {
                 let volatile = d == Dialect::Postgres
                     && self.live_table(table)
@@ -158,6 +163,10 @@ impl Planner<'_> {
                         }
                     };
                 }
+                if old.nullable && !new.nullable && self.fill_site(self.index_of(change)).is_some()
+                {
+                    return Treatment::Fill;
+                }
                 if old.nullable && !new.nullable && d == Dialect::Postgres && new.identity.is_none()
                 {
                     return Treatment::SetNotNull;
@@ -172,6 +181,14 @@ impl Planner<'_> {
                 }
             }
         }
+    }
+
+    /// The index of a change of this plan.
+    fn index_of(&self, change: &Change) -> usize {
+        self.changes
+            .iter()
+            .position(|c| std::ptr::eq(c, change))
+            .expect("a change of this plan")
     }
 
     fn algorithm_of(&self, change: &Change) -> Option<MysqlAlgorithm> {

@@ -192,6 +192,7 @@ fn a_sqlite_table_rebuild_stays_in_the_migration_transaction() {
         up: statements,
         down: Vec::new(),
         questions: Vec::new(),
+        fill_questions: Vec::new(),
         notes: Vec::new(),
     };
     let kept = without_foreign_key_switches(&plan);

@@ -21,6 +21,8 @@ pub trait Database {
     fn introspect(&mut self) -> Result<Schema>;
     /// Exact number of rows in a table.
     fn row_count(&mut self, table: &QName) -> Result<u64>;
+    /// Exact number of rows of a table for which `condition` (SQL of the dialect) holds.
+    fn count_where(&mut self, table: &QName, condition: &str) -> Result<u64>;
     /// Server version as `major.minor` text (e.g. `15.4`, `10.11.6-MariaDB`, `3.46.0`).
     fn server_version(&mut self) -> Result<String>;
     /// Size of every user table: (name, rows, bytes with indexes), each where the server knows

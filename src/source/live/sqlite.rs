@@ -110,6 +110,17 @@ impl super::Database for SqliteDb {
             .map_err(|e| Error::database(&self.url, e))
     }
 
+    fn count_where(&mut self, table: &QName, condition: &str) -> Result<u64> {
+        let sql = format!(
+            "SELECT count(*) FROM {} WHERE {condition}",
+            quote_qname(Dialect::Sqlite, table)
+        );
+        self.conn
+            .query_row(&sql, [], |row| row.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(|e| Error::database(&self.url, e))
+    }
+
     fn table_sizes(&mut self) -> Result<Vec<super::TableSize>> {
         // SQLite keeps no estimate; counting is exact and, for an embedded database, quick.
         let names: Vec<String> = {

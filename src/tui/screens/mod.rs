@@ -39,6 +39,8 @@ pub enum Effect {
     Answer { question: usize, rename: bool },
     /// Keep the answer to this question in migen.toml, and answer it yes.
     SaveAnswer { question: usize },
+    /// Answer the fill question at this index with SQL, then plan again.
+    Fill { question: usize, value: String },
     /// New choices: plan again if the strategy changed.
     Choose(Choices),
     /// Render the files and show them.
@@ -57,6 +59,10 @@ pub trait Screen {
         false
     }
     fn type_char(&mut self, _c: char) {}
+    /// What finished typing asks for (a fill value entered), taken once.
+    fn take_effect(&mut self) -> Option<Effect> {
+        None
+    }
 }
 
 /// A change's risk as a fixed-width label.

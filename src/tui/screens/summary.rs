@@ -22,10 +22,14 @@ pub enum RiskFilter {
 
 #[derive(Debug, Default)]
 pub struct Summary {
-    /// Rows: questions first, then changes (filtered).
+    /// Rows: rename questions, then fill questions, then changes (filtered).
     selected: usize,
     expanded: bool,
     pub filter: RiskFilter,
+    /// The value being typed for the fill question at this index.
+    fill_draft: Option<(usize, String)>,
+    /// A fill value entered, for the app to plan with.
+    entered: Option<Effect>,
 }
 
 const SUMMARY_KEYS: &[KeyHint] = &[
@@ -53,6 +57,12 @@ const SUMMARY_KEYS: &[KeyHint] = &[
         "rename: yes, saved in migen.toml",
         Action::Save,
     ),
+    KeyHint::alias(
+        KeyCode::Char('e'),
+        "e",
+        "fill: type the value for existing rows (SQL)",
+        Action::Edit,
+    ),
     KeyHint::new(KeyCode::Enter, "enter", "options", Action::Next),
     KeyHint::alias(KeyCode::Left, "←", "back", Action::Back),
 ];
@@ -71,7 +81,7 @@ impl Summary {
     }
 
     fn rows(&self, session: &Session) -> usize {
-        session.questions().len() + self.visible(session).len()
+        session.questions().len() + session.fill_questions().len() + self.visible(session).len()
     }
 }
 
@@ -84,9 +94,37 @@ impl Screen for Summary {
         SUMMARY_KEYS
     }
 
+    fn editing(&self) -> bool {
+        self.fill_draft.is_some()
+    }
+
+    fn type_char(&mut self, c: char) {
+        let Some((question, draft)) = self.fill_draft.as_mut() else {
+            return;
+        };
+        match c {
+            '\u{8}' => {
+                draft.pop();
+            }
+            '\n' => {
+                let (question, value) = (*question, std::mem::take(draft));
+                self.fill_draft = None;
+                if !value.trim().is_empty() {
+                    self.entered = Some(Effect::Fill { question, value });
+                }
+            }
+            c => draft.push(c),
+        }
+    }
+
+    fn take_effect(&mut self) -> Option<Effect> {
+        self.entered.take()
+    }
+
     fn update(&mut self, action: Action, session: &Session) -> Transition {
         let rows = self.rows(session).max(1);
-        let questions = session.questions().len();
+        let renames = session.questions().len();
+        let questions = renames + session.fill_questions().len();
         match action {
             Action::Down => self.selected = (self.selected + 1) % rows,
             Action::Up => self.selected = (self.selected + rows - 1) % rows,
@@ -99,7 +137,10 @@ impl Screen for Summary {
                 };
                 self.selected = 0;
             }
-            Action::Yes | Action::No | Action::Save if self.selected < questions => {
+            Action::Edit if self.selected >= renames && self.selected < questions => {
+                self.fill_draft = Some((self.selected - renames, String::new()));
+            }
+            Action::Yes | Action::No | Action::Save if self.selected < renames => {
                 let question = self.selected;
                 self.selected = 0;
                 return Transition::Run(match action {
@@ -158,6 +199,35 @@ impl Screen for Summary {
                     "    y: rename (keeps the data) · n: drop and add (loses it) · s: yes, and remember in migen.toml",
                     theme.muted(),
                 ));
+            }
+            row += 1;
+        }
+        for (index, question) in session.fill_questions().iter().enumerate() {
+            let here = row == self.selected;
+            if here {
+                selected_line = lines.len();
+            }
+            lines.push(Line::styled(
+                format!("{} ? {}", if here { '›' } else { ' ' }, question.question()),
+                if here {
+                    theme.selected()
+                } else {
+                    theme.warning()
+                },
+            ));
+            match &self.fill_draft {
+                Some((typing, draft)) if *typing == index => lines.push(Line::styled(
+                    format!("    value: {draft}▏  (enter: plan with it)"),
+                    theme.text(),
+                )),
+                _ if here => lines.push(Line::styled(
+                    format!(
+                        "    e: type the value (SQL of the dialect: a constant or an expression over the row) · or {}",
+                        question.flag()
+                    ),
+                    theme.muted(),
+                )),
+                _ => {}
             }
             row += 1;
         }

@@ -180,6 +180,18 @@ impl super::Database for MysqlDb {
         Ok(count.unwrap_or(0))
     }
 
+    fn count_where(&mut self, table: &QName, condition: &str) -> Result<u64> {
+        let sql = format!(
+            "SELECT COUNT(*) FROM {} WHERE {condition}",
+            normalize::quote_qname(D, table)
+        );
+        let count: Option<u64> = self
+            .conn
+            .query_first(&sql)
+            .map_err(|e| fail(&self.url, &format!("counting rows of {table}"), e))?;
+        Ok(count.unwrap_or(0))
+    }
+
     fn table_sizes(&mut self) -> Result<Vec<super::TableSize>> {
         let Some(db) = self.database.clone() else {
             return Ok(Vec::new());

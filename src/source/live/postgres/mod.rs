@@ -70,6 +70,21 @@ impl super::Database for PostgresDb {
         Ok(count.max(0) as u64)
     }
 
+    fn count_where(&mut self, table: &QName, condition: &str) -> Result<u64> {
+        let sql = format!(
+            "SELECT count(*) FROM {} WHERE {condition}",
+            quote_qname_always(table)
+        );
+        let row = self.client.query_one(sql.as_str(), &[]).map_err(|e| {
+            Error::database(
+                &self.url,
+                format!("cannot count rows of {table}: {}", describe(&e)),
+            )
+        })?;
+        let count: i64 = row.get(0);
+        Ok(count.max(0) as u64)
+    }
+
     fn table_sizes(&mut self) -> Result<Vec<super::TableSize>> {
         // reltuples is the planner's estimate; -1 (never analysed) is unknown, except that a
         // table of a few pages is counted exactly, which costs nothing.
