@@ -40,6 +40,9 @@ pub(crate) struct Prepared {
     /// Statements sqlparser cannot read that change nothing migen models, blanked out so the
     /// rest of the file reads: (line, first words, why sqlparser refused them).
     pub unreadable: Vec<(u64, String, String)>,
+    /// The tokens of `text` when nothing was edited, so the parser need not tokenize it again
+    /// (tokenizing is a large share of reading a big generated schema).
+    pub tokens: Option<Vec<TokenWithSpan>>,
 }
 
 struct Edit {
@@ -79,6 +82,7 @@ pub(crate) fn prepare(dialect: Dialect, text: &str) -> Prepared {
         triggers: Vec::new(),
         ignored: Vec::new(),
         unreadable: Vec::new(),
+        tokens: None,
     };
     // A text that does not tokenize is left to sqlparser, which reports the error with its position.
     let Ok(tokens) = Tokenizer::new(sql_dialect.as_ref(), text).tokenize_with_location() else {
@@ -117,6 +121,8 @@ pub(crate) fn prepare(dialect: Dialect, text: &str) -> Prepared {
         }
         out.push_str(&text[at..]);
         prepared.text = out;
+    } else {
+        prepared.tokens = Some(tokens);
     }
     prepared
 }

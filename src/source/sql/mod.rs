@@ -38,10 +38,13 @@ pub fn parse_with_notes(dialect: Dialect, text: &str, file: &str) -> Result<(Sch
     let sql_dialect = normalize::sql_dialect(dialect);
     let mut prepared = compat::prepare(dialect, text);
     let statements = loop {
-        match Parser::new(sql_dialect.as_ref())
-            .try_with_sql(&prepared.text)
-            .and_then(|mut p| p.parse_statements())
-        {
+        let parser = match prepared.tokens.take() {
+            Some(tokens) => {
+                Ok(Parser::new(sql_dialect.as_ref()).with_tokens_with_locations(tokens))
+            }
+            None => Parser::new(sql_dialect.as_ref()).try_with_sql(&prepared.text),
+        };
+        match parser.and_then(|mut p| p.parse_statements()) {
             Ok(statements) => break statements,
             Err(error) => {
                 let (message, line, column) = parser_position(&error);

@@ -70,6 +70,7 @@ pub(super) fn carry(
     prepared
         .unreadable
         .push((statement[0].span.start.line, words, why.to_string()));
+    prepared.tokens = None;
     prepared.text = format!(
         "{}{}{}",
         &text[..from],

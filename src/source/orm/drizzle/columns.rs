@@ -239,8 +239,8 @@ impl Reader<'_> {
             }
             None => match self.resolve_const(module, callee) {
                 // A pgEnum used as a column builder.
-                Some((m, value)) if self.enum_of(m, &value).is_some() => {
-                    let (schema, name, _) = self.enum_of(m, &value).unwrap_or_default();
+                Some((m, value)) if self.enum_of(m, value).is_some() => {
+                    let (schema, name, _) = self.enum_of(m, value).unwrap_or_default();
                     let args = args(base_args);
                     Column {
                         builder: callee_path.clone(),
@@ -251,8 +251,8 @@ impl Reader<'_> {
                     }
                 }
                 // A `customType({ dataType() { return "citext"; } })` builder.
-                Some((m, value)) if self.custom_type(m, &value).is_some() => {
-                    let sql_type = self.custom_type(m, &value).unwrap_or(Ok(String::new()))?;
+                Some((m, value)) if self.custom_type(m, value).is_some() => {
+                    let sql_type = self.custom_type(m, value).unwrap_or(Ok(String::new()))?;
                     let args = args(base_args);
                     Column {
                         builder: callee_path.clone(),
@@ -262,7 +262,7 @@ impl Reader<'_> {
                 }
                 // A helper function returning a column (`idColumn()`).
                 Some((m, value)) if matches!(value.value, Value::Arrow(..)) => {
-                    let returned = self.apply(&value, base_args);
+                    let returned = self.apply(value, base_args);
                     self.column_in(m, key, &returned, depth + 1)?
                 }
                 Some(_) => {

@@ -158,7 +158,7 @@ pub(super) struct Reader<'s> {
     core: Core,
 }
 
-impl Reader<'_> {
+impl<'s> Reader<'s> {
     fn error(&self, pos: Origin, message: impl Into<String>) -> Error {
         self.sources.error(pos, message)
     }
@@ -201,10 +201,11 @@ impl Reader<'_> {
         }
     }
 
-    fn resolve_const(&self, module: usize, callee: &Node) -> Option<(usize, Node)> {
+    /// Like `constant` for a path (`schema.helper`), borrowed: a table's whole call is large.
+    fn resolve_const(&self, module: usize, callee: &Node) -> Option<(usize, &'s Node)> {
         let path = callee.path()?;
         match self.sources.resolve_path(module, &path)? {
-            Resolved::Const(m, node) => Some((m.file, node.clone())),
+            Resolved::Const(m, node) => Some((m.file, node)),
             _ => None,
         }
     }
@@ -466,7 +467,7 @@ pub fn load(path: &Path, dialect: Dialect) -> Result<(Schema, Vec<String>)> {
 
 /// The tables and enums the schema modules export, references resolved.
 pub fn model_of(sources: &Sources, settings: &Settings, modules: &[usize]) -> Result<Model> {
-    let mut exported: Vec<(usize, String, Node)> = Vec::new();
+    let mut exported: Vec<(usize, String, &Node)> = Vec::new();
     for module in modules {
         exported_consts(sources, *module, &mut exported, 0);
     }
@@ -693,10 +694,10 @@ impl Reader<'_> {
 }
 
 /// The constants `module` exports (its own and re-exported), with the module each is in.
-fn exported_consts(
-    sources: &Sources,
+fn exported_consts<'s>(
+    sources: &'s Sources,
     module: usize,
-    out: &mut Vec<(usize, String, Node)>,
+    out: &mut Vec<(usize, String, &'s Node)>,
     depth: usize,
 ) {
     if depth > 16 {
@@ -710,7 +711,7 @@ fn exported_consts(
                 .iter()
                 .find(|(_, n)| n.pos == node.pos)
                 .map_or(exported.clone(), |(name, _)| name.clone());
-            out.push((found.file, variable, node.clone()));
+            out.push((found.file, variable, node));
         }
     }
     for reexport in &m.reexports {
@@ -724,7 +725,7 @@ fn exported_consts(
                     if let Some(Resolved::Const(found, node)) =
                         sources.exported(target, original, 0)
                     {
-                        out.push((found.file, original.clone(), node.clone()));
+                        out.push((found.file, original.clone(), node));
                     }
                 }
             }

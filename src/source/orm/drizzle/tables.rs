@@ -357,7 +357,7 @@ impl Reader<'_> {
             }),
             Value::Call { callee, args, .. } => match self.resolve_const(module, callee) {
                 Some((m, function)) if matches!(function.value, Value::Arrow(..)) => {
-                    Ok((m, self.apply(&function, args)))
+                    Ok((m, self.apply(function, args)))
                 }
                 _ => Err(self.error(
                     node.pos,
