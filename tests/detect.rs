@@ -126,21 +126,22 @@ fn example_project(name: &str, dest: &Path) -> bool {
     true
 }
 
-/// migen.toml's `[renames]` as `--rename` flags: answers to questions, which no detection can
-/// know.
-fn rename_flags(config: &str) -> Vec<String> {
+/// The answers a migen.toml holds (`[renames]`, `[fill]`) as the flags that give them.
+fn answer_flags(config: &str) -> Vec<String> {
+    let config: toml::Table = config.parse().unwrap();
+    let section = |name: &str| {
+        config
+            .get(name)
+            .and_then(|v| v.as_table())
+            .cloned()
+            .unwrap_or_default()
+    };
     let mut flags = Vec::new();
-    let mut in_renames = false;
-    for line in config.lines().map(str::trim) {
-        if line.starts_with('[') {
-            in_renames = line == "[renames]";
-        } else if in_renames && let Some((old, new)) = line.split_once('=') {
-            flags.push(format!(
-                "--rename={}={}",
-                old.trim().trim_matches('"'),
-                new.trim().trim_matches('"')
-            ));
-        }
+    for (old, new) in section("renames") {
+        flags.push(format!("--rename={old}={}", new.as_str().unwrap()));
+    }
+    for (column, value) in section("fill") {
+        flags.push(format!("--fill={column}={}", value.as_str().unwrap()));
     }
     flags
 }
@@ -184,7 +185,7 @@ fn every_example_project_works_the_same_without_its_migen_toml() {
         assert!(copied.success());
         let config = std::fs::read_to_string(detected.join("migen.toml")).unwrap();
         std::fs::remove_file(detected.join("migen.toml")).unwrap();
-        let renames = rename_flags(&config);
+        let renames = answer_flags(&config);
         let with_renames = |command: &str, more: &[&str]| -> Vec<String> {
             let mut args = vec![command.to_string()];
             args.extend(renames.iter().cloned());

@@ -61,27 +61,26 @@ fn an_interrupted_generate_leaves_no_file() {
         let dir = tempfile::tempdir().unwrap();
         let (from, to) = write_schemas(dir.path(), 3);
         let out = dir.path().join("db/migrations");
-        let mut child = migen()
-            .args([
-                "generate",
-                "--from",
-                &from,
-                "--to",
-                &to,
-                "--dialect",
-                "postgres",
-            ])
-            .args([
-                "--strategy",
-                "zero-downtime",
-                "--target",
-                "golang-migrate",
-                "--name",
-                "big",
-            ])
-            .arg("--dir")
-            .arg(&out)
-            .env("MIGEN_TEST_WRITE_PAUSE_MS", "400")
+        // The same zero-downtime generate, waiting `pause` ms before each file it writes.
+        let generate = |pause: &str| {
+            let mut command = migen();
+            command
+                .args([
+                    "generate",
+                    "--from",
+                    &from,
+                    "--to",
+                    &to,
+                    "--dialect",
+                    "postgres",
+                ])
+                .args(["--strategy", "zero-downtime", "--target", "golang-migrate"])
+                .args(["--name", "big", "--dir"])
+                .arg(&out)
+                .env("MIGEN_TEST_WRITE_PAUSE_MS", pause);
+            command
+        };
+        let mut child = generate("400")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -96,29 +95,7 @@ fn an_interrupted_generate_leaves_no_file() {
             std::fs::read_dir(&out).map(|d| d.map(|e| e.unwrap().file_name()).collect::<Vec<_>>())
         );
         // Uninterrupted, the same run writes its files: the pause only slows it.
-        let written = migen()
-            .args([
-                "generate",
-                "--from",
-                &from,
-                "--to",
-                &to,
-                "--dialect",
-                "postgres",
-            ])
-            .args([
-                "--strategy",
-                "zero-downtime",
-                "--target",
-                "golang-migrate",
-                "--name",
-                "big",
-            ])
-            .arg("--dir")
-            .arg(&out)
-            .env("MIGEN_TEST_WRITE_PAUSE_MS", "1")
-            .output()
-            .unwrap();
+        let written = generate("1").output().unwrap();
         assert!(written.status.success(), "{written:?}");
         assert!(files(&out) >= 4, "{}", files(&out));
     }

@@ -724,7 +724,14 @@ fn a_malformed_listing_master_stops_generate_and_nothing_is_written() {
     std::fs::write(root.join("after.sql"), &case.after).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_migen"))
         .current_dir(root)
-        .args(["generate", "--from", "before.sql", "--to", "after.sql"])
+        .args([
+            "generate",
+            "--from",
+            "before.sql",
+            "--to",
+            "after.sql",
+            "--no-fill",
+        ])
         .args([
             "--dialect",
             "sqlite",
