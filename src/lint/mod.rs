@@ -723,18 +723,21 @@ fn table_rebuilds(statements: &[SourceStatement]) -> Vec<(usize, usize)> {
             .collect()
     };
     // Each statement's first words, split once: the search below looks ahead from every CREATE.
-    let split: Vec<Vec<String>> = statements.iter().map(|s| words(&s.sql)).collect();
+    let owned: Vec<Vec<String>> = statements.iter().map(|s| words(&s.sql)).collect();
+    let split: Vec<Vec<&str>> = owned
+        .iter()
+        .map(|w| w.iter().map(String::as_str).collect())
+        .collect();
     let mut found = Vec::new();
     for (start, created) in split.iter().enumerate() {
-        let new = match created.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        let new = match created[..] {
             ["create", "table", "if", "not", "exists", name, ..]
             | ["create", "table", name, ..] => name.to_string(),
             _ => continue,
         };
         let mut dropped = None;
         for (end, later) in split.iter().enumerate().skip(start + 1) {
-            let w: Vec<&str> = later.iter().map(String::as_str).collect();
-            match w[..] {
+            match later[..] {
                 ["drop", "table", "if", "exists", old, ..] | ["drop", "table", old, ..] => {
                     dropped = Some(old.to_string());
                 }
