@@ -19,6 +19,8 @@ use crate::normalize;
 use crate::safety::{self, Finding, RuleId, Severity};
 use crate::source::{knex, sql};
 
+mod incremental;
+
 /// One statement of a migration file and where it starts (1-based).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceStatement {
@@ -536,9 +538,32 @@ pub fn lint_scripts(
 }
 
 fn lint_statements(scripts: &[Script], base: &Schema, version: &Version) -> Result<LintReport> {
+    read_statements(scripts, base, version, true).map(|(report, _)| report)
+}
+
+/// `lint_statements`, with `shortcut` false to read every statement the exact (quadratic) way,
+/// which tests compare the shortcut against; also the schema the statements leave.
+fn read_statements(
+    scripts: &[Script],
+    base: &Schema,
+    version: &Version,
+    shortcut: bool,
+) -> Result<(LintReport, Schema)> {
     let dialect = base.dialect;
     let mut state_text = schema_ddl(base);
     let mut state = base.clone();
+    // The plain CREATE TABLE shortcut (see `incremental`) holds only while `state` is what the
+    // reader makes of `state_text`, and no statement read so far left a mark outside the model
+    // that a later table could pick up.
+    let base_empty = base.tables.is_empty()
+        && base.views.is_empty()
+        && base.enums.is_empty()
+        && base.sequences.is_empty()
+        && base.schemas.is_empty()
+        && base.extensions.is_empty();
+    let mut state_is_read = shortcut && base_empty;
+    let mut text_marks = false;
+    let mut used = incremental::UsedNames::of(&state);
     let mut out = Vec::new();
     let mut skipped = Vec::new();
     for script in scripts {
@@ -549,6 +574,9 @@ fn lint_statements(scripts: &[Script], base: &Schema, version: &Version) -> Resu
         let mut warned_lock_timeout = false;
         let mut file_changes: Vec<(Change, usize)> = Vec::new();
         let file_start = state.clone();
+        // `state` with only the tables that were there when the file began: a table this file
+        // creates holds no rows and no running code uses it yet.
+        let mut judged = state.clone();
         let rebuilds = table_rebuilds(statements);
         let mut skip_to = 0;
         for (at, statement) in statements.iter().enumerate() {
@@ -563,7 +591,8 @@ fn lint_statements(scripts: &[Script], base: &Schema, version: &Version) -> Resu
             }
             // A table rebuild is judged as the one change it makes to the table, not as a drop
             // of the table and a rename of a new one.
-            let text = match rebuilds.iter().find(|(start, _)| *start == at) {
+            let rebuild = rebuilds.iter().find(|(start, _)| *start == at);
+            let text = match rebuild {
                 Some(&(_, end)) => {
                     skip_to = end + 1;
                     statements[at..=end]
@@ -575,26 +604,43 @@ fn lint_statements(scripts: &[Script], base: &Schema, version: &Version) -> Resu
                 }
                 None => model_text(&statement.sql),
             };
-            let (after, changes) = statement_changes(dialect, &state_text, &state, &text, &file)
-                .map_err(|message| {
-                    Error::parse(
-                        &file,
-                        statement.line,
-                        statement.column,
-                        format!("cannot read this statement: {message}"),
-                    )
-                })?;
+            let created = match rebuild {
+                None if state_is_read && !text_marks => {
+                    incremental::created_table(dialect, &state, &used, &text, &file)
+                }
+                _ => None,
+            };
+            let (after, changes) = match created {
+                Some(table) => {
+                    let before = incremental::without_tables(&state);
+                    let mut after = before.clone();
+                    after.tables.insert(table.name.clone(), table.clone());
+                    let changes = diff::diff(&before, &after, &RenameAnswers::never()).changes;
+                    (Ok(table), changes)
+                }
+                None => {
+                    let (after, changes) =
+                        statement_changes(dialect, &state_text, &state, &text, &file).map_err(
+                            |message| {
+                                Error::parse(
+                                    &file,
+                                    statement.line,
+                                    statement.column,
+                                    format!("cannot read this statement: {message}"),
+                                )
+                            },
+                        )?;
+                    (Err(after), changes)
+                }
+            };
             if changes.is_empty() {
-                // Not a schema change (data, settings, VALIDATE…): nothing for the rules.
+                // Not a schema change (data, settings, VALIDATE…): nothing for the rules. What
+                // it left in the text may still change how a later statement reads.
                 state_text.push_str(&format!("\n{text};\n"));
+                text_marks = true;
                 continue;
             }
             let written = Written::of(&statement.sql);
-            // A table this file creates holds no rows and no running code uses it yet.
-            let mut judged = state.clone();
-            judged
-                .tables
-                .retain(|name, _| file_start.tables.contains_key(name));
             for finding in safety::analyze(&changes, &judged, version, None) {
                 if answered(finding.rule, written, guarded) {
                     continue;
@@ -623,7 +669,24 @@ fn lint_statements(scripts: &[Script], base: &Schema, version: &Version) -> Resu
                 file_changes.push((change, at));
             }
             state_text.push_str(&format!("\n{text};\n"));
-            state = after;
+            match after {
+                Ok(table) => {
+                    used.add_table(&table);
+                    if file_start.tables.contains_key(&table.name) {
+                        judged.tables.insert(table.name.clone(), table.clone());
+                    }
+                    state.tables.insert(table.name.clone(), table);
+                }
+                Err(after) => {
+                    state = after;
+                    state_is_read = shortcut;
+                    used = incremental::UsedNames::of(&state);
+                    judged = state.clone();
+                    judged
+                        .tables
+                        .retain(|name, _| file_start.tables.contains_key(name));
+                }
+            }
         }
         // Rules about the migration as a whole (expand and contract mixed in one file).
         let all: Vec<Change> = file_changes.iter().map(|(c, _)| c.clone()).collect();
@@ -638,10 +701,11 @@ fn lint_statements(scripts: &[Script], base: &Schema, version: &Version) -> Resu
             out.truncate(found_before);
         }
     }
-    Ok(LintReport {
+    let report = LintReport {
         findings: out,
         skipped,
-    })
+    };
+    Ok((report, state))
 }
 
 /// Table rebuilds in a script, as (first, last) statement indexes: `CREATE TABLE new`, later
@@ -658,19 +722,22 @@ fn table_rebuilds(statements: &[SourceStatement]) -> Vec<(usize, usize)> {
             })
             .collect()
     };
+    // Each statement's first words, split once: the search below looks ahead from every CREATE.
+    let owned: Vec<Vec<String>> = statements.iter().map(|s| words(&s.sql)).collect();
+    let split: Vec<Vec<&str>> = owned
+        .iter()
+        .map(|w| w.iter().map(String::as_str).collect())
+        .collect();
     let mut found = Vec::new();
-    for (start, statement) in statements.iter().enumerate() {
-        let created = words(&statement.sql);
-        let new = match created.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+    for (start, created) in split.iter().enumerate() {
+        let new = match created[..] {
             ["create", "table", "if", "not", "exists", name, ..]
             | ["create", "table", name, ..] => name.to_string(),
             _ => continue,
         };
         let mut dropped = None;
-        for (end, later) in statements.iter().enumerate().skip(start + 1) {
-            let w = words(&later.sql);
-            let w: Vec<&str> = w.iter().map(String::as_str).collect();
-            match w[..] {
+        for (end, later) in split.iter().enumerate().skip(start + 1) {
+            match later[..] {
                 ["drop", "table", "if", "exists", old, ..] | ["drop", "table", old, ..] => {
                     dropped = Some(old.to_string());
                 }

@@ -264,3 +264,110 @@ fn github_annotations_escape_their_fields() {
         "::error file=db/001%2C init.sql,line=4,col=2,title=drop-table::50%25 of it%0Ais gone\n"
     );
 }
+
+/// The CREATE TABLE shortcut finds what reading every statement on top of the whole schema text
+/// finds, over scripts that mix plain tables with what it must not take (names that clash with
+/// implicit ones, enums, foreign keys, tables dropped and made again, renames, rebuilds).
+#[test]
+fn the_create_table_shortcut_finds_what_the_exact_reading_finds() {
+    let cases: &[(Dialect, &str, &[&str])] = &[
+        (
+            Dialect::Postgres,
+            "postgres:15",
+            &[
+                "CREATE TYPE mood AS ENUM ('ok', 'sad');
+CREATE TABLE a (id bigint PRIMARY KEY, name text);
+CREATE INDEX b_pkey ON a (name);
+CREATE TABLE b (id bigint PRIMARY KEY, note text);
+CREATE TABLE h (id bigint PRIMARY KEY, feeling mood);
+CREATE TABLE c (id bigint PRIMARY KEY, a_id bigint REFERENCES a (id), UNIQUE (a_id));
+CREATE TABLE d (id serial PRIMARY KEY, note varchar(20));
+CREATE TABLE e (id bigint PRIMARY KEY);",
+                "CREATE TABLE f (id bigint PRIMARY KEY, score int CHECK (score > 0));
+ALTER TABLE a ADD COLUMN flag boolean NOT NULL DEFAULT false;
+ALTER TABLE a ALTER COLUMN name SET NOT NULL;
+CREATE INDEX a_name_idx ON a (name);
+DROP TABLE d;
+CREATE TABLE d (id bigint PRIMARY KEY, note text);
+ALTER TABLE b RENAME TO b2;
+CREATE TABLE b (id bigint PRIMARY KEY);
+ALTER TABLE f ALTER COLUMN score TYPE bigint;
+CREATE TABLE g (id bigint PRIMARY KEY, f_id bigint);
+ALTER TABLE g ADD CONSTRAINT g_f_fk FOREIGN KEY (f_id) REFERENCES f (id);
+ALTER TABLE c DROP COLUMN a_id;
+ALTER TABLE h ALTER COLUMN feeling SET NOT NULL;
+CREATE INDEX z_pkey ON f (score);
+CREATE TABLE z (id bigint PRIMARY KEY, note text);",
+            ],
+        ),
+        (
+            Dialect::Mysql,
+            "mysql:8.0",
+            &[
+                "CREATE TABLE a (id bigint PRIMARY KEY, name varchar(50), KEY (name));
+CREATE TABLE b (id bigint PRIMARY KEY AUTO_INCREMENT, a_id bigint, UNIQUE KEY (a_id));",
+                "ALTER TABLE a ADD COLUMN score int NOT NULL DEFAULT 0;
+CREATE TABLE c (id bigint PRIMARY KEY, kind ENUM('x', 'y'));
+ALTER TABLE b MODIFY a_id bigint NOT NULL;
+CREATE INDEX a_score ON a (score);
+DROP TABLE c;
+CREATE TABLE c (id bigint PRIMARY KEY);
+ALTER TABLE a DROP COLUMN name;
+CREATE TABLE z (id bigint PRIMARY KEY, note text, KEY (note));
+DROP TABLE IF EXISTS gone;
+CREATE TABLE gone (id bigint PRIMARY KEY);",
+            ],
+        ),
+        (
+            Dialect::Sqlite,
+            "sqlite:3.45",
+            &[
+                "CREATE TABLE orders (id integer PRIMARY KEY, placed_at text);
+CREATE TABLE items (id integer PRIMARY KEY, order_id integer REFERENCES orders (id));",
+                "CREATE TABLE notes (id integer PRIMARY KEY, body text);
+CREATE TABLE \"_new_orders\" (id integer PRIMARY KEY, placed_at text NOT NULL);
+INSERT INTO _new_orders (id, placed_at) SELECT id, placed_at FROM orders;
+DROP TABLE orders;
+ALTER TABLE _new_orders RENAME TO orders;
+ALTER TABLE items ADD COLUMN qty integer NOT NULL DEFAULT 1;
+CREATE INDEX items_qty ON items (qty);
+DROP TABLE notes;
+CREATE TABLE notes (id integer PRIMARY KEY);
+CREATE TABLE z (id integer PRIMARY KEY, note text UNIQUE);",
+            ],
+        ),
+    ];
+    for (dialect, version, texts) in cases {
+        let version = Version::parse(version).unwrap();
+        let base = Schema::empty(*dialect);
+        let scripts: Vec<Script> = texts
+            .iter()
+            .enumerate()
+            .map(|(n, text)| {
+                let file = format!("00{n}.sql");
+                Script {
+                    statements: split_statements(*dialect, text, &file).unwrap(),
+                    file,
+                    judged: true,
+                }
+            })
+            .collect();
+        let shown = |shortcut| {
+            let (report, schema) = read_statements(&scripts, &base, &version, shortcut).unwrap();
+            (
+                serde_json::to_string_pretty(&report.findings).unwrap(),
+                schema,
+            )
+        };
+        let (exact, exact_schema) = shown(false);
+        assert!(
+            exact.contains("\"rule\""),
+            "{dialect:?}: no findings to compare"
+        );
+        let (found, schema) = shown(true);
+        assert_eq!(found, exact, "{dialect:?}");
+        // The schema the statements leave, so that a difference later findings do not show
+        // (a constraint named otherwise) still counts.
+        assert_eq!(schema, exact_schema, "{dialect:?}");
+    }
+}
