@@ -534,6 +534,15 @@ fn regressions() {
         ("django", format!("{django}# end"), "app/models.py"),
         ("django", format!("{django}   "), "app/models.py"),
         ("sqlalchemy", format!("{sqlalchemy}# end"), "models.py"),
+        // Primary keys that are foreign keys to each other: the column type was looked up
+        // around the cycle until the stack overflowed.
+        (
+            "django",
+            format!(
+                "{django}\nclass B(models.Model):\n    id = models.OneToOneField('C', primary_key=True, on_delete=models.CASCADE)\n\nclass C(models.Model):\n    id = models.OneToOneField('B', primary_key=True, on_delete=models.CASCADE)\n"
+            ),
+            "app/models.py",
+        ),
         // A field referring to a model that is not there was a usage error without a position.
         (
             "django",

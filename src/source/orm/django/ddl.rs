@@ -209,7 +209,28 @@ impl Renderer<'_> {
 
     /// The column type Django creates (`db_type`), plus the check Django adds.
     fn db_type(&self, model: &Model, f: &Field) -> Result<(String, Option<String>)> {
+        self.db_type_via(model, f, 0)
+    }
+
+    /// `hops`: how many foreign keys were followed to reach `f` (a key's type is its target's).
+    /// More hops than there are fields means the keys refer to each other in a cycle.
+    fn db_type_via(
+        &self,
+        model: &Model,
+        f: &Field,
+        hops: usize,
+    ) -> Result<(String, Option<String>)> {
         if f.is_fk() {
+            if hops > self.models.iter().map(|m| m.fields.len()).sum::<usize>() {
+                return Err(located(
+                    &f.file,
+                    f.at,
+                    format!(
+                        "{}.{} is a foreign key to a foreign key that leads back to it: its column has no type",
+                        model.name, f.name
+                    ),
+                ));
+            }
             let target = self.target(model, f)?;
             let to_field = match f.kw("to_field").and_then(str_of) {
                 Some(n) => target
@@ -217,7 +238,7 @@ impl Renderer<'_> {
                     .ok_or_else(|| located(&f.file, f.at, format!("to_field {n} not found")))?,
                 None => target.pk(),
             };
-            return Ok((self.rel_type(target, to_field)?, None));
+            return Ok((self.rel_type(target, to_field, hops + 1)?, None));
         }
         let d = self.dialect;
         let len = f.int("max_length")?;
@@ -346,12 +367,12 @@ impl Renderer<'_> {
     }
 
     /// `rel_db_type`: what a foreign key to `f` is created as.
-    fn rel_type(&self, model: &Model, f: &Field) -> Result<String> {
+    fn rel_type(&self, model: &Model, f: &Field, hops: usize) -> Result<String> {
         Ok(match f.kind.as_str() {
             "AutoField" => "integer".into(),
             "BigAutoField" => "bigint".into(),
             "SmallAutoField" => "smallint".into(),
-            _ => self.db_type(model, f)?.0,
+            _ => self.db_type_via(model, f, hops)?.0,
         })
     }
 
