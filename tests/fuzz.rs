@@ -543,6 +543,13 @@ fn regressions() {
             ),
             "app/models.py",
         ),
+        // A module without models importing itself was read again and again until the stack
+        // overflowed.
+        (
+            "django",
+            "from . import models\n".to_string(),
+            "app/models.py",
+        ),
         // A field referring to a model that is not there was a usage error without a position.
         (
             "django",
