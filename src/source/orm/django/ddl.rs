@@ -5,7 +5,7 @@
 use md5::{Digest, Md5};
 
 use super::models::{Field, Model, field_kind};
-use super::{str_of, unresolved};
+use super::{located, str_of, unresolved_at};
 use crate::error::{Error, Result};
 use crate::model::Dialect;
 use crate::source::orm::generated::{GeneratedDdl, GeneratedLine, Origin};
@@ -144,7 +144,7 @@ impl Renderer<'_> {
             Dialect::Sqlite => 200,
         }
     }
-    fn lit(&self, e: &Expr, file: &str) -> Result<String> {
+    fn lit(&self, e: &Expr, file: &str, at: (u64, u64)) -> Result<String> {
         Ok(match e {
             Expr::Str(s) => format!("'{}'", s.replace('\'', "''")),
             Expr::Num(n) => n.clone(),
@@ -159,9 +159,9 @@ impl Renderer<'_> {
             Expr::Call { func, args, .. }
                 if func.last_name() == Some("Value") && args.len() == 1 =>
             {
-                self.lit(&args[0], file)?
+                self.lit(&args[0], file, at)?
             }
-            other => return Err(unresolved(file, other, "the value")),
+            other => return Err(unresolved_at(file, at, other, "the value")),
         })
     }
 
@@ -174,7 +174,14 @@ impl Renderer<'_> {
             }
             Expr::Str(s) => s.clone(),
             Expr::Name(parts) => parts.join("."),
-            other => return Err(unresolved(&field.file, other, "the related model")),
+            other => {
+                return Err(unresolved_at(
+                    &field.file,
+                    field.at,
+                    other,
+                    "the related model",
+                ));
+            }
         };
         let (app, model) = match name.rsplit_once('.') {
             Some((a, m)) => (Some(a.rsplit('.').next().unwrap_or(a)), m),
@@ -189,24 +196,49 @@ impl Renderer<'_> {
             .iter()
             .find(|m| m.name == model && m.app == app)
             .ok_or_else(|| {
-                Error::Usage(format!(
-                    "{}: {}.{} refers to {name}, which is not a model of the installed apps",
-                    field.file, from.name, field.name
-                ))
+                located(
+                    &field.file,
+                    field.at,
+                    format!(
+                        "{}.{} refers to {name}, which is not a model of the installed apps",
+                        from.name, field.name
+                    ),
+                )
             })
     }
 
     /// The column type Django creates (`db_type`), plus the check Django adds.
     fn db_type(&self, model: &Model, f: &Field) -> Result<(String, Option<String>)> {
+        self.db_type_via(model, f, 0)
+    }
+
+    /// `hops`: how many foreign keys were followed to reach `f` (a key's type is its target's).
+    /// More hops than there are fields means the keys refer to each other in a cycle.
+    fn db_type_via(
+        &self,
+        model: &Model,
+        f: &Field,
+        hops: usize,
+    ) -> Result<(String, Option<String>)> {
         if f.is_fk() {
+            if hops > self.models.iter().map(|m| m.fields.len()).sum::<usize>() {
+                return Err(located(
+                    &f.file,
+                    f.at,
+                    format!(
+                        "{}.{} is a foreign key to a foreign key that leads back to it: its column has no type",
+                        model.name, f.name
+                    ),
+                ));
+            }
             let target = self.target(model, f)?;
             let to_field = match f.kw("to_field").and_then(str_of) {
                 Some(n) => target
                     .field(&n)
-                    .ok_or_else(|| Error::Usage(format!("{}: to_field {n} not found", f.file)))?,
+                    .ok_or_else(|| located(&f.file, f.at, format!("to_field {n} not found")))?,
                 None => target.pk(),
             };
-            return Ok((self.rel_type(target, to_field)?, None));
+            return Ok((self.rel_type(target, to_field, hops + 1)?, None));
         }
         let d = self.dialect;
         let len = f.int("max_length")?;
@@ -328,19 +360,19 @@ impl Renderer<'_> {
             }
             .into(),
             other => {
-                return Err(Error::Usage(format!("{}: no type for {other}", f.file)));
+                return Err(located(&f.file, f.at, format!("no type for {other}")));
             }
         };
         Ok((t, None))
     }
 
     /// `rel_db_type`: what a foreign key to `f` is created as.
-    fn rel_type(&self, model: &Model, f: &Field) -> Result<String> {
+    fn rel_type(&self, model: &Model, f: &Field, hops: usize) -> Result<String> {
         Ok(match f.kind.as_str() {
             "AutoField" => "integer".into(),
             "BigAutoField" => "bigint".into(),
             "SmallAutoField" => "smallint".into(),
-            _ => self.db_type(model, f)?.0,
+            _ => self.db_type_via(model, f, hops)?.0,
         })
     }
 
@@ -358,7 +390,7 @@ impl Renderer<'_> {
             parts.push(format!("COMMENT '{}'", c.replace('\'', "''")));
         }
         if let Some(v) = f.kw("db_default") {
-            parts.push(format!("DEFAULT {}", self.lit(v, &f.file)?));
+            parts.push(format!("DEFAULT {}", self.lit(v, &f.file, f.at)?));
         }
         parts.push(if f.flag("null") { "NULL" } else { "NOT NULL" }.into());
         if f.primary_key() {
@@ -476,18 +508,19 @@ impl Renderer<'_> {
 
     fn columns_of(&self, model: &Model, names: &Expr, what: &str) -> Result<Vec<String>> {
         let Expr::List(items) = names else {
-            return Err(unresolved(&model.file, names, what));
+            return Err(unresolved_at(&model.file, model.at, names, what));
         };
         items
             .iter()
             .map(|i| {
-                let n = str_of(i).ok_or_else(|| unresolved(&model.file, i, what))?;
+                let n = str_of(i).ok_or_else(|| unresolved_at(&model.file, model.at, i, what))?;
                 let bare = n.trim_start_matches('-');
                 model.field(bare).map(Field::column).ok_or_else(|| {
-                    Error::Usage(format!(
-                        "{}: {}: {what} names {bare}, which is not a field",
-                        model.file, model.name
-                    ))
+                    located(
+                        &model.file,
+                        model.at,
+                        format!("{}: {what} names {bare}, which is not a field", model.name),
+                    )
                 })
             })
             .collect()
@@ -523,7 +556,7 @@ impl Renderer<'_> {
                     parts.pop().unwrap_or_default()
                 })
             }
-            other => Err(unresolved(&model.file, other, "the condition")),
+            other => Err(unresolved_at(&model.file, model.at, other, "the condition")),
         }
     }
 
@@ -537,13 +570,17 @@ impl Renderer<'_> {
             None => (key, "exact"),
         };
         let column = model.field(field).map(Field::column).ok_or_else(|| {
-            Error::Usage(format!(
-                "{}: {}: condition names {field}, which is not a field",
-                model.file, model.name
-            ))
+            located(
+                &model.file,
+                model.at,
+                format!(
+                    "{}: condition names {field}, which is not a field",
+                    model.name
+                ),
+            )
         })?;
         let col = self.q(&column);
-        let v = || self.lit(value, &model.file);
+        let v = || self.lit(value, &model.file, model.at);
         Ok(match op {
             "exact" if value.is_none() => format!("{col} IS NULL"),
             // Django writes a boolean field compared with True/False as the bare condition
@@ -568,21 +605,24 @@ impl Renderer<'_> {
             "isnull" => match value.truthy() {
                 Some(true) => format!("{col} IS NULL"),
                 Some(false) => format!("{col} IS NOT NULL"),
-                None => return Err(unresolved(&model.file, value, "isnull")),
+                None => return Err(unresolved_at(&model.file, model.at, value, "isnull")),
             },
             "in" => {
                 let Expr::List(items) = value else {
-                    return Err(unresolved(&model.file, value, "the in list"));
+                    return Err(unresolved_at(&model.file, model.at, value, "the in list"));
                 };
-                let items: Result<Vec<String>> =
-                    items.iter().map(|i| self.lit(i, &model.file)).collect();
+                let items: Result<Vec<String>> = items
+                    .iter()
+                    .map(|i| self.lit(i, &model.file, model.at))
+                    .collect();
                 format!("{col} IN ({})", items?.join(", "))
             }
             other => {
-                return Err(Error::Usage(format!(
-                    "{}: {}: the lookup __{other} is not supported",
-                    model.file, model.name
-                )));
+                return Err(located(
+                    &model.file,
+                    model.at,
+                    format!("{}: the lookup __{other} is not supported", model.name),
+                ));
             }
         })
     }
@@ -614,7 +654,14 @@ impl Renderer<'_> {
                     items.clone()
                 }
                 Expr::List(_) => vec![ut.clone()],
-                other => return Err(unresolved(&model.file, other, "Meta.unique_together")),
+                other => {
+                    return Err(unresolved_at(
+                        &model.file,
+                        model.at,
+                        other,
+                        "Meta.unique_together",
+                    ));
+                }
             };
             for g in groups {
                 let columns = self.columns_of(model, &g, "unique_together")?;
@@ -640,21 +687,23 @@ impl Renderer<'_> {
         }
         if let Some(cs) = model.meta("constraints") {
             let Expr::List(items) = cs else {
-                return Err(unresolved(&model.file, cs, "Meta.constraints"));
+                return Err(unresolved_at(&model.file, model.at, cs, "Meta.constraints"));
             };
             for c in items {
                 let Expr::Call { func, kwargs, .. } = c else {
-                    return Err(unresolved(&model.file, c, "a constraint"));
+                    return Err(unresolved_at(&model.file, model.at, c, "a constraint"));
                 };
                 let origin = self.meta_origin(model, c);
                 let name = Self::kwarg(kwargs, "name")
                     .and_then(str_of)
-                    .ok_or_else(|| unresolved(&model.file, c, "the constraint's name"))?;
+                    .ok_or_else(|| {
+                        unresolved_at(&model.file, model.at, c, "the constraint's name")
+                    })?;
                 match func.last_name() {
                     Some("CheckConstraint") => {
                         let cond = Self::kwarg(kwargs, "condition")
                             .or_else(|| Self::kwarg(kwargs, "check"))
-                            .ok_or_else(|| unresolved(&model.file, c, "the check"))?;
+                            .ok_or_else(|| unresolved_at(&model.file, model.at, c, "the check"))?;
                         cols.push((
                             format!(
                                 "CONSTRAINT {} CHECK ({})",
@@ -665,8 +714,9 @@ impl Renderer<'_> {
                         ));
                     }
                     Some("UniqueConstraint") => {
-                        let fields = Self::kwarg(kwargs, "fields")
-                            .ok_or_else(|| unresolved(&model.file, c, "UniqueConstraint fields"))?;
+                        let fields = Self::kwarg(kwargs, "fields").ok_or_else(|| {
+                            unresolved_at(&model.file, model.at, c, "UniqueConstraint fields")
+                        })?;
                         let columns = self.columns_of(model, fields, "UniqueConstraint")?;
                         let list = columns
                             .iter()
@@ -692,7 +742,7 @@ impl Renderer<'_> {
                             )),
                         }
                     }
-                    _ => return Err(unresolved(&model.file, c, "a constraint")),
+                    _ => return Err(unresolved_at(&model.file, model.at, c, "a constraint")),
                 }
             }
         }
@@ -732,19 +782,19 @@ impl Renderer<'_> {
         }
         if let Some(ix) = model.meta("indexes") {
             let Expr::List(items) = ix else {
-                return Err(unresolved(&model.file, ix, "Meta.indexes"));
+                return Err(unresolved_at(&model.file, model.at, ix, "Meta.indexes"));
             };
             for i in items {
                 let Expr::Call { func, kwargs, .. } = i else {
-                    return Err(unresolved(&model.file, i, "an index"));
+                    return Err(unresolved_at(&model.file, model.at, i, "an index"));
                 };
                 if func.last_name() != Some("Index") {
-                    return Err(unresolved(&model.file, i, "an index"));
+                    return Err(unresolved_at(&model.file, model.at, i, "an index"));
                 }
                 let fields = Self::kwarg(kwargs, "fields")
-                    .ok_or_else(|| unresolved(&model.file, i, "Index fields"))?;
+                    .ok_or_else(|| unresolved_at(&model.file, model.at, i, "Index fields"))?;
                 let Expr::List(names) = fields else {
-                    return Err(unresolved(&model.file, fields, "Index fields"));
+                    return Err(unresolved_at(&model.file, model.at, fields, "Index fields"));
                 };
                 let columns = self.columns_of(model, fields, "Index")?;
                 let ordered: Vec<(String, bool)> = columns
@@ -753,7 +803,8 @@ impl Renderer<'_> {
                     .map(|(c, n)| (c.clone(), str_of(n).is_some_and(|s| s.starts_with('-'))))
                     .collect();
                 let name = match Self::kwarg(kwargs, "name") {
-                    Some(n) => str_of(n).ok_or_else(|| unresolved(&model.file, n, "Index name"))?,
+                    Some(n) => str_of(n)
+                        .ok_or_else(|| unresolved_at(&model.file, model.at, n, "Index name"))?,
                     None => index_auto_name(&model.table, &ordered),
                 };
                 let list = ordered
@@ -782,7 +833,7 @@ impl Renderer<'_> {
         }
         let target = self.target(model, f)?;
         let table = match f.kw("db_table") {
-            Some(t) => str_of(t).ok_or_else(|| unresolved(&f.file, t, "db_table"))?,
+            Some(t) => str_of(t).ok_or_else(|| unresolved_at(&f.file, f.at, t, "db_table"))?,
             None => format!("{}_{}", model.table, f.name),
         };
         let (from, to) = if target.name == model.name {

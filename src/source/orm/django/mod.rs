@@ -179,16 +179,22 @@ fn str_of(e: &Expr) -> Option<String> {
 }
 
 fn unresolved(file: &str, e: &Expr, what: &str) -> Error {
-    let (line, col) = match e {
+    unresolved_at(file, (0, 0), e, what)
+}
+
+/// `at`: where the field or model holding `e` is written, for expressions that keep no position.
+fn unresolved_at(file: &str, at: (u64, u64), e: &Expr, what: &str) -> Error {
+    let at = match e {
         Expr::Other { line, col } | Expr::Call { line, col, .. } => (*line, *col),
-        _ => (0, 0),
+        _ => at,
     };
-    Error::parse(
-        file,
-        line,
-        col,
-        format!("{what} cannot be resolved statically"),
-    )
+    located(file, at, format!("{what} cannot be resolved statically"))
+}
+
+/// An error about the models at a field's or model's position. Fields and join tables Django
+/// adds itself have none (0): they are then placed at the file's start rather than nowhere.
+fn located(file: &str, (line, col): (u64, u64), message: String) -> Error {
+    Error::parse(file, line.max(1), col.max(1), message)
 }
 
 const DEFAULT_AUTO: &str = "django.db.models.AutoField";

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{ClassDef, Project, str_of, unresolved};
+use super::{ClassDef, Project, str_of, unresolved, unresolved_at};
 use crate::error::{Error, Result};
 use crate::source::orm::python::lines::Expr;
 
@@ -60,7 +60,12 @@ impl Field {
                     format!("{k}={n} is not an integer"),
                 )
             }),
-            Some(e) => Err(unresolved(&self.file, e, &format!("{}.{k}", self.name))),
+            Some(e) => Err(unresolved_at(
+                &self.file,
+                self.at,
+                e,
+                &format!("{}.{k}", self.name),
+            )),
         }
     }
 }
@@ -257,8 +262,9 @@ pub(super) fn resolve(project: &Project, notes: &mut Vec<String>) -> Result<Vec<
             };
             let Some((kind, default_len)) = field_kind(class) else {
                 if class.ends_with("Field") || class.ends_with("Key") {
-                    return Err(unresolved(
+                    return Err(unresolved_at(
                         &file,
+                        at,
                         &value,
                         &format!("{}.{name} ({class})", c.name),
                     ));
@@ -297,8 +303,9 @@ pub(super) fn resolve(project: &Project, notes: &mut Vec<String>) -> Result<Vec<
                         .map(|(_, v)| v.clone())
                 });
                 if target.is_none() {
-                    return Err(unresolved(
+                    return Err(unresolved_at(
                         &file,
+                        at,
                         &value,
                         &format!("{}.{name} target", c.name),
                     ));

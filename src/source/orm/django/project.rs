@@ -220,6 +220,10 @@ impl Project {
             }
             return Ok(());
         }
+        if self.imports.contains_key(&name) {
+            // Being read already, further up: an import cycle (a module importing itself).
+            return Ok(());
+        }
         let stmts = py::statements(&name, &read(path)?)?;
         let mut imports = Vec::new();
         let mut stack: Vec<(usize, usize, bool)> = Vec::new(); // (indent, class index, in Meta)

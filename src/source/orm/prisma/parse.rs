@@ -233,10 +233,14 @@ pub(super) struct Block {
     pub(super) properties: Vec<Property>,
 }
 
+const MAX_NESTING: usize = 100;
+
 struct Cursor<'a> {
     files: &'a [(String, String)],
     tokens: Vec<Token>,
     at: usize,
+    /// How many lists and calls deep `expr` is.
+    nesting: usize,
 }
 
 impl Cursor<'_> {
@@ -297,6 +301,19 @@ impl Cursor<'_> {
 
     /// An expression; newlines are allowed inside brackets and parentheses.
     pub(super) fn expr(&mut self) -> Result<Expr> {
+        // Lists and calls nest by recursion: a limit far past any real schema keeps hostile
+        // input from overflowing the stack.
+        if self.nesting >= MAX_NESTING {
+            let pos = self.peek().pos;
+            return Err(self.error(pos, format!("values nested more than {MAX_NESTING} deep")));
+        }
+        self.nesting += 1;
+        let value = self.value();
+        self.nesting -= 1;
+        value
+    }
+
+    fn value(&mut self) -> Result<Expr> {
         let token = self.next();
         match token.tok {
             Tok::Str(value) => Ok(Expr::Str(value, token.pos)),
@@ -394,6 +411,7 @@ pub(super) fn parse_blocks(files: &[(String, String)]) -> Result<Vec<Block>> {
             files,
             tokens: tokenize(files, file)?,
             at: 0,
+            nesting: 0,
         };
         loop {
             cursor.skip_newlines();

@@ -258,7 +258,11 @@ pub fn tokenize(name: &str, text: &str, file: usize, fstrings: FStrings) -> Resu
             pos: here,
         });
     }
-    let end = pos(line, (i.min(chars.len()) - line_begin.min(i) + 1) as u64);
+    // A trailing line break leaves `line_begin` past the text: the end is then column 1.
+    let end = pos(
+        line,
+        (i.min(chars.len()).saturating_sub(line_begin) + 1) as u64,
+    );
     tokens.push(Token {
         tok: Tok::Newline,
         pos: end,

@@ -29,8 +29,19 @@ pub(super) fn parse(path: &Path, file: usize, name: &str, text: &str) -> Result<
         Some("tsx") => SourceType::tsx(),
         _ => SourceType::ts(),
     };
-    let parsed = Parser::new(&allocator, text, source_type).parse();
     let lines = Lines::new(text);
+    // oxc's parser, and the conversion below, recurse once per bracket: past a depth no real
+    // model file reaches, the file is refused before it can overflow the stack.
+    if let Some(offset) = too_deep(text) {
+        let at = lines.at(text, file, offset);
+        return Err(Error::parse(
+            name,
+            at.line,
+            at.column,
+            format!("brackets nested more than {MAX_NESTING} deep"),
+        ));
+    }
+    let parsed = Parser::new(&allocator, text, source_type).parse();
     if let Some(error) = parsed.diagnostics.errors().next() {
         let offset = error
             .labels
@@ -67,6 +78,49 @@ pub(super) fn parse(path: &Path, file: usize, name: &str, text: &str) -> Result<
     module.inner_classes = converter.inner.classes;
     module.inner_consts = converter.inner.consts;
     Ok(module)
+}
+
+const MAX_NESTING: usize = 256;
+
+/// The offset of the first bracket past `MAX_NESTING` levels. Brackets in strings and comments
+/// are skipped; those in a template literal's text or a regular expression count, which can
+/// only refuse a file that holds hundreds of unclosed ones there.
+fn too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            quote @ (b'\'' | b'"') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 struct Converter<'t> {
