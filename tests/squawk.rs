@@ -7,7 +7,7 @@
 //!   change the statement belongs to (the user sees it from migen too); a zero-downtime plan
 //!   of a change whose risk the recipe takes away leaves none, so squawk exits 0.
 //! - What the ignore comments hide must each be a statement of one of migen's recipes that the
-//!   plan itself explains (a shadow column, a temporary NOT NULL check, a sync trigger, a
+//!   plan itself explains (a shadow column, a temporary NOT NULL check, a sync or fill trigger, a
 //!   compatibility view, a catalog-only change), and every ignore must hide something.
 //! - Direct plans carry no ignores.
 //!
@@ -43,7 +43,9 @@ fn recipe_statement(rule: &str, statement: &migen::dialect::Statement) -> bool {
     let sql = &statement.sql;
     let helper = sql.contains("__migen_") || sql.contains("_not_null");
     match rule {
-        "ban-drop-function" | "ban-drop-trigger" => sql.contains("__migen_sync_"),
+        "ban-drop-function" | "ban-drop-trigger" => {
+            sql.contains("__migen_sync_") || sql.contains("__migen_fill_")
+        }
         // SET NOT NULL proven by a validated check that the same step drops right after.
         "adding-not-nullable-field" => sql.contains("SET NOT NULL"),
         _ => helper,
