@@ -4,6 +4,32 @@
 use super::{Ctx, Gate, Lock, RuleId, RuleMeta};
 use crate::model::{Dialect, Engine, Release};
 
+/// The columns a change brings in that `wanted` picks: each column of a created table, an
+/// added column, and, with `retyped`, a column whose type or collation changes to one it picks.
+/// For the rules that judge a column's declared type.
+pub(super) fn columns_brought_in(
+    change: &crate::diff::Change,
+    retyped: bool,
+    wanted: impl Fn(&crate::model::Column) -> bool,
+) -> Vec<(&crate::model::QName, &crate::model::Column)> {
+    use crate::diff::Change;
+    match change {
+        Change::CreateTable { table } => table
+            .columns
+            .iter()
+            .filter(|c| wanted(c))
+            .map(|c| (&table.name, c))
+            .collect(),
+        Change::AddColumn { table, column } if wanted(column) => vec![(table, column)],
+        Change::AlterColumn { table, from, to }
+            if retyped && wanted(to) && (from.ty != to.ty || from.collation != to.collation) =>
+        {
+            vec![(table, to)]
+        }
+        _ => Vec::new(),
+    }
+}
+
 mod add_check_constraint_validating;
 mod add_column_auto_increment;
 mod add_column_default_rewrite;

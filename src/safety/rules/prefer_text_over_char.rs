@@ -1,8 +1,7 @@
 //! R42 (hygiene, PostgreSQL): char(n) columns.
 
-use super::POSTGRES;
-use crate::diff::Change;
-use crate::model::{Column, QName, Type};
+use super::{POSTGRES, columns_brought_in};
+use crate::model::Type;
 use crate::safety::{Ctx, RuleId, RuleMeta, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
@@ -32,23 +31,7 @@ fn fixed_width(ty: &Type) -> bool {
 
 pub(super) fn check(ctx: &mut Ctx) {
     for (i, change) in ctx.changes().iter().enumerate() {
-        let hits: Vec<(&QName, &Column)> = match change {
-            Change::CreateTable { table } => table
-                .columns
-                .iter()
-                .filter(|c| fixed_width(&c.ty))
-                .map(|c| (&table.name, c))
-                .collect(),
-            Change::AddColumn { table, column } if fixed_width(&column.ty) => {
-                vec![(table, column)]
-            }
-            Change::AlterColumn { table, from, to }
-                if fixed_width(&to.ty) && (from.ty != to.ty || from.collation != to.collation) =>
-            {
-                vec![(table, to)]
-            }
-            _ => continue,
-        };
+        let hits = columns_brought_in(change, true, |c| fixed_width(&c.ty));
         for (table, column) in hits {
             let finding = ctx
                 .finding(

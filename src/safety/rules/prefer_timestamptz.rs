@@ -1,8 +1,7 @@
 //! R42 (hygiene, PostgreSQL): timestamp without time zone.
 
-use super::POSTGRES;
-use crate::diff::Change;
-use crate::model::{Column, QName, Type};
+use super::{POSTGRES, columns_brought_in};
+use crate::model::{Column, Type};
 use crate::safety::{Ctx, RuleId, RuleMeta, Severity};
 
 pub(super) const META: RuleMeta = RuleMeta {
@@ -29,16 +28,7 @@ fn naive(column: &Column) -> bool {
 
 pub(super) fn check(ctx: &mut Ctx) {
     for (i, change) in ctx.changes().iter().enumerate() {
-        let hits: Vec<(&QName, &Column)> = match change {
-            Change::CreateTable { table } => table
-                .columns
-                .iter()
-                .filter(|c| naive(c))
-                .map(|c| (&table.name, c))
-                .collect(),
-            Change::AddColumn { table, column } if naive(column) => vec![(table, column)],
-            _ => continue,
-        };
+        let hits = columns_brought_in(change, false, naive);
         for (table, column) in hits {
             let finding = ctx
                 .finding(
